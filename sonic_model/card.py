@@ -1,0 +1,78 @@
+"""The model card: what was trained on what, how well it validates, what it costs to run.
+
+Written by ``train`` to assets/models/model_card.json; every number in it is computed by
+``python -m sonic_model train``. Schema (version 1):
+
+    {"schema": 1, "model_version": str,
+     "data": {"source", "url", "licence", "attribution", "train_sha256", "rows"},
+     "validation": {"blocked": {"k": int, "folds": [[start, stop], ...]},
+                    "lowo": {"wells": [[start, stop], ...]}},
+     "members":   {key: {"label", "metrics": METRICS, "size_bytes", "resources": RES}},
+     "ensembles": {"full"|"light": {"label", "members": [key...],
+                   "weights": {"DTC": {key: w}, "DTS": {key: w}},
+                   "metrics": METRICS, "size_bytes", "resources": RES}},
+     "files": {relative_path: {"sha256", "bytes"}},
+     "leaderboard": {name: rmse}}          # the contest's published Well #2 scores
+    METRICS = {"blocked"|"lowo": {"DTC": rmse, "DTS": rmse, "contest": rmse,
+                                 "per_fold": [{"fold", "DTC", "DTS", "contest"}],
+                                 "coverage": {"DTC": frac, "DTS": frac}}}   # coverage: ensembles
+    RES = {"load_s", "peak_rss_mb", "predict_10k_s"}
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import ArtifactError
+
+CARD_NAME = "model_card.json"
+
+# Published Well #2 scores of the contest (../shared/pdda2020/README.md): references, not ours.
+LEADERBOARD: dict[str, float] = {
+    "Contest benchmark (random forest)": 17.93,
+    "Contest winner": 12.36,
+    "Contest 2nd": 12.55,
+    "Contest 3rd": 13.22,
+    "SonicPredict five-model average": 16.31,
+    "SonicPredict deployed three-model average": 16.51,
+}
+
+
+def card_path(model_dir: Path) -> Path:
+    return Path(model_dir) / CARD_NAME
+
+
+def load_card(model_dir: Path | None = None) -> dict:
+    from .config import get_settings
+
+    path = card_path(model_dir or get_settings().model_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"'{path}' does not exist: run `python -m sonic_model train` "
+                            "to build the models") from None
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"'{path}' is not a readable model card ({exc}); "
+                            "re-run `python -m sonic_model train`") from None
+
+
+def tradeoff_rows(card: dict) -> list[dict]:
+    """One row per member and per ensemble: size, memory, speed and validation RMSE."""
+    rows = []
+    for kind, group in (("member", card.get("members", {})), ("ensemble", card.get("ensembles", {}))):
+        for key, entry in group.items():
+            blocked = entry.get("metrics", {}).get("blocked", {})
+            lowo = entry.get("metrics", {}).get("lowo", {})
+            res = entry.get("resources", {})
+            rows.append({
+                "name": entry.get("label", key), "key": key, "kind": kind,
+                "size_kb": round(entry.get("size_bytes", 0) / 1024, 1),
+                "peak_rss_mb": res.get("peak_rss_mb"),
+                "load_s": res.get("load_s"),
+                "predict_10k_s": res.get("predict_10k_s"),
+                "rmse_dtc": blocked.get("DTC"), "rmse_dts": blocked.get("DTS"),
+                "rmse_contest": blocked.get("contest"),
+                "rmse_contest_lowo": lowo.get("contest"),
+            })
+    return rows

@@ -1,0 +1,44 @@
+"""QC vocabulary: why a predicted sample is suspect, as text (CSV/API/app) and as bit flags (LAS).
+
+The QC column holds "OK" or reasons joined by "; ", each reason starting with one of the
+keys of QC_FLAGS (e.g. "missing input: CNC, ZDEN"). LAS data sections are numeric, so the
+LAS writer stores ``qc_bits(result["QC"])`` and documents QC_FLAGS in the header.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+QC_OK = "OK"
+QC_SEPARATOR = "; "
+
+# reason prefix -> bit. Order is the order reasons appear in the QC text.
+QC_FLAGS: dict[str, int] = {
+    "missing input": 1,             # a required curve is null here: no prediction (NaN)
+    "outside training range": 2,    # an input is beyond what Well #1 ever showed
+    "unfamiliar log combination": 4,  # inputs far from every training sample jointly
+    "washout": 8,                   # caliper well above bit size: density/neutron unreliable
+}
+
+QC_DESCRIPTIONS: dict[str, str] = {
+    "missing input": "A required input curve (CNC, GR, HRD, ZDEN) is null; no prediction.",
+    "outside training range": "An input value lies outside the range seen in training (Well #1); "
+                              "the models extrapolate and the band is widened.",
+    "unfamiliar log combination": "The combination of inputs is far from any training sample; "
+                                  "expect errors well above the validation RMSE.",
+    "washout": "Caliper reads well above the bit size: density and neutron may read the mud.",
+}
+
+
+def join_reasons(reasons: list[str]) -> str:
+    return QC_SEPARATOR.join(reasons) if reasons else QC_OK
+
+
+def qc_bits(qc: pd.Series | list[str]) -> np.ndarray:
+    """Integer bit mask per sample from QC texts (0 = OK)."""
+    texts = pd.Series(qc, dtype="object").fillna(QC_OK).astype(str)
+    bits = np.zeros(len(texts), dtype=np.int64)
+    for reason, bit in QC_FLAGS.items():
+        bits |= np.where(texts.str.contains(reason, regex=False).to_numpy(), bit, 0)
+    return bits
