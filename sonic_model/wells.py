@@ -216,8 +216,12 @@ def _is_las(text: str, fname: str) -> bool:
         s = line.strip()
         if not s or s.startswith("#"):
             continue
-        return s.startswith("~")
-    return False
+        if s.startswith("~"):
+            return True
+        break
+    # Stray text before ~Version (seen in hand-edited files): still LAS if it has the sections.
+    return bool(re.search(r"^[ \t]*~V", head, re.M | re.I)
+                and re.search(r"^[ \t]*~(A|LOG_DATA)", text, re.M | re.I))
 
 
 # ---------------------------------------------------------------------------------------------
