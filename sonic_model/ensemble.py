@@ -1,19 +1,256 @@
 """Ensembles of members: load (sha256-checked), predict with P10/P90 and QC flags.
 
-INTERFACE (implementation in progress):
+    ens = load_ensemble("full")            # or "light"; cached per process
+    result = predict(frame, ens)           # DataFrame: DTC_PRED ... QC, same index as frame
 
-    load_ensemble(name: Literal["full", "light"] = "full", model_dir: Path | None = None) -> Ensemble
-        Cached per (name, model_dir). Raises ArtifactError on missing/tampered files.
-        Ensemble has .name, .card (dict, the model card), .members (list of member names).
-
-    predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *, depth_ft=None) -> pd.DataFrame
-        frame: canonical input columns (subset of curves.INPUTS; must contain the REQUIRED
-        columns, values in canonical units, nulls as NaN or sentinels). Extra columns ignored.
-        depth_ft: optional depth per row in feet (sampling step + gap detection); None means
-        rows are consecutive half-foot samples (the contest layout).
-        Returns a DataFrame with curves.RESULT_COLUMNS, same index and order as `frame`.
-        Raises MissingCurvesError if a required column is absent altogether.
-
-    predict_well(well: wells.Well, ensemble) -> pd.DataFrame
-        predict(well.curves, ensemble, depth_ft=well.depth_ft()).
+`frame` holds canonical input columns in canonical units (wells.read_well produces them);
+`depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
+rows are taken as consecutive half-foot samples, the contest layout.
+This module imports numpy, pandas and joblib only: no scikit-learn, no xgboost package.
 """
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import features as F
+from .card import load_card
+from .curves import CURVES, REQUIRED, RESULT_COLUMNS
+from .errors import ArtifactError, InputValueError, MissingCurvesError
+from .members import MemberPredictor, to_sonic
+from .qc import join_reasons
+
+EnsembleName = Literal["full", "light"]
+ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
+RUNTIME_FILE = "runtime.json"
+# Caliper this far above the local bit-size proxy marks a washout (density/neutron suspect).
+WASHOUT_IN = 1.5
+# Bit-size proxy: a low percentile of the caliper within each logged run (a washout only
+# ever enlarges the hole, so the in-gauge hole sits at the bottom of the distribution).
+BIT_PROXY_QUANTILE = 0.10
+
+
+@dataclass
+class Ensemble:
+    name: str
+    members: list[str]
+    weights: np.ndarray                  # (members, 2) DTC, DTS
+    intervals: dict
+    sets: dict                           # curve set -> {"columns", "clip", "members": {kind: MemberPredictor}}
+    qc: dict
+    pe_fill: float
+    card: dict = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.card["ensembles"][self.name]["label"]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
+    """The artifact's path once its sha256 matches the card; ArtifactError otherwise."""
+    entry = card.get("files", {}).get(rel)
+    path = model_dir / rel
+    if entry is None:
+        raise ArtifactError(f"'{path}' is not listed in the model card: re-run "
+                            "`python -m sonic_model train`")
+    if not path.is_file():
+        raise ArtifactError(f"'{path}' is missing: restore assets/models from the repository "
+                            "or re-run `python -m sonic_model train`")
+    digest = sha256_file(path)
+    if digest != entry["sha256"]:
+        raise ArtifactError(f"'{path}' fails its sha256 check (expected {entry['sha256'][:12]}…, "
+                            f"got {digest[:12]}…): the file was modified or corrupted; restore it "
+                            "from the repository or re-run `python -m sonic_model train`")
+    return path
+
+
+_cache: dict[tuple[str, str], Ensemble] = {}
+_cache_lock = threading.Lock()
+
+
+def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) -> Ensemble:
+    """Load an ensemble once per process; every file is sha256-checked before loading."""
+    if name not in ENSEMBLE_NAMES:
+        raise InputValueError(f"unknown ensemble {name!r}: choose 'full' or 'light'")
+    from .config import get_settings
+
+    model_dir = Path(model_dir or get_settings().model_dir)
+    key = (name, str(model_dir.resolve()))
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = _load(name, model_dir)
+        return _cache[key]
+
+
+def load_member_or_ensemble(key: str, model_dir: Path) -> Ensemble:
+    """An ensemble by name, or one member alone (weight 1): what the card's resources measure."""
+    if key in ENSEMBLE_NAMES:
+        return _load(key, Path(model_dir))
+    return _load("full", Path(model_dir), only=key)
+
+
+def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
+    import joblib  # our own artifacts only, each verified by sha256 first
+
+    card = load_card(model_dir)
+    runtime_path = _verified_path(model_dir, RUNTIME_FILE, card)
+    runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
+    spec = dict(runtime["ensembles"][name])
+    if only is not None:
+        spec["members"] = [only]
+        spec["weights"] = {"DTC": {only: 1.0}, "DTS": {only: 1.0}}
+    kinds = list(spec["members"])
+    payloads = {}
+    for kind in kinds:
+        path = _verified_path(model_dir, f"{kind}.joblib", card)
+        try:
+            payloads[kind] = joblib.load(path)
+        except Exception as exc:  # a verified file that still fails to load is an artifact problem
+            raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
+    sets = {}
+    for set_name, s in runtime["sets"].items():
+        sets[set_name] = {
+            "columns": s["columns"],
+            "clip": (np.asarray(s["clip_lo"], dtype=np.float32),
+                     np.asarray(s["clip_hi"], dtype=np.float32)),
+            "members": {k: MemberPredictor(payloads[k][set_name]) for k in kinds},
+        }
+    weights = np.array([[spec["weights"]["DTC"][k], spec["weights"]["DTS"][k]] for k in kinds])
+    return Ensemble(name=name, members=kinds, weights=weights, intervals=spec["intervals"],
+                    sets=sets, qc=runtime["qc"], pe_fill=runtime["pe_fill"], card=card)
+
+
+# ----------------------------------------------------------------------------- predict
+
+def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
+            depth_ft: np.ndarray | None = None) -> pd.DataFrame:
+    """DTC/DTS predictions with P10/P90 and QC, one row per input row, index preserved."""
+    if isinstance(ensemble, str):
+        ensemble = load_ensemble(ensemble)  # type: ignore[arg-type]
+    if not isinstance(frame, pd.DataFrame):
+        raise InputValueError("predict() needs a pandas DataFrame of input curves")
+    absent = [c for c in REQUIRED if c not in frame.columns]
+    if absent:
+        raise MissingCurvesError(
+            f"required curve(s) {', '.join(absent)} missing; the input has: "
+            f"{', '.join(map(str, frame.columns)) or 'no columns'}",
+            missing=absent, available=[str(c) for c in frame.columns])
+    if depth_ft is not None and len(depth_ft) != len(frame):
+        raise InputValueError(f"depth has {len(depth_ft)} values for {len(frame)} rows")
+
+    ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ensemble.pe_fill)
+    n = len(frame)
+    row_set = F.row_curve_set(ff.clean)
+    kinds = ensemble.members
+    preds = {k: np.full((n, 2), np.nan) for k in kinds}
+    novelty = np.full(n, np.nan)
+    for set_name, part in ensemble.sets.items():
+        sel = row_set == set_name
+        if not sel.any():
+            continue
+        X = ff.features[part["columns"]].to_numpy(dtype=np.float32)[sel]
+        X = np.clip(X, *part["clip"])
+        for k in kinds:
+            member = part["members"][k]
+            if k == "knn":
+                out, nov = member.knn(X)
+                novelty[sel] = nov
+            else:
+                out = member.predict(X)
+            preds[k][sel] = to_sonic(out)
+
+    mean, spread = combine(preds, kinds, ensemble.weights)
+    lo, hi = interval(mean, spread, novelty, ensemble.intervals)
+    for t, name in enumerate(("DTC", "DTS")):
+        vlo, vhi = CURVES[name].valid
+        mean[:, t] = np.clip(mean[:, t], vlo, vhi)
+        lo[:, t] = np.clip(np.minimum(lo[:, t], mean[:, t]), vlo, vhi)
+        hi[:, t] = np.clip(np.maximum(hi[:, t], mean[:, t]), vlo, vhi)
+
+    result = pd.DataFrame({
+        "DTC_PRED": mean[:, 0], "DTS_PRED": mean[:, 1],
+        "DTC_P10": lo[:, 0], "DTC_P90": hi[:, 0],
+        "DTS_P10": lo[:, 1], "DTS_P90": hi[:, 1],
+        "QC": qc_reasons(ff, novelty, ensemble.qc, depth_ft),
+    }, index=frame.index)
+    return result[list(RESULT_COLUMNS)]
+
+
+def predict_well(well, ensemble: Ensemble | str = "full") -> pd.DataFrame:
+    """predict() for a wells.Well: its canonical curves and its depth in feet."""
+    return predict(well.curves, ensemble, depth_ft=well.depth_ft())
+
+
+# ----------------------------------------------------------------------------- combining
+
+def combine(preds: dict, kinds, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and weighted spread across members, per target."""
+    P = np.stack([preds[k] for k in kinds], axis=0)            # (m, n, 2)
+    W = weights[:, None, :]
+    mean = (P * W).sum(axis=0)
+    spread = np.sqrt(np.maximum((W * (P - mean) ** 2).sum(axis=0), 0.0))
+    return mean, spread
+
+
+def interval(mean, spread, novelty, cal: dict) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.empty_like(mean)
+    hi = np.empty_like(mean)
+    for t, name in enumerate(TARGET_NAMES):
+        c = cal[name]
+        s = c["a"] + c["b"] * spread[:, t] + c["c"] * novelty
+        lo[:, t] = mean[:, t] + c["q10"] * s
+        hi[:, t] = mean[:, t] + c["q90"] * s
+    return lo, hi
+
+
+# ----------------------------------------------------------------------------- QC
+
+def qc_reasons(ff: F.FeatureFrame, novelty: np.ndarray, qc: dict,
+               depth_ft: np.ndarray | None) -> list[str]:
+    clean = ff.clean
+    n = len(clean)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def add(mask: np.ndarray, text_for_row):
+        for i in np.flatnonzero(mask):
+            reasons[i].append(text_for_row(i))
+
+    missing = clean[list(REQUIRED)].isna().to_numpy()
+    names = np.array(REQUIRED)
+    add(missing.any(axis=1), lambda i: "missing input: " + ", ".join(names[missing[i]]))
+
+    out_cols = []
+    for curve, (lo, hi) in qc["envelope"].items():
+        v = clean[curve].to_numpy()
+        out_cols.append(np.isfinite(v) & ((v < lo) | (v > hi)))
+    env_names = np.array(list(qc["envelope"]))
+    outside = np.column_stack(out_cols)
+    add(outside.any(axis=1), lambda i: "outside training range: " + ", ".join(env_names[outside[i]]))
+
+    add(np.isfinite(novelty) & (novelty > qc["novelty_threshold"]),
+        lambda i: "unfamiliar log combination")
+
+    cal = clean["CAL"].to_numpy()
+    if np.isfinite(cal).any():
+        ids = F.run_ids(np.isfinite(cal), depth_ft, F.sampling_step_ft(depth_ft))
+        bit = pd.Series(cal).groupby(ids).transform(lambda s: s.quantile(BIT_PROXY_QUANTILE))
+        excess = cal - bit.to_numpy()
+        add(np.isfinite(excess) & (excess > WASHOUT_IN),
+            lambda i: f"washout (CAL {cal[i]:.1f} in)")
+    return [join_reasons(r) for r in reasons]

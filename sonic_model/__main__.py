@@ -1,0 +1,189 @@
+"""The command line: predict, train, info, serve, fetch-data.
+
+Exit codes (DESIGN.md): 0 success; 2 bad input or usage, with one line on stderr naming the
+problem; 1 internal error. No traceback reaches the user (set SONIC_DEBUG=1 to see one).
+Imports stay inside the commands so `predict` never loads streamlit, plotly, fastapi,
+scikit-learn or the xgboost Python package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import SonicModelError
+
+OUTPUT_FORMATS = ("csv", "las")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse prints usage + message)
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class UsageError(SonicModelError):
+    """A command-line option that cannot be honoured."""
+
+
+def _parse_maps(items: list[str]) -> dict[str, str]:
+    from .curves import CURVES
+
+    mapping = {}
+    for item in items:
+        canon, sep, mnemonic = item.partition("=")
+        canon = canon.strip().upper()
+        if not sep or not mnemonic.strip():
+            raise UsageError(f"--map {item!r}: write CANON=MNEMONIC, e.g. --map HRD=AF90")
+        if canon not in CURVES:
+            raise UsageError(f"--map {item!r}: {canon} is not a canonical curve "
+                             f"(choose from {', '.join(CURVES)})")
+        mapping[canon] = mnemonic.strip()
+    return mapping
+
+
+def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path, Path, str]]:
+    """(input, output path, format) per input. Several inputs -> OUT is a directory."""
+    if len(inputs) == 1 and out.suffix:
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix not in OUTPUT_FORMATS:
+            raise UsageError(f"-o {out}: the output must end in .csv or .las")
+        return [(inputs[0], out, fmt or suffix)]
+    fmt = fmt or "csv"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"-o {out}: with several inputs, -o names a directory for the outputs")
+    out.mkdir(parents=True, exist_ok=True)
+    seen = set()
+    plan = []
+    for src in inputs:
+        target = out / f"{src.stem}_sonic.{fmt}"
+        if target in seen:
+            raise UsageError(f"two inputs are named {src.stem}: their outputs would collide in {out}")
+        seen.add(target)
+        plan.append((src, target, fmt))
+    return plan
+
+
+def cmd_predict(args) -> int:
+    from . import ensemble, wells
+
+    mapping = _parse_maps(args.map or [])
+    plan = _outputs([Path(p) for p in args.inputs], Path(args.output), args.format)
+    ens = ensemble.load_ensemble(args.ensemble)
+    for src, target, fmt in plan:
+        well = wells.read_well(src, mapping=mapping)
+        result = ensemble.predict_well(well, ens)
+        writer = wells.write_las if fmt == "las" else wells.write_csv
+        writer(well, result, target)
+        if not args.quiet:
+            flagged = int((result["QC"] != "OK").sum())
+            print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags "
+                  f"({ens.name} ensemble)", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args) -> int:
+    from . import train
+
+    train.train(data_dir=Path(args.data) if args.data else None,
+                out_dir=Path(args.out) if args.out else None,
+                log=lambda msg: print(msg, file=sys.stderr, flush=True),
+                measure=not args.no_measure)
+    return 0
+
+
+def cmd_info(args) -> int:
+    import json
+
+    from .card import load_card, tradeoff_rows
+
+    card = load_card()
+    if args.json:
+        print(json.dumps(card, indent=1))
+        return 0
+    print(f"SonicPredict model {card['model_version']} — {card['data']['source']}")
+    print(f"Licence: {card['data']['licence']}")
+    print(f"{'name':38s} {'size KB':>8s} {'RSS MB':>7s} {'DTC':>6s} {'DTS':>6s} "
+          f"{'contest':>8s} {'LOWO':>6s}   (Well #1 blocked-CV RMSE, us/ft)")
+    for row in tradeoff_rows(card):
+        def f(v, w=6):
+            return f"{v:{w}.2f}" if isinstance(v, (int, float)) else f"{'-':>{w}s}"
+        print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {f(row['peak_rss_mb'], 7)} "
+              f"{f(row['rmse_dtc'])} {f(row['rmse_dts'])} {f(row['rmse_contest'], 8)} "
+              f"{f(row['rmse_contest_lowo'])}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from . import api
+
+    api.serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    from . import data
+
+    dest = data.fetch_data(Path(args.dest) if args.dest else None)
+    print(f"contest data ready in {dest}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m sonic_model",
+                     description="Synthesize DTC and DTS sonic logs from conventional well logs.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("predict", help="predict DTC/DTS for LAS or CSV wells")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="LAS or CSV well files")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output .csv or .las (a directory when several inputs are given)")
+    p.add_argument("--ensemble", choices=("full", "light"), default="full")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, help="output format for a directory -o")
+    p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
+                   help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("train", help="validate and fit the ensembles on Well #1")
+    p.add_argument("--data", metavar="DIR", help="contest data directory (train.csv)")
+    p.add_argument("--out", metavar="DIR", help="where to write the artifacts (default assets/models)")
+    p.add_argument("--no-measure", action="store_true", help="skip the resource measurements")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("info", help="show the model card")
+    p.add_argument("--json", action="store_true", help="print the whole card as JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("serve", help="run the HTTP API with uvicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("fetch-data", help="download the public contest archive (sha256-checked)")
+    p.add_argument("--dest", metavar="DIR", help="where to unpack (default: your data directory)")
+    p.set_defaults(func=cmd_fetch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SonicModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+        if os.environ.get("SONIC_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set SONIC_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
