@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import __version__, ensemble, wells
 from .config import Settings, get_settings
 from .curves import INPUTS, REQUIRED, RESULT_COLUMNS, RESULT_UNITS
+from .ensemble import ENSEMBLE_NAMES, EnsembleName
 from .errors import (
     ArtifactError, DataNotFoundError, FetchError, InputValueError, MissingCurvesError,
     SonicModelError,
@@ -40,8 +41,6 @@ from .qc import QC_OK, QC_SEPARATOR
 
 log = logging.getLogger("sonic_model.api")
 
-EnsembleName = Literal["full", "light"]
-ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
 FT_PER_M = 1 / 0.3048
 # Predictions are us/ft with ~10 us/ft error: four decimals is lossless for any user and keeps
 # an 11,000-row answer near 300 kB.
@@ -553,11 +552,11 @@ def create_app(settings: Settings | None = None,
         file: Annotated[UploadFile, File(description="a LAS 2.0 or CSV well file")],
         format: Annotated[Literal["json", "csv", "las"], Form()] = "json",
         ensemble: Annotated[EnsembleName, Form()] = "full",
-        mapping: Annotated[list[str], Form(
-            description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = [],
+        mapping: Annotated[list[str] | None, Form(
+            description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = None,
     ) -> Response:
         models.get(ensemble)
-        overrides = _parse_mapping(mapping)
+        overrides = _parse_mapping(mapping or [])
         data = await file.read()
         filename = file.filename or "upload"
 

@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 import requests
 
+from sonic_model.data import load_test
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMPAT_COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
 
@@ -72,7 +74,7 @@ def server(model_dir):
 
 @pytest.fixture(scope="module")
 def well2(contest_dir) -> pd.DataFrame:
-    return pd.read_csv(contest_dir / "test.csv")
+    return load_test(contest_dir)
 
 
 def sonicpredict_client(url: str, df: pd.DataFrame) -> pd.DataFrame:
