@@ -118,7 +118,7 @@ def main() -> None:
         pid = proc.pid
     url = f"{base}/api/get_predictions?ensemble={args.ensemble}"
     try:
-        print(f"ensemble={args.ensemble}  Well #2 rows available={len(well2)}  cpus={os.cpu_count()}")
+        print(f"ensemble={args.ensemble}  Well #2 rows={len(well2)}  cpus={os.cpu_count()}")
         one = json.dumps(well2.iloc[:1].to_json(orient="split"))
         big = json.dumps(well2.iloc[:11_000].to_json(orient="split"))
         print(f"body sizes: 1 row {len(one)} B, 11,000 rows {len(big) / 1e6:.2f} MB")

@@ -27,7 +27,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request,
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, ensemble, wells
 from .config import Settings, get_settings
@@ -284,20 +284,23 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[pd.DataFrame, list[Any]
     if not isinstance(obj, dict):
         raise BadJSON("body must be a split-orient frame: an object with 'columns' and 'data' "
                       f"(got a JSON {type(obj).__name__})")
-    try:
-        split = SplitFrame.model_validate(obj)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_input=False)) from None
-    n = len(split.data)
+    # Checked by hand rather than by SplitFrame (which documents the shape in OpenAPI): pydantic
+    # would copy every row of a body that may hold millions of values.
+    columns, data, index = obj.get("columns"), obj.get("data"), obj.get("index")
+    if not isinstance(columns, list) or not isinstance(data, list) \
+            or not (index is None or isinstance(index, list)):
+        raise InputValueError("a split-orient frame needs 'columns' (a list of names) and 'data' "
+                              "(a list of rows), and optionally 'index' (a list of labels)")
+    n = len(data)
     if n > max_rows:
         raise TooLarge(f"{n} rows exceed the server's limit of {max_rows} rows per request; "
                        "split the well into smaller requests")
     if n == 0:
         raise InputValueError("the frame has no rows")
-    index = split.index if split.index is not None else list(range(n))
+    index = index if index is not None else list(range(n))
     if len(index) != n:
         raise InputValueError(f"'index' has {len(index)} labels for {n} rows of 'data'")
-    names = [str(c) for c in split.columns]
+    names = [str(c) for c in columns]
     where = _canonical_columns(names)
     missing = [c for c in REQUIRED if c not in where]
     if missing:
@@ -306,11 +309,11 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[pd.DataFrame, list[Any]
             f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
             f"(CAL, HRM, PE are used when present).", missing=missing, available=names)
     width = len(names)
-    for i, row in enumerate(split.data):
-        if len(row) != width:
-            raise InputValueError(f"row {i} (index {index[i]!r}) has {len(row)} values for "
-                                  f"{width} columns")
-    frame = pd.DataFrame({name: _numeric([row[pos] for row in split.data], name, index)
+    for i, row in enumerate(data):
+        if not isinstance(row, list) or len(row) != width:
+            size = f"{len(row)} values" if isinstance(row, list) else f"a {type(row).__name__}"
+            raise InputValueError(f"row {i} (index {index[i]!r}) has {size} for {width} columns")
+    frame = pd.DataFrame({name: _numeric([row[pos] for row in data], name, index)
                           for name, pos in where.items()})
     return frame, index
 

@@ -161,12 +161,13 @@ def test_missing_curves_is_422_naming_them(client):
     (b"[1, 2, 3]", 400, "split-orient"),
     (b'{"columns": ["CNC"]}', 422, "data"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[[0.3,50,1]]}', 422, "row 0"),
+    (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[1, 2]}', 422, "row 0"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[[0.3,"abc",1,2.3]]}', 422, "curve GR"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[]}', 422, "no rows"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"index":[1,2],"data":[[0.3,5,1,2.3]]}', 422,
      "index"),
     (b'\xff\xfe garbage', 400, "not valid JSON"),
-], ids=["broken", "empty", "broken-inner-string", "array", "no-data", "ragged-row",
+], ids=["broken", "empty", "broken-inner-string", "array", "no-data", "ragged-row", "flat-rows",
         "non-numeric", "no-rows", "index-length", "not-utf8"])
 def test_malformed_bodies_are_client_errors(client, body, status, match):
     r = client.post("/api/get_predictions", content=body,
