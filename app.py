@@ -1,0 +1,120 @@
+"""SonicPredict dashboard: `streamlit run app.py`.
+
+The entry script runs on every page: page config, the shared sidebar (the contest, the
+memory-versus-RMSE trade-off, the full/light choice), then the selected page. Pages hold
+widgets and layout only; data comes from sonic_model through ui_cache.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+import ui_cache
+from sonic_model.card import LEADERBOARD, tradeoff_rows
+from sonic_model.errors import SonicModelError
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="SonicPredict", page_icon=":material/graphic_eq:", layout="wide",
+                   initial_sidebar_state="expanded",
+                   menu_items={"About": "SonicPredict: DTC and DTS sonic logs synthesized from "
+                                        "conventional logs (SPWLA PDDA 2020 data)."})
+
+# The contest's published Well #2 scores shown as landmarks (card.LEADERBOARD holds more).
+LANDMARKS = (
+    ("Benchmark (RF)", "Contest benchmark (random forest)"),
+    ("Contest winner", "Contest winner"),
+    ("SonicPredict 5-model", "SonicPredict five-model average"),
+    ("SonicPredict deployed", "SonicPredict deployed three-model average"),
+)
+
+
+def _fmt(value, spec: str = ".2f") -> str:
+    return "–" if value is None else format(value, spec)
+
+
+def _ensemble_label(card: dict | None, name: str) -> str:
+    entry = (card or {}).get("ensembles", {}).get(name, {})
+    rmse = entry.get("metrics", {}).get("blocked", {}).get("contest")
+    size = entry.get("size_bytes")
+    bits = [name]
+    if size:
+        bits.append(f"{size / 1024 / 1024:.1f} MB" if size > 1024 * 1024 else f"{size / 1024:.0f} kB")
+    if rmse is not None:
+        bits.append(f"CV {rmse:.2f}")
+    return " · ".join(bits)
+
+
+def sidebar() -> None:
+    card = None
+    card_error = None
+    try:
+        card = ui_cache.get_card()
+    except SonicModelError as exc:
+        card_error = str(exc)
+
+    with st.sidebar:
+        st.markdown("#### SPWLA PDDA 2020 contest")
+        st.markdown(
+            "Seven input logs (CAL, CNC, GR, HRD, HRM, PE, ZDEN) → compressional and shear "
+            "slowness (DTC, DTS). Models learn on **Well #1** and are scored on the blind "
+            "**Well #2** with RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n), in us/ft.")
+        rows = [f"| {label} | {LEADERBOARD[key]:.2f} |" for label, key in LANDMARKS]
+        ours = "| **SonicPredict ensembles** | see below |"
+        if card:
+            for name in ui_cache.ENSEMBLES:
+                m = card.get("ensembles", {}).get(name, {}).get("metrics", {})
+                blocked = m.get("blocked", {}).get("contest")
+                if blocked is not None:
+                    rows.append(f"| **Ours, {name}** (Well #1 CV¹) | **{blocked:.2f}** |")
+            ours = ""
+        st.markdown("| Well #2 leaderboard | RMSE |\n|:--|--:|\n" + "\n".join(rows)
+                    + ("\n" + ours if ours else ""))
+        st.caption("¹ Our figures are cross-validation on Well #1 (contiguous blocks), not a "
+                   "Well #2 score: Well #2's answers were never published to us.")
+
+        st.divider()
+        st.radio(
+            "Ensemble", ui_cache.ENSEMBLES, key=ui_cache.ENSEMBLE_KEY, horizontal=True,
+            format_func=lambda n: _ensemble_label(card, n),
+            help="Full: every member, best validation RMSE. Light: a smaller subset that loads "
+                 "faster and needs less memory. The choice applies to every page and download.")
+
+        st.markdown("##### Memory vs RMSE")
+        if card_error:
+            st.warning(card_error)
+            return
+        trade = tradeoff_rows(card)
+        if not trade:
+            st.caption("The model card lists no members yet.")
+            return
+        from sonic_model.plots import tradeoff_chart
+
+        st.plotly_chart(tradeoff_chart(trade, highlight=ui_cache.current_ensemble(), height=220),
+                        width="stretch", config={"displayModeBar": False},
+                        key="sidebar_tradeoff")
+        import pandas as pd
+
+        table = pd.DataFrame([{
+            "model": r["key"] if r["kind"] == "member" else f"▶ {r['key']}",
+            "size kB": r["size_kb"], "RAM MB": r["peak_rss_mb"],
+            "RMSE": r["rmse_contest"],
+        } for r in trade])
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"size kB": st.column_config.NumberColumn(format="%.0f"),
+                                    "RAM MB": st.column_config.NumberColumn(format="%.0f"),
+                                    "RMSE": st.column_config.NumberColumn(format="%.2f")})
+        st.caption("RMSE: contest metric, Well #1 blocked cross-validation (us/ft). RAM: peak "
+                   "resident memory of a process that loads the model and predicts.")
+
+
+pages = [
+    st.Page(HERE / "pages" / "predict.py", title="Predict", icon=":material/monitoring:", default=True),
+    st.Page(HERE / "pages" / "model.py", title="Model", icon=":material/model_training:", url_path="model"),
+    st.Page(HERE / "pages" / "about.py", title="About", icon=":material/info:", url_path="about"),
+]
+page = st.navigation(pages, position="top")
+sidebar()
+page.run()

@@ -1,0 +1,147 @@
+"""Model: the ensembles, their members and weights, validation per fold, coverage and cost.
+
+Everything shown is read from the model card that ``python -m sonic_model train`` wrote.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui_cache
+from sonic_model.card import tradeoff_rows
+from sonic_model.errors import SonicModelError
+from sonic_model.plots import tradeoff_chart
+
+NUM2 = st.column_config.NumberColumn(format="%.2f")
+
+
+def _kb(size) -> str:
+    if not size:
+        return "–"
+    return f"{size / 1024 / 1024:.2f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} kB"
+
+
+def _f(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    st.title("The model")
+    try:
+        card = ui_cache.get_card()
+    except SonicModelError as exc:
+        st.error(str(exc))
+        return
+    chosen = ui_cache.current_ensemble()
+    data = card.get("data", {})
+    st.caption(f"Model version **{card.get('model_version', '?')}** · trained on "
+               f"{data.get('source', 'PDDA 2020 Well #1')} ({data.get('rows', '?'):,} rows) · "
+               f"training file sha256 `{str(data.get('train_sha256', ''))[:12]}…`"
+               if isinstance(data.get("rows"), int) else
+               f"Model version **{card.get('model_version', '?')}**")
+
+    ensembles = card.get("ensembles", {})
+    members = card.get("members", {})
+    st.subheader("Ensembles")
+    cols = st.columns(max(1, len(ensembles)))
+    for col, (key, ens) in zip(cols, ensembles.items()):
+        m = ens.get("metrics", {})
+        blocked, lowo = m.get("blocked", {}), m.get("lowo", {})
+        with col, st.container(border=True):
+            st.markdown(f"**{ens.get('label', key)}** (`{key}`)"
+                        + ("  ← in use" if key == chosen else ""))
+            a, b, c = st.columns(3)
+            a.metric("Contest RMSE, blocked CV", _f(blocked.get("contest")),
+                     help="Well #1, contiguous blocks; us/ft. Not a Well #2 score.")
+            b.metric("Leave-one-well-out", _f(lowo.get("contest")),
+                     help="Well #1's three joined wells, each held out in turn; us/ft.")
+            c.metric("Size on disk", _kb(ens.get("size_bytes")))
+            res = ens.get("resources", {})
+            cov = blocked.get("coverage", {})
+            st.caption(
+                f"DTC {_f(blocked.get('DTC'))} · DTS {_f(blocked.get('DTS'))} us/ft (blocked CV) · P10–P90 coverage "
+                + " / ".join(f"{k} {v:.0%}" for k, v in cov.items())
+                + f" (ideal 80 %) · peak RSS {res.get('peak_rss_mb', '–')} MB · load "
+                f"{res.get('load_s', '–')} s · 10k samples in {res.get('predict_10k_s', '–')} s")
+            weights = ens.get("weights", {})
+            if weights:
+                w = pd.DataFrame(weights).rename_axis("member").reset_index()
+                w.insert(1, "label", [members.get(k, {}).get("label", k) for k in w["member"]])
+                st.dataframe(w, hide_index=True, width="stretch",
+                             column_config={"DTC": NUM2, "DTS": NUM2})
+
+    st.subheader("Memory versus RMSE")
+    trade = tradeoff_rows(card)
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(tradeoff_chart(trade, highlight=chosen, height=360), width="stretch",
+                        key="model_tradeoff")
+    with right:
+        table = pd.DataFrame(trade)[["name", "kind", "size_kb", "peak_rss_mb", "load_s",
+                                      "predict_10k_s", "rmse_dtc", "rmse_dts", "rmse_contest",
+                                      "rmse_contest_lowo"]] if trade else pd.DataFrame()
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "size_kb": st.column_config.NumberColumn("size kB", format="%.0f"),
+            "peak_rss_mb": st.column_config.NumberColumn("RAM MB", format="%.0f"),
+            "load_s": st.column_config.NumberColumn("load s", format="%.2f"),
+            "predict_10k_s": st.column_config.NumberColumn("10k pred s", format="%.2f"),
+            "rmse_dtc": st.column_config.NumberColumn("DTC", format="%.2f"),
+            "rmse_dts": st.column_config.NumberColumn("DTS", format="%.2f"),
+            "rmse_contest": st.column_config.NumberColumn("contest", format="%.2f"),
+            "rmse_contest_lowo": st.column_config.NumberColumn("contest LOWO", format="%.2f"),
+        })
+
+    st.subheader("Validation per fold")
+    val = card.get("validation", {})
+    folds = val.get("blocked", {}).get("folds", [])
+    wells_ = val.get("lowo", {}).get("wells", [])
+    st.caption(f"Blocked: {val.get('blocked', {}).get('k', len(folds))} contiguous folds along "
+               f"Well #1 (rows {', '.join(f'{a:,}–{b:,}' for a, b in folds)}). Neighbouring "
+               "half-foot samples are near-duplicates, so shuffled folds would flatter every "
+               "model. Leave-one-well-out: the three wells joined in the training file (rows "
+               f"{', '.join(f'{a:,}–{b:,}' for a, b in wells_)}).")
+    scheme = st.segmented_control("Scheme", ["blocked", "lowo"], default="blocked",
+                                  format_func={"blocked": "Blocked folds",
+                                               "lowo": "Leave one well out"}.get,
+                                  key="fold_scheme") or "blocked"
+    rows = []
+    for kind, group in (("ensemble", ensembles), ("member", members)):
+        for key, entry in group.items():
+            for f in entry.get("metrics", {}).get(scheme, {}).get("per_fold", []):
+                rows.append({"model": key, "kind": kind, **f})
+    if rows:
+        frame = pd.DataFrame(rows)
+        pivot = frame.pivot_table(index=["kind", "model"], columns="fold", values="contest")
+        pivot.columns = [f"fold {c}" for c in pivot.columns]
+        st.dataframe(pivot.reset_index(), hide_index=True, width="stretch",
+                     column_config={c: NUM2 for c in pivot.columns})
+        with st.expander("DTC and DTS per fold"):
+            st.dataframe(frame, hide_index=True, width="stretch",
+                         column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
+    else:
+        st.caption("The card holds no per-fold figures.")
+
+    st.subheader("Members")
+    mrows = []
+    for key, entry in members.items():
+        b = entry.get("metrics", {}).get("blocked", {})
+        mrows.append({"key": key, "member": entry.get("label", key),
+                      "size": _kb(entry.get("size_bytes")),
+                      "DTC": b.get("DTC"), "DTS": b.get("DTS"), "contest": b.get("contest"),
+                      "in": ", ".join(k for k, e in ensembles.items()
+                                      if key in e.get("members", []))})
+    st.dataframe(pd.DataFrame(mrows), hide_index=True, width="stretch",
+                 column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
+
+    with st.expander("Artifact files and checksums"):
+        files = card.get("files", {})
+        st.dataframe(pd.DataFrame([{"file": k, "bytes": v.get("bytes"), "sha256": v.get("sha256")}
+                                   for k, v in files.items()]), hide_index=True, width="stretch")
+        st.caption("Every file is checked against its sha256 when the ensemble loads.")
+    if data.get("licence") or data.get("attribution"):
+        st.caption(f"Trained on {data.get('attribution', '')} — licence: "
+                   f"{data.get('licence', '')}. Source: {data.get('url', '')}")
+
+
+main()

@@ -1,0 +1,286 @@
+"""Predict: drop a well, check the curve mapping, see the tracks, judge, download.
+
+Widgets and layout only. Reading, mapping, predicting and writing are sonic_model's (through
+the cached doors in ui_cache); figures come from sonic_model.plots; scores from metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui_cache
+from sonic_model import curves as C
+from sonic_model import metrics, plots
+from sonic_model.errors import SonicModelError
+from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS, QC_OK
+
+NONE = "— not used —"
+DEMO_LABEL = "Try the contest blind well"
+UPLOAD_TYPES = ["las", "csv", "txt"]
+# Canonical curves offered in the mapping editor: the inputs, then measured sonic for scoring.
+MAPPABLE = C.INPUTS + C.TARGETS
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+# --------------------------------------------------------------------------- choosing a file
+
+def choose_source() -> dict | None:
+    """The well to show: the uploaded file, else the demo well if one was loaded."""
+    st.session_state.setdefault("uploader_gen", 0)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    with left:
+        upload = st.file_uploader(
+            "Well file (LAS 1.2/2.0/3.0, CSV or TXT)", type=UPLOAD_TYPES,
+            key=f"uploader_{st.session_state.uploader_gen}",
+            help="Curves are recognised by mnemonic (RHOB, NPHI, ILD, …) and converted to "
+                 "canonical units; you can change the mapping below.")
+    with right:
+        st.caption("No file at hand?")
+        demo_clicked = st.button(DEMO_LABEL, type="primary", icon=":material/science:",
+                                 help="Loads Well #2's inputs (the contest's blind well, "
+                                      "11,088 samples, no depth) from the contest data; on a "
+                                      "fresh machine downloads the public archive first.")
+    if demo_clicked:
+        try:
+            with st.spinner("Loading the contest's blind well (downloading the public archive "
+                            "if this machine lacks it)…"):
+                name, data = ui_cache.demo_well()
+        except SonicModelError as exc:
+            st.error(f"Could not load the contest well: {exc}\n\nIf this machine is offline, "
+                     "copy train.csv and test.csv from the PDDA 2020 archive into a folder and "
+                     "set SONIC_DATA_DIR to it (or run `python -m sonic_model fetch-data` "
+                     "where there is a connection), then try again.")
+            return None
+        st.session_state.demo = {"name": name, "data": data, "origin": "demo"}
+        # A new key empties the uploader from the next run on, so the demo stays in view.
+        st.session_state.uploader_gen += 1
+        return st.session_state.demo
+    if upload is not None:
+        st.session_state.pop("demo", None)
+        return {"name": upload.name, "data": upload.getvalue(), "origin": "upload"}
+    return st.session_state.get("demo")
+
+
+# --------------------------------------------------------------------------- mapping editor
+
+def mapping_editor(auto, digest: str) -> tuple[tuple[str, str], ...] | None:
+    """A select box per canonical curve, preset from auto-recognition; None = unchanged."""
+    depth_mn = auto.report.depth["mnemonic"] if auto.report.depth else None
+    options = [NONE] + [str(c) for c in auto.original.columns if c != depth_mn]
+    preset = {k: v["mnemonic"] for k, v in auto.report.used.items()}
+    units = {c["mnemonic"]: c.get("unit", "") for c in auto.header.get("curves", [])}
+    missing_req = auto.missing_required
+    with st.expander("Curve mapping" + (f" — required curve(s) missing: "
+                                         f"{', '.join(missing_req)}" if missing_req else ""),
+                     expanded=bool(missing_req)):
+        st.caption("Preset by mnemonic recognition. Change a box to use another curve; the "
+                   "file is re-read and predictions follow. DTC/DTS: measured sonic, used only "
+                   "for scoring.")
+        chosen: dict[str, str] = {}
+        cols = st.columns(len(MAPPABLE))
+        for col, canon in zip(cols, MAPPABLE):
+            curve = C.CURVES[canon]
+            tag = {"required": "required", "optional": "optional", "target": "measured"}[curve.role]
+            default = preset.get(canon, NONE)
+            with col:
+                value = st.selectbox(
+                    f"{canon} · {tag}", options,
+                    index=options.index(default) if default in options else 0,
+                    key=f"map_{digest}_{canon}",
+                    format_func=lambda o: o if o == NONE or not units.get(o)
+                    else f"{o} ({units[o]})",
+                    help=f"{curve.description}, canonical unit {curve.unit}.")
+            chosen[canon] = "" if value == NONE else value
+        st.dataframe(pd.DataFrame(auto.report.as_rows()), hide_index=True, width="stretch",
+                     key=f"report_{digest}")
+        if auto.report.ignored:
+            st.caption("Ignored: " + ", ".join(f"{i['mnemonic']} ({i['reason']})"
+                                               for i in auto.report.ignored[:30]))
+    if all(chosen[c] == preset.get(c, "") for c in MAPPABLE):
+        return None
+    return tuple(sorted(chosen.items()))
+
+
+# --------------------------------------------------------------------------- summaries
+
+def header_summary(well) -> None:
+    h = well.header
+    n = len(well)
+    st.subheader(str(h.get("WELL") or well.name), help=f"File: {well.source}")
+    cols = st.columns(5)
+    cols[0].metric("Samples", f"{n:,}")
+    if well.depth is not None and n:
+        d = well.depth
+        step = float(np.nanmedian(np.diff(d))) if n > 1 else float("nan")
+        cols[1].metric(f"Top ({well.depth_unit})", f"{np.nanmin(d):,.1f}")
+        cols[2].metric(f"Bottom ({well.depth_unit})", f"{np.nanmax(d):,.1f}")
+        cols[3].metric("Step", f"{step:.4g} {well.depth_unit}" if math.isfinite(step) else "–")
+    else:
+        cols[1].metric("Depth", "none", help="No depth curve: rows are shown by sample number "
+                       "and taken as consecutive half-foot samples.")
+    cols[4].metric("Inputs mapped", f"{sum(c in well.curves for c in C.INPUTS)} / {len(C.INPUTS)}",
+                   help="Measured sonic: " + (", ".join(t for t in C.TARGETS if t in well.curves)
+                                              or "none"))
+    facts = {k: h.get(k) for k in ("COMP", "FLD", "LOC", "UWI", "API", "SRVC", "DATE", "format",
+                                   "encoding") if h.get(k) not in (None, "")}
+    if facts:
+        st.caption(" · ".join(f"**{k}** {v}" for k, v in facts.items()))
+    if well.report.warnings:
+        with st.expander(f"Reader notes ({len(well.report.warnings)})"):
+            for w in well.report.warnings:
+                st.markdown(f"- {w}")
+
+
+def qc_summary(result: pd.DataFrame) -> None:
+    qc = result["QC"].fillna(QC_OK).astype(str)
+    ok = int((qc == QC_OK).sum())
+    parts = [f"**{ok:,}** OK"]
+    for reason in QC_FLAGS:
+        k = int(qc.str.contains(reason, regex=False).sum())
+        if k:
+            parts.append(f"**{k:,}** {reason}")
+    st.caption("QC of predicted samples: " + " · ".join(parts),
+               help="\n\n".join(f"**{r}**: {d}" for r, d in QC_DESCRIPTIONS.items()))
+
+
+def depth_window(well, digest: str) -> np.ndarray:
+    """Boolean row mask of the selected depth (or sample) range."""
+    n = len(well)
+    if n < 2:
+        return np.ones(n, dtype=bool)
+    if well.depth is None:
+        lo, hi = st.slider("Sample range", 0, n - 1, (0, n - 1), key=f"range_{digest}")
+        idx = np.arange(n)
+        return (idx >= lo) & (idx <= hi)
+    d = well.depth
+    dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
+    step = float(np.nanmedian(np.abs(np.diff(d)))) or 0.5
+    lo, hi = st.slider(f"Depth range ({well.depth_unit})", dmin, dmax, (dmin, dmax),
+                       step=max(step, 10 ** math.floor(math.log10(max(dmax - dmin, 1e-9)) - 3)),
+                       format="%.1f", key=f"range_{digest}")
+    return (d >= lo - 1e-9) & (d <= hi + 1e-9)
+
+
+def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
+    from sonic_model import wells
+
+    # Callables: files are written only when asked for, so drawing the tracks never waits
+    # for the LAS writer.
+    c1, c2, _ = st.columns([1, 1, 4])
+    with c1:
+        st.download_button("Download CSV", data=lambda: wells.write_csv(well, result),
+                           file_name=f"{stem}_sonic_{ensemble}.csv", mime="text/csv",
+                           icon=":material/download:", on_click="ignore", key="dl_csv")
+    with c2:
+        st.download_button("Download LAS", data=lambda: wells.write_las(well, result),
+                           file_name=f"{stem}_sonic_{ensemble}.las", mime="text/plain",
+                           icon=":material/download:", on_click="ignore", key="dl_las")
+
+
+def measured_section(curves: pd.DataFrame, result: pd.DataFrame) -> None:
+    scores = metrics.sonic_metrics(curves, result)
+    if not scores:
+        return
+    st.subheader("Against measured sonic")
+    n_rows = max(s["n"] for s in scores.values())
+    st.caption(f"Scored over the selected range where both measured and predicted values exist "
+               f"(up to {n_rows:,} samples).")
+    cols = st.columns(7)
+    i = 0
+    for curve in C.TARGETS:
+        if curve not in scores:
+            continue
+        s = scores[curve]
+        cols[i].metric(f"{curve} RMSE", f"{s['rmse']:.2f} us/ft", help=f"n = {s['n']:,}")
+        cols[i + 1].metric(f"{curve} MAE", f"{s['mae']:.2f} us/ft")
+        cols[i + 2].metric(f"{curve} R²", "–" if not math.isfinite(s["r2"]) else f"{s['r2']:.3f}")
+        i += 3
+    if "contest" in scores:
+        cols[6].metric("Contest RMSE", f"{scores['contest']['rmse']:.2f} us/ft",
+                       help="√((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves measured "
+                            f"(n = {scores['contest']['n']:,}), as the PDDA 2020 contest scored.")
+    xp = st.columns(2)
+    for col, curve in zip(xp, [c for c in C.TARGETS if c in scores]):
+        with col:
+            st.plotly_chart(plots.pred_vs_measured(curves[curve], result[f"{curve}_PRED"], curve,
+                                                   result["QC"]),
+                            width="stretch", key=f"xp_{curve}")
+
+
+# --------------------------------------------------------------------------- the page
+
+def main() -> None:
+    st.title("Predict sonic logs")
+    source = choose_source()
+    if source is None:
+        st.info("Drop a LAS or CSV well above (CNC, GR, HRD and ZDEN are required; CAL, HRM "
+                "and PE are used when present), or try the contest's blind well.")
+        return
+    data, name = source["data"], source["name"]
+    digest = _digest(data)
+    try:
+        with st.spinner(f"Reading {name}…"):
+            auto = ui_cache.read_well(data, name, None)
+    except SonicModelError as exc:
+        st.error(str(exc))
+        return
+    mapping = mapping_editor(auto, digest)
+    well = auto
+    if mapping is not None:
+        try:
+            with st.spinner("Re-reading with your mapping…"):
+                well = ui_cache.read_well(data, name, mapping)
+        except SonicModelError as exc:
+            st.error(str(exc))
+            return
+    if source["origin"] == "demo":
+        st.caption(":material/science: Contest blind well, Well #2 inputs. No depth column: "
+                   "tracks show sample number. Its measured sonic was never published, so no "
+                   "scores here; the Vp–Vs crossplot is the check.")
+    header_summary(well)
+
+    ensemble = ui_cache.current_ensemble()
+    result = None
+    if well.missing_required:
+        st.warning(f"Required curve(s) {', '.join(well.missing_required)} not mapped: choose "
+                   "them in Curve mapping above and the prediction runs by itself. The tracks "
+                   "below show the inputs only.")
+    else:
+        try:
+            with st.spinner(f"Predicting DTC and DTS with the {ensemble} ensemble…"):
+                result = ui_cache.predict(data, name, mapping, ensemble)
+        except SonicModelError as exc:
+            st.error(str(exc))
+
+    mask = depth_window(well, digest)
+    if result is not None:
+        stem = name.rsplit(".", 1)[0] or "well"
+        dl_row = st.container()
+        qc_summary(result.loc[mask])
+    view = well.curves.loc[mask]
+    depth = well.depth[mask] if well.depth is not None else np.flatnonzero(mask)
+    fig = plots.depth_tracks(view, None if result is None else result.loc[mask], depth,
+                             depth_unit=well.depth_unit, title=well.name)
+    st.plotly_chart(fig, width="stretch", key="tracks",
+                    config={"scrollZoom": True, "displaylogo": False,
+                            "toImageButtonOptions": {"filename": f"{name}_tracks", "scale": 2}})
+    if result is None:
+        return
+    with dl_row:
+        downloads(well, result, stem, ensemble)
+    measured_section(view, result.loc[mask])
+    st.subheader("Vp–Vs sanity check")
+    st.plotly_chart(plots.vp_vs_crossplot(result.loc[mask], view, depth,
+                                          depth_unit=well.depth_unit),
+                    width="stretch", key="vpvs")
+
+
+main()

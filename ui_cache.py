@@ -1,0 +1,92 @@
+"""The dashboard's cached doors onto sonic_model: the one place Streamlit caching lives.
+
+Ensembles load once per server process (``st.cache_resource``: one shared object, never
+copied); per-file work, reading and predicting, is ``st.cache_data`` keyed on the file's bytes,
+the curve mapping and the ensemble name, so moving a slider or switching pages never re-reads
+or re-predicts. sonic_model itself never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, get_args
+
+import streamlit as st
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sonic_model.wells import Well
+
+EnsembleName = Literal["full", "light"]
+ENSEMBLES: tuple[str, ...] = get_args(EnsembleName)
+ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light choice
+
+# A mapping as a cache key: sorted (canonical, mnemonic) pairs; "" means "do not use".
+Mapping = tuple[tuple[str, str], ...]
+
+
+def current_ensemble() -> str:
+    """The ensemble chosen in the sidebar, checked at the boundary (anything else -> full)."""
+    value = st.session_state.get(ENSEMBLE_KEY, "full")
+    return value if value in ENSEMBLES else "full"
+
+
+@st.cache_resource(show_spinner=False)
+def get_ensemble(name: str):
+    from sonic_model import ensemble
+
+    if name not in ENSEMBLES:
+        from sonic_model.errors import InputValueError
+        raise InputValueError(f"ensemble must be one of {', '.join(ENSEMBLES)}, not {name!r}")
+    return ensemble.load_ensemble(name)
+
+
+@st.cache_data(show_spinner=False)
+def get_card() -> dict:
+    """The model card as JSON: cheap, and it must not wait for the models to load."""
+    from sonic_model.card import load_card
+
+    return load_card()
+
+
+def _mapping_arg(mapping: Mapping | None) -> dict | None:
+    if not mapping:
+        return None
+    return {canon: (mnemonic or None) for canon, mnemonic in mapping}
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
+    from sonic_model import wells
+
+    return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str) -> pd.DataFrame:
+    from sonic_model import ensemble
+
+    well = read_well(data, name, mapping)
+    return ensemble.predict_well(well, get_ensemble(ensemble_name))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def demo_well() -> tuple[str, bytes]:
+    """Well #2's inputs (the contest's blind well) as (file name, bytes).
+
+    Looks where the CLI looks; on a fresh machine downloads the public archive (sha256
+    checked) into the user's data directory. Raises DataNotFoundError/FetchError with the
+    reader-facing message when neither works.
+    """
+    from sonic_model import data
+    from sonic_model.config import get_settings
+    from sonic_model.errors import DataNotFoundError
+
+    try:
+        folder = data.find_data_dir()
+    except DataNotFoundError:
+        if get_settings().data_dir is not None:
+            raise  # the user named a folder: say it is wrong rather than fetch elsewhere
+        folder = data.fetch_data(data.default_fetch_dest())
+    path = data.test_csv(folder)
+    return "PDDA2020_Well2_test.csv", path.read_bytes()
