@@ -10,10 +10,17 @@ files is parsed here with pandas/numpy (about 6x faster than lasio's reader on a
 25-curve file). LAS 3.0, unusual delimiters and anything the fast path cannot explain go through
 lasio's full reader.
 
-Row policy (contract with features/ensemble): one output row per readable input row. Rows are
-sorted by increasing depth (stable, so duplicate depths keep their file order and are kept as
-separate rows, with a warning). Rows whose depth is null cannot be placed on a log and are the
-only rows dropped (counted in the warnings).
+Row policy (contract with features/ensemble): every input row comes back, one output row per
+readable input row, nothing dropped. Rows with a depth are sorted by increasing depth (stable,
+so duplicate depths keep their file order and are kept as separate rows, with a warning). Rows
+whose depth is null cannot be placed on the log: they come after all the rows with depth, in
+file order, with NaN in ``Well.depth`` (and ``depth_ft()``), and a warning in the mapping report
+says how many there are and where they went. Their curve values are read like any other row.
+The writers keep them too: an empty depth cell in CSV, the NULL value (-999.25) in the LAS index
+curve. read_well reads that back as NaN; lasio.read does not: it never maps NULL to NaN in the
+index curve, so ``las.index`` holds -999.25 for those rows (``null_policy="common"`` gives NaN).
+STEP is written as 0 ("irregular") whenever the index has nulls, so no tool rebuilds their depth
+from STRT/STEP. A file whose depth curve is entirely null is rejected.
 """
 
 from __future__ import annotations
@@ -818,18 +825,25 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
     depth_unit = "sample"
     if depth_col is not None:
         depth_raw = data[:, depth_col]
-        keep = np.isfinite(depth_raw)
-        if not keep.any():
+        placed = np.isfinite(depth_raw)
+        if not placed.any():
             raise _fail(fname, f"the depth curve {table.names[depth_col]} is entirely null")
-        if not keep.all():
-            report.warnings.append(f"{int((~keep).sum())} row(s) with null depth dropped "
-                                   "(they cannot be placed on the log)")
-            data = data[keep]
-            table.data = table.data[keep]
-        depth_unit, factor, file_unit, conv = _depth_unit(table, depth_col, data[:, depth_col],
-                                                          report.warnings)
-        order = _order_rows(data[:, depth_col], depth_unit if factor == 1.0 else file_unit,
+        with_depth = np.flatnonzero(placed)
+        no_depth = np.flatnonzero(~placed)
+        depth_unit, factor, file_unit, conv = _depth_unit(table, depth_col,
+                                                          depth_raw[with_depth], report.warnings)
+        order = _order_rows(depth_raw[with_depth], depth_unit if factor == 1.0 else file_unit,
                             report.warnings)
+        if no_depth.size:
+            # Every input row comes back: rows without depth go after the sorted ones.
+            first = ", ".join(str(i + 1) for i in no_depth[:5]) + (", ..." if no_depth.size > 5
+                                                                   else "")
+            report.warnings.append(
+                f"{no_depth.size} row(s) have no depth (null {table.names[depth_col]}; data "
+                f"row(s) {first}); kept, placed after the {with_depth.size} row(s) with depth "
+                "in file order, with depth NaN")
+            order = np.concatenate([with_depth if order is None else with_depth[order],
+                                    no_depth])
         if order is not None:
             data = data[order]
         depth = data[:, depth_col] * factor
@@ -943,12 +957,96 @@ def _qc_legend() -> str:
     return "\n".join(lines)
 
 
+_LAS_FIELD = 10           # minimum width of a ~A value, as lasio writes them
+_FAST_LIMIT = 1e15        # |value| * 10**decimals beyond this: format with Python instead
+
+
+def _format_column(values: np.ndarray, decimals: int, null: float) -> np.ndarray:
+    """One column as a right-aligned fixed-point text block: (rows, width) uint8 ASCII.
+
+    Same text as ``"%.{decimals}f" % v`` right-justified to at least _LAS_FIELD characters (the
+    last digit may differ on exact decimal ties, and values that round to zero print as 0, not
+    -0); non-finite -> null.
+    Built with integer arithmetic over whole columns: ~7x faster than np.savetxt and ~30x
+    faster than lasio's writer on 30,000 x 32 (benchmarks/bench_read.py).
+    """
+    x = np.asarray(values, dtype=float)
+    x = np.where(np.isfinite(x), x, null)
+    n = x.size
+    scale = 10 ** decimals
+    if n == 0:
+        return np.empty((0, _LAS_FIELD), dtype=np.uint8)
+    if np.abs(x).max() * scale >= _FAST_LIMIT:
+        text = [f"{v:.{decimals}f}" for v in x.tolist()]
+        width = max(_LAS_FIELD, max(map(len, text)))
+        joined = "".join(t.rjust(width) for t in text).encode("ascii")
+        return np.frombuffer(joined, dtype=np.uint8).reshape(n, width).copy()
+    v = np.rint(x * scale).astype(np.int64)
+    neg = v < 0
+    a = np.abs(v)
+    ip, fp = np.divmod(a, scale)
+    ndig = np.ones(n, dtype=np.int64)
+    p = 10
+    while True:
+        more = ip >= p
+        if not more.any():
+            break
+        ndig += more
+        p *= 10
+    frac_w = decimals + 1 if decimals else 0
+    width = max(_LAS_FIELD, int((ndig + neg).max()) + frac_w)
+    block = np.full((n, width), ord(" "), dtype=np.uint8)
+    if decimals:
+        block[:, width - frac_w] = ord(".")
+        for k in range(decimals):
+            fp, digit = np.divmod(fp, 10)
+            block[:, width - 1 - k] = 48 + digit
+    end = width - frac_w                      # one past the last integer digit
+    for k in range(int(ndig.max())):
+        ip, digit = np.divmod(ip, 10)
+        block[:, end - 1 - k] = np.where(k < ndig, 48 + digit, ord(" "))
+    rows = np.flatnonzero(neg)
+    block[rows, end - 1 - ndig[rows]] = ord("-")
+    return block
+
+
+def _las_data_section(columns: list[np.ndarray], decimals: list[int], null: float) -> str:
+    """The ~A rows: a space, then each value right-aligned in its field, space-separated."""
+    n = len(columns[0]) if columns else 0
+    space = np.full((n, 1), ord(" "), dtype=np.uint8)
+    parts = []
+    for col, d in zip(columns, decimals):
+        parts.append(space)
+        parts.append(_format_column(col, d, null))
+    parts.append(np.full((n, 1), ord("\n"), dtype=np.uint8))
+    return np.concatenate(parts, axis=1).tobytes().decode("ascii")
+
+
+def _index_start_stop_step(index: np.ndarray) -> tuple[float, float, float]:
+    finite = index[np.isfinite(index)]
+    if finite.size == 0:
+        return _LAS_NULL_OUT, _LAS_NULL_OUT, 0.0
+    start, stop = float(finite[0]), float(finite[-1])
+    step = 0.0
+    if finite.size == index.size and finite.size > 1:
+        d = np.diff(finite)
+        if np.allclose(d, d[0], rtol=1e-6, atol=1e-9):
+            step = float(np.round(d[0], 6))
+    # LAS 2.0: STEP 0 when the increment is not constant (irregular, or null index values).
+    return round(start, 6), round(stop, 6), step
+
+
 def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     """LAS 2.0: every original curve plus the prediction curves (us/ft) and QC bit flags.
 
     The ~Well and ~Parameter items of the input are kept (STRT/STOP/STEP recomputed, NULL set to
     -999.25); the QC legend and any original ~Other text go in ~Other. A file without depth gets
-    a SAMPLE index curve (0, 1, 2, ... as the result rows).
+    a SAMPLE index curve (0, 1, 2, ... as the result rows). Rows without depth (kept by
+    read_well after the rows with depth) carry the NULL value in the index curve; STEP is then 0.
+
+    lasio writes the header sections; the ~A section is formatted here with numpy (values
+    "%.5f", QC "%.0f", nulls -999.25): lasio's per-value writer took 1.5-2.8 s for 30,000 x 32,
+    this takes ~0.06 s.
     """
     import lasio
 
@@ -966,7 +1064,7 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     else:
         index_name = _las_mnemonic(depth_name)
         index_unit = well.depth_unit
-        index_values = well.depth
+        index_values = np.asarray(well.depth, dtype=float)
         index_descr = curve_meta.get(depth_name, {}).get("descr", "") or "Depth"
     items = [lasio.HeaderItem(k, unit=index_unit, value=0.0, descr=d)
              for k, d in (("STRT", "START DEPTH"), ("STOP", "STOP DEPTH"), ("STEP", "STEP"))]
@@ -984,7 +1082,11 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     if "WELL" not in seen:
         items.append(lasio.HeaderItem("WELL", value=well.name, descr="WELL"))
     las.sections["Well"] = SectionItems(items)
-    las.append_curve(index_name, index_values, unit=index_unit, descr=index_descr)
+    # Curves go to lasio without data (header only); the columns are formatted below.
+    empty = np.empty(0)
+    columns: list[np.ndarray] = [index_values]
+    decimals: list[int] = [5]
+    las.append_curve(index_name, empty, unit=index_unit, descr=index_descr)
     reserved = set(curves.RESULT_COLUMNS) | {index_name.upper()}
     for col in well.original.columns:
         if col == depth_name:
@@ -993,15 +1095,19 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
         mn = _las_mnemonic(str(col))
         if mn.upper() in reserved:
             mn = f"{mn}_IN"
-        las.append_curve(mn, well.original[col].to_numpy(dtype=float),
-                         unit=meta.get("unit", ""), descr=meta.get("descr", ""))
+        las.append_curve(mn, empty, unit=meta.get("unit", ""), descr=meta.get("descr", ""))
+        columns.append(well.original[col].to_numpy(dtype=float))
+        decimals.append(5)
     for c in curves.RESULT_COLUMNS:
         if c == "QC":
-            las.append_curve("QC", qc.qc_bits(result["QC"]).astype(float), unit="",
-                             descr="QC bit flags, see ~Other (0 = OK)")
+            las.append_curve("QC", empty, unit="", descr="QC bit flags, see ~Other (0 = OK)")
+            columns.append(qc.qc_bits(result["QC"]).astype(float))
+            decimals.append(0)
         else:
-            las.append_curve(c, pd.to_numeric(result[c], errors="coerce").to_numpy(dtype=float),
-                             unit=curves.RESULT_UNITS[c], descr=curves.RESULT_DESCRIPTIONS[c])
+            las.append_curve(c, empty, unit=curves.RESULT_UNITS[c],
+                             descr=curves.RESULT_DESCRIPTIONS[c])
+            columns.append(pd.to_numeric(result[c], errors="coerce").to_numpy(dtype=float))
+            decimals.append(5)
     for item in sections.get("Parameter", []):
         mn = str(item.get("mnemonic", "")).strip()
         if mn:
@@ -1015,10 +1121,17 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     if ens:
         other[0] = other[0][:-1] + f" (ensemble {ens})."
     other.append(_qc_legend())
+    no_index = ~np.isfinite(index_values)
+    nulls = int(no_index.sum())
+    if nulls:
+        where = "the last " if no_index[-nulls:].all() else ""
+        other.append(f"{where}{nulls} data row(s) have no depth (index = NULL): the input file "
+                     "gave none; they are kept so every input row has its result.")
     if well.header.get("other"):
         other.append("Original ~Other section:\n" + str(well.header["other"]).strip())
     las.other = "\n".join(other)
+    strt, stop, step = _index_start_stop_step(index_values)
     buf = io.StringIO()
-    fmt = {len(las.curves) - 1: "%.0f"}
-    las.write(buf, version=2.0, wrap=False, fmt="%.5f", column_fmt=fmt)
+    las.write(buf, version=2.0, wrap=False, STRT=strt, STOP=stop, STEP=step)
+    buf.write(_las_data_section(columns, decimals, _LAS_NULL_OUT))
     return _emit(buf.getvalue().encode("utf-8"), dest)

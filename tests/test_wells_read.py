@@ -169,6 +169,49 @@ def test_unsorted_depth_is_sorted_stably(frame):
     np.testing.assert_allclose(well.original["DEPT"], well.depth)
 
 
+
+def _with_null_depths(frame, rows=(2, 3, 25), n=40):
+    """File order: the first n samples reversed, then depth blanked at `rows` (file rows)."""
+    f = frame.iloc[:n].iloc[::-1].reset_index(drop=True)
+    f.loc[list(rows), "DEPTH"] = np.nan
+    placed = f[f["DEPTH"].notna()].sort_values("DEPTH", kind="stable")
+    expected = pd.concat([placed, f[f["DEPTH"].isna()]]).reset_index(drop=True)
+    return f, expected
+
+
+@pytest.mark.parametrize("depth_unit", ["ft", "m"])
+def test_rows_without_depth_come_back_after_the_sorted_rows(frame, depth_unit):
+    f, expected = _with_null_depths(frame)
+    well = _read(vendor_las(f, GENERIC, depth=("DEPT", depth_unit)))
+    assert len(well.curves) == len(well.original) == len(f) == 40      # every row comes back
+    _assert_canonical(well, expected)
+    assert np.all(np.diff(well.depth[:37]) > 0) and np.isnan(well.depth[37:]).all()
+    depth_ft = well.depth_ft()
+    np.testing.assert_allclose(depth_ft[:37], expected["DEPTH"].iloc[:37], atol=1e-3)
+    assert np.isnan(depth_ft[37:]).all()
+    assert np.isnan(well.original["DEPT"].iloc[37:]).all()
+    note = [w for w in well.report.warnings if "no depth" in w]
+    assert len(note) == 1
+    assert note[0].startswith("3 row(s) have no depth (null DEPT; data row(s) 3, 4, 26)")
+    assert "after the 37 row(s) with depth in file order" in note[0]
+    assert not any("dropped" in w for w in well.report.warnings)
+
+
+def test_csv_rows_with_empty_depth_are_kept(frame):
+    f, expected = _with_null_depths(frame, rows=(0, 39))
+    well = _read(_csv(f), name="w.csv")
+    assert len(well.curves) == 40
+    _assert_canonical(well, expected)
+    assert np.isnan(well.depth[-2:]).all() and np.isfinite(well.depth[:-2]).all()
+    assert any(w.startswith("2 row(s) have no depth") for w in well.report.warnings)
+
+
+def test_depth_curve_entirely_null_is_an_error(frame):
+    f = frame.iloc[:10].copy()
+    f["DEPTH"] = np.nan
+    with pytest.raises(WellReadError, match=r"well.las: the depth curve DEPT is entirely null"):
+        _read(vendor_las(f, GENERIC))
+
 def test_units_inferred_from_values_with_a_warning(frame):
     spec = dict(GENERIC)
     spec["CNC"] = ("NPHI", "%")
