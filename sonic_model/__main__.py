@@ -89,7 +89,8 @@ def cmd_train(args) -> int:
     train.train(data_dir=Path(args.data) if args.data else None,
                 out_dir=Path(args.out) if args.out else None,
                 log=lambda msg: print(msg, file=sys.stderr, flush=True),
-                measure=not args.no_measure)
+                measure=not args.no_measure,
+                cv_cache=Path(args.cv_cache) if args.cv_cache else None)
     return 0
 
 
@@ -150,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="DIR", help="contest data directory (train.csv)")
     p.add_argument("--out", metavar="DIR", help="where to write the artifacts (default assets/models)")
     p.add_argument("--no-measure", action="store_true", help="skip the resource measurements")
+    p.add_argument("--cv-cache", metavar="FILE",
+                   help="development: save held-out predictions here, or reuse them if present")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("info", help="show the model card")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import features as F
 from .card import load_card
-from .curves import CURVES, REQUIRED, RESULT_COLUMNS
+from .curves import CURVES, REQUIRED, RESULT_COLUMNS, TARGETS
 from .errors import ArtifactError, InputValueError, MissingCurvesError
 from .members import MemberPredictor, to_sonic
 from .qc import join_reasons
@@ -31,11 +31,9 @@ from .qc import join_reasons
 EnsembleName = Literal["full", "light"]
 ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
 RUNTIME_FILE = "runtime.json"
-# Caliper this far above the local bit-size proxy marks a washout (density/neutron suspect).
+# Caliper this far above the bit-size proxy (features.bit_size_proxy) marks a washout:
+# density and neutron may read the mud.
 WASHOUT_IN = 1.5
-# Bit-size proxy: a low percentile of the caliper within each logged run (a washout only
-# ever enlarges the hole, so the in-gauge hole sits at the bottom of the distribution).
-BIT_PROXY_QUANTILE = 0.10
 
 
 @dataclass
@@ -211,7 +209,7 @@ def combine(preds: dict, kinds, weights: np.ndarray) -> tuple[np.ndarray, np.nda
 def interval(mean, spread, novelty, cal: dict) -> tuple[np.ndarray, np.ndarray]:
     lo = np.empty_like(mean)
     hi = np.empty_like(mean)
-    for t, name in enumerate(TARGET_NAMES):
+    for t, name in enumerate(TARGETS):
         c = cal[name]
         s = c["a"] + c["b"] * spread[:, t] + c["c"] * novelty
         lo[:, t] = mean[:, t] + c["q10"] * s
@@ -247,10 +245,6 @@ def qc_reasons(ff: F.FeatureFrame, novelty: np.ndarray, qc: dict,
         lambda i: "unfamiliar log combination")
 
     cal = clean["CAL"].to_numpy()
-    if np.isfinite(cal).any():
-        ids = F.run_ids(np.isfinite(cal), depth_ft, F.sampling_step_ft(depth_ft))
-        bit = pd.Series(cal).groupby(ids).transform(lambda s: s.quantile(BIT_PROXY_QUANTILE))
-        excess = cal - bit.to_numpy()
-        add(np.isfinite(excess) & (excess > WASHOUT_IN),
-            lambda i: f"washout (CAL {cal[i]:.1f} in)")
+    excess = ff.base["CAL_X"].to_numpy()
+    add(np.isfinite(excess) & (excess > WASHOUT_IN), lambda i: f"washout (CAL {cal[i]:.1f} in)")
     return [join_reasons(r) for r in reasons]

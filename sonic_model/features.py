@@ -25,16 +25,25 @@ MEAN_WINDOWS_FT = (2.5, 10.0, 40.0)
 STD_WINDOW_FT = 10.0
 GRADIENT_HALF_FT = 2.0
 CONTEXT_CURVES = ("CNC", "GR", "LRD", "ZDEN", "PE", "LRM")
+# Caliper enters the models only as excess over the bit size (a washout measure): raw hole
+# size says which well a sample came from, not what the rock is, and it sent the linear
+# member astray on Well #1's 6-inch hole. The bit size is estimated as a low rolling
+# percentile of the caliper (a washout only ever enlarges the hole).
+BIT_WINDOW_FT = 400.0
+BIT_QUANTILE = 0.10
 # A depth jump larger than this many sampling steps breaks a run, like a null does.
 GAP_FACTOR = 1.5
 
-# Curve sets a model is trained for. "all" uses every optional curve; rows missing PE still
-# use it (PE imputed with a flag, as Well #1's third well has dead PE); rows missing CAL or
-# HRM fall back to "core", trained on the four curves SonicPredict's API took.
+# Curve sets a model is trained for: "all" adds caliper (as washout excess) and medium
+# resistivity; rows missing CAL or HRM fall back to "core", the four curves SonicPredict's API
+# took. PE is read, cleaned and QC'd but is not a model input: in Well #1 it is dead in the
+# third well, so its presence tells the models which well they are in, and leave-one-well-out
+# validation got much worse with it (train.study_pe measures this on every training run).
 CURVE_SETS: dict[str, tuple[str, ...]] = {
-    "all": ("CAL", "CNC", "GR", "HRD", "HRM", "PE", "ZDEN"),
+    "all": ("CAL", "CNC", "GR", "HRD", "HRM", "ZDEN"),
     "core": REQUIRED,
 }
+PE_COLUMNS = ("PE", "PE_MISSING", "PE_M2.5", "PE_M10", "PE_S10", "PE_M40", "PE_G")
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +76,8 @@ def run_ids(valid: np.ndarray, depth_ft: np.ndarray | None, step_ft: float) -> n
         breaks[0] = True
         breaks[1:] = valid[1:] & ~valid[:-1]
         if depth_ft is not None and n > 1:
-            jump = np.abs(np.diff(depth_ft)) > GAP_FACTOR * step_ft
+            # NaN depth (a row the file could not place) is its own run: ~(d <= x) is True for NaN.
+            jump = ~(np.abs(np.diff(depth_ft)) <= GAP_FACTOR * step_ft)
             breaks[1:] |= jump & valid[1:]
     ids = np.cumsum(breaks) - 1
     return np.where(valid, ids, -1)
@@ -145,7 +155,7 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
     step = sampling_step_ft(depth_ft)
     depth = None if depth_ft is None else np.asarray(depth_ft, dtype=float)
     base = pd.DataFrame(index=cleaned.index)
-    base["CAL"] = cleaned["CAL"]
+    base["CAL_X"] = cleaned["CAL"] - bit_size_proxy(cleaned["CAL"], step)
     base["CNC"] = cleaned["CNC"]
     base["GR"] = cleaned["GR"]
     base["LRD"] = np.clip(np.log10(cleaned["HRD"]), *LOG_RES_LIMITS)
@@ -156,7 +166,7 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
     base["PE_MISSING"] = pe_missing.astype(float)
 
     feats: dict[str, np.ndarray] = {}
-    for name in ("CAL", "CNC", "GR", "LRD", "LRM", "ZDEN", "PE", "PE_MISSING"):
+    for name in ("CAL_X", "CNC", "GR", "LRD", "LRM", "ZDEN", "PE", "PE_MISSING"):
         feats[name] = base[name].to_numpy(dtype=float)
     # Neutron-density separation (limestone density porosity) and invasion profile.
     feats["ND_SEP"] = feats["CNC"] - (2.71 - feats["ZDEN"]) / 1.71
@@ -186,13 +196,19 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
     return FeatureFrame(clean=cleaned, base=base, features=features, step_ft=step)
 
 
+def bit_size_proxy(cal: pd.Series, step_ft: float) -> np.ndarray:
+    """Rolling low percentile of the caliper over BIT_WINDOW_FT (nulls ignored)."""
+    window = max(3, int(round(BIT_WINDOW_FT / step_ft)))
+    return cal.rolling(window, center=True, min_periods=1).quantile(BIT_QUANTILE).to_numpy()
+
+
 def feature_columns(curve_set: str) -> list[str]:
     """Feature names a model of this curve set uses (order fixed: it is the model's input)."""
     curves = {"core": ("CNC", "GR", "LRD", "ZDEN"),
-              "all": ("CAL", "CNC", "GR", "LRD", "LRM", "ZDEN", "PE")}[curve_set]
+              "all": ("CAL_X", "CNC", "GR", "LRD", "LRM", "ZDEN")}[curve_set]
     cols = list(curves)
     if curve_set == "all":
-        cols += ["PE_MISSING", "LRD_LRM"]
+        cols += ["LRD_LRM"]
     cols.append("ND_SEP")
     for name in CONTEXT_CURVES:
         if name not in curves:

@@ -27,7 +27,7 @@ LIGHT_MEMBERS = ("xgb", "pcr", "knn")   # what SonicPredict deployed
 
 # KNN looks at the logs themselves and their 10-ft context, not at gradients or spreads:
 # neighbours in a low, meaningful space are real analogues (and the novelty measure for QC).
-KNN_FEATURES = ("CNC", "GR", "LRD", "ZDEN", "PE", "CAL", "CNC_M10", "GR_M10", "LRD_M10", "ZDEN_M10")
+KNN_FEATURES = ("CNC", "GR", "LRD", "ZDEN", "CNC_M10", "GR_M10", "LRD_M10", "ZDEN_M10")
 KNN_K = 12
 # Half-foot neighbours are near-duplicates: every 4th training sample is as informative and
 # makes the reference set four times smaller and faster to search.
@@ -135,26 +135,9 @@ class MemberPredictor:
 
     def knn(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """KNN prediction and each row's mean distance to its k neighbours (novelty)."""
+        from .engine import knn_predict
+
         p = self.payload
         Q = ((X[:, p["cols"]] - p["mean"]) / p["scale"]).astype(np.float32)
-        return knn_search(p["refs"], p["targets"], Q, p["k"])
-
-
-def knn_search(refs: np.ndarray, targets: np.ndarray, Q: np.ndarray, k: int,
-               chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Distance-weighted KNN mean of `targets` and mean neighbour distance, brute force."""
-    n = len(Q)
-    out = np.empty((n, targets.shape[1]), dtype=np.float64)
-    dist_mean = np.empty(n, dtype=np.float64)
-    ref_sq = np.einsum("ij,ij->i", refs, refs)
-    for s in range(0, n, chunk):
-        q = Q[s:s + chunk]
-        d2 = ref_sq[None, :] - 2.0 * (q @ refs.T)
-        d2 += np.einsum("ij,ij->i", q, q)[:, None]
-        idx = np.argpartition(d2, k, axis=1)[:, :k]
-        dk = np.sqrt(np.maximum(np.take_along_axis(d2, idx, axis=1), 0.0))
-        w = 1.0 / np.maximum(dk, 1e-6)
-        w /= w.sum(axis=1, keepdims=True)
-        out[s:s + chunk] = np.einsum("ik,ikt->it", w, targets[idx])
-        dist_mean[s:s + chunk] = dk.mean(axis=1)
-    return out, dist_mean
+        pred, dist = knn_predict(p["refs"], p["targets"], Q, p["k"], return_distance=True)
+        return pred, dist.mean(axis=1)

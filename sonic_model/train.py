@@ -74,7 +74,7 @@ def _clean_target(series: pd.Series, name: str) -> np.ndarray:
 
 def blocked_folds(n: int, k: int = K_BLOCKED) -> list[tuple[int, int]]:
     """K contiguous, non-shuffled blocks along the file (half-foot neighbours are near-copies)."""
-    edges = np.linspace(0, n, k + 1).round().astype(int)
+    edges = [int(e) for e in np.linspace(0, n, k + 1).round()]
     return list(zip(edges[:-1], edges[1:]))
 
 
@@ -277,10 +277,58 @@ def coverage(y, lo, hi) -> dict:
     return cov
 
 
+# ----------------------------------------------------------------------------- studies
+
+def _study_task(w: WellOne, kind: str, columns: list[str], route: str, a: int, b: int):
+    """Held-out squared errors of one member variant on rows a:b ("all" rows only)."""
+    rows = train_rows(w, "all")
+    test = np.zeros(w.n, dtype=bool)
+    test[a:b] = True
+    fit, held = rows & ~test, rows & test
+    X = w.ff.features[columns].to_numpy(dtype=np.float32)
+    bounds = clip_bounds(X[fit])
+    Y = targets_for_fit(w.y[fit]) if route == "vpvs" else w.y[fit].astype(np.float32)
+    member = MemberPredictor(fit_member(kind, np.clip(X[fit], *bounds), Y, columns))
+    pred = member.predict(np.clip(X[held], *bounds))
+    pred = to_sonic(pred) if route == "vpvs" else pred
+    return pred, w.y[held]
+
+
+def run_studies(w: WellOne, log=print, n_jobs: int = 2) -> dict:
+    """The design choices validation settles, re-measured on every training run.
+
+    - shear route: DTS learnt directly vs DTC x predicted Vp/Vs (XGBoost and PCR);
+    - PE: XGBoost with and without the PE features.
+    Contest RMSE pooled and per fold, blocked and leave-one-well-out, on rows with all curves.
+    """
+    from joblib import Parallel, delayed
+
+    cols = F.feature_columns("all")
+    variants = {
+        "xgb_vpvs": ("xgb", cols, "vpvs"), "xgb_direct": ("xgb", cols, "direct"),
+        "pcr_vpvs": ("pcr", cols, "vpvs"), "pcr_direct": ("pcr", cols, "direct"),
+        "xgb_vpvs_with_pe": ("xgb", cols + list(F.PE_COLUMNS), "vpvs"),
+    }
+    schemes = {"blocked": blocked_folds(w.n), "lowo": w.wells()}
+    tasks = [(v, s, a, b) for v in variants for s, folds in schemes.items() for a, b in folds]
+    t0 = time.perf_counter()
+    results = Parallel(n_jobs=n_jobs)(delayed(_study_task)(w, *variants[v], a, b)
+                                      for v, s, a, b in tasks)
+    log(f"  studies took {time.perf_counter() - t0:.0f} s")
+    out: dict = {v: {} for v in variants}
+    for v in variants:
+        for s in schemes:
+            parts = [r for (tv, ts, _, _), r in zip(tasks, results) if tv == v and ts == s]
+            per_fold = [rmse((p - y).ravel()) for p, y in parts]
+            pooled = rmse(np.concatenate([(p - y).ravel() for p, y in parts]))
+            out[v][s] = {"contest": round(pooled, 3), "per_fold": [round(x, 3) for x in per_fold]}
+    return out
+
+
 # ----------------------------------------------------------------------------- the command
 
 def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
-          measure: bool = True) -> dict:
+          measure: bool = True, cv_cache: Path | None = None) -> dict:
     """Validate, fit, export. Returns the model card (also written to out_dir)."""
     import joblib
 
@@ -293,8 +341,16 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     w = load_well_one(data_dir)
     log(f"Well #1: {w.n} rows; wells {w.wells()}")
 
-    cv = cross_validate(w, FULL_MEMBERS, log)
+    if cv_cache is not None and Path(cv_cache).is_file():
+        # Our own file from an earlier run of this command (a development shortcut).
+        cv = joblib.load(cv_cache)
+        log(f"  reusing held-out predictions from {cv_cache}")
+    else:
+        cv = cross_validate(w, FULL_MEMBERS, log)
+        if cv_cache is not None:
+            joblib.dump(cv, cv_cache)
     folds = {s: cv[s]["folds"] for s in cv}
+    studies = run_studies(w, log)
     members_card = {
         k: {"label": MEMBER_LABELS[k],
             "metrics": {s: score(w.y, cv[s]["pred"][k], folds[s]) for s in cv},
@@ -383,6 +439,11 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
             "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs",
             "features": F.__doc__.strip().splitlines()[0],
         },
+        "studies": {
+            "what": "contest RMSE of single members on held-out rows with all curves; "
+                    "vpvs = DTS predicted as DTC x Vp/Vs, direct = DTS learnt directly; "
+                    "with_pe = PE features added",
+            "results": studies},
         "members": members_card,
         "ensembles": ensembles_card,
         "qc": _round(qc),

@@ -1,0 +1,97 @@
+"""Predict-path benchmark (issue 2, item 11): prints numbers, asserts nothing.
+
+- load time of each ensemble, in-process predict time for 30,000 samples, peak RSS;
+- artifact sizes;
+- the whole CLI process (start, load, read, predict, write) on the contest's Well #2 inputs
+  (11,088 rows): wall time and peak RSS of the child, best of several runs;
+- which heavy modules the predict path imports (none of streamlit/plotly/fastapi/sklearn/xgboost).
+
+Run: .venv/bin/python benchmarks/bench_predict.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def in_process(runs: int) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from sonic_model import data, ensemble
+    from sonic_model.config import get_settings
+
+    test = data.load_test()
+    frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]
+    for name in ("full", "light"):
+        t0 = time.perf_counter()
+        ens = ensemble.load_ensemble(name)
+        load = time.perf_counter() - t0
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            out = ensemble.predict(frame, ens)
+            times.append(time.perf_counter() - t0)
+        print(f"{name:5s} ensemble: load {load:.3f} s; predict 30,000 rows: best "
+              f"{min(times):.3f} s, median {np.median(times):.3f} s "
+              f"({len(out)} rows, {out['DTC_PRED'].notna().sum()} predicted)")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    model_dir = get_settings().model_dir
+    total = 0
+    for p in sorted(model_dir.iterdir()):
+        total += p.stat().st_size
+        print(f"  {p.name:20s} {p.stat().st_size / 1024:8.1f} KB")
+    print(f"  {'all artifacts':20s} {total / 1024:8.1f} KB")
+
+
+def cli(runs: int) -> None:
+    from sonic_model import data
+
+    src = data.test_csv()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "well2_pred.csv"
+        cmd = [sys.executable, "-m", "sonic_model", "predict", str(src), "-o", str(out), "-q"]
+        walls, rss = [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+            walls.append(time.perf_counter() - t0)
+            if proc.returncode != 0:
+                print("CLI failed:", proc.stderr.strip())
+                return
+            rss.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        rows = sum(1 for _ in open(out)) - 1
+        print(f"CLI predict on {src.name} ({rows} rows): best {min(walls):.2f} s, "
+              f"worst {max(walls):.2f} s over {runs} runs; peak child RSS {max(rss):.0f} MB")
+        probe = ("import sys,runpy;sys.argv=['sonic_model','predict',%r,'-o',%r,'-q'];"
+                 "import sonic_model.__main__ as m;m.main(sys.argv[1:]);"
+                 "print(sorted(k for k in ('streamlit','plotly','fastapi','sklearn','xgboost','scipy')"
+                 " if k in sys.modules))") % (str(src), str(out))
+        heavy = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                               text=True).stdout.strip()
+        print(f"heavy modules imported by the predict path: {heavy}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()}")
+    in_process(args.runs)
+    cli(args.runs)
+    print(f"load average at the end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The command line as a user runs it: real processes, real files, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import lasio
+import numpy as np
+import pandas as pd
+import pytest
+
+from sonic_model.curves import RESULT_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "sonic_model", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Path:
+    """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics."""
+    las = lasio.LASFile()
+    las.well["WELL"].value = "TEST-1"
+    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * 0.5, unit="ft")
+    spec = [("CALI", "CAL", "in", 1), ("NPHI", "CNC", "%", 100), ("GR", "GR", "gAPI", 1),
+            ("ILD", "HRD", "ohmm", 1), ("ILM", "HRM", "ohmm", 1), ("PEF", "PE", "b/e", 1),
+            ("RHOB", "ZDEN", "g/cm3", 1)]
+    for mnem, canon, unit, factor in spec:
+        values = frame[canon].to_numpy(dtype=float)
+        las.append_curve(mnem, np.where(values == -999, -999.25, values * factor), unit=unit)
+    las.write(str(path), version=2.0)
+    return path
+
+
+def test_predict_contest_csv_gives_one_row_per_input_row(contest_dir, model_dir, tmp_path):
+    out = tmp_path / "well2.csv"
+    proc = run("predict", contest_dir / "test.csv", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    result = pd.read_csv(out)
+    assert len(result) == 11088
+    assert set(RESULT_COLUMNS) <= set(result.columns)
+    assert result["DTC_PRED"].notna().all()
+
+
+def test_predict_las_in_las_out_with_vendor_mnemonics(contest_dir, model_dir, tmp_path):
+    frame = pd.read_csv(contest_dir / "test.csv").iloc[:1500]
+    src = vendor_las(tmp_path / "vendor.las", frame)
+    out = tmp_path / "vendor_pred.las"
+    proc = run("predict", src, "-o", out, "--ensemble", "light")
+    assert proc.returncode == 0, proc.stderr
+    las = lasio.read(str(out))
+    assert len(las["DTC_PRED"]) == 1500
+    for curve in ("RHOB", "NPHI", "DTC_PRED", "DTS_PRED", "DTC_P10", "DTS_P90", "QC"):
+        assert curve in las.keys()
+    # % neutron was converted: the result equals predicting the contest rows directly
+    direct = tmp_path / "direct.csv"
+    contest_like = tmp_path / "rows.csv"
+    frame.to_csv(contest_like, index=False)
+    assert run("predict", contest_like, "-o", direct, "--ensemble", "light").returncode == 0
+    assert np.allclose(las["DTS_PRED"], pd.read_csv(direct)["DTS_PRED"], atol=0.05)
+
+
+def test_several_inputs_write_one_output_each(contest_dir, model_dir, tmp_path):
+    frame = pd.read_csv(contest_dir / "test.csv")
+    a = vendor_las(tmp_path / "a.las", frame.iloc[:300])
+    b = tmp_path / "b.csv"
+    frame.iloc[300:700].to_csv(b, index=False)
+    proc = run("predict", a, b, "-o", tmp_path / "out", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_csv(tmp_path / "out" / "a_sonic.csv")) == 300
+    assert len(pd.read_csv(tmp_path / "out" / "b_sonic.csv")) == 400
+
+
+def test_map_overrides_the_automatic_choice(contest_dir, model_dir, tmp_path):
+    frame = pd.read_csv(contest_dir / "test.csv").iloc[:400]
+    src = tmp_path / "odd.csv"
+    frame.rename(columns={"HRD": "RES_DEEP_X"}).to_csv(src, index=False)
+    proc = run("predict", src, "-o", tmp_path / "o.csv")
+    assert proc.returncode == 2
+    assert "HRD" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    proc = run("predict", src, "-o", tmp_path / "o.csv", "--map", "HRD=RES_DEEP_X")
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, ""),
+    (b"A,B,C\n1,2,3\n4,5,6\n", "CNC"),
+], ids=["empty-file", "binary-file", "no-required-curves"])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(model_dir, tmp_path, content, expected):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(content)
+    proc = run("predict", src, "-o", tmp_path / "o.csv")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert expected in lines[0]
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_file_and_bad_options_exit_2(model_dir, tmp_path):
+    proc = run("predict", tmp_path / "nope.las", "-o", tmp_path / "o.csv")
+    assert proc.returncode == 2 and "nope.las" in proc.stderr
+    proc = run("predict", tmp_path / "nope.las", "-o", tmp_path / "o.xlsx")
+    assert proc.returncode == 2 and ".csv or .las" in proc.stderr
+    proc = run("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--ensemble", "huge")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    proc = run("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--map", "FOO=BAR")
+    assert proc.returncode == 2 and "FOO" in proc.stderr
+
+
+def test_info_prints_the_model_card(model_dir):
+    proc = run("info", "--json")
+    assert proc.returncode == 0
+    card = json.loads(proc.stdout)
+    assert set(card["ensembles"]) == {"full", "light"}
+    assert "CC BY-NC-SA" in card["data"]["licence"]
+    proc = run("info")
+    assert proc.returncode == 0 and "XGBoost" in proc.stdout and "Full" in proc.stdout
+
+
+def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    (copy / "pcr.joblib").write_bytes(b"x")
+    proc = subprocess.run([sys.executable, "-m", "sonic_model", "predict",
+                           str(contest_dir / "test.csv"), "-o", str(tmp_path / "o.csv")],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**__import__("os").environ, "SONIC_MODEL_DIR": str(copy)})
+    assert proc.returncode == 2 and "sha256" in proc.stderr

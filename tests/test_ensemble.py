@@ -1,0 +1,150 @@
+"""The shipped ensembles: predictions, partial curve sets, missing inputs, QC, integrity."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sonic_model import ensemble as E
+from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.errors import ArtifactError, MissingCurvesError, SonicModelError
+
+
+@pytest.fixture(scope="module")
+def well2(contest_dir) -> pd.DataFrame:
+    from sonic_model.data import load_test
+    return load_test(contest_dir)
+
+
+@pytest.fixture(scope="module")
+def full(model_dir):
+    return E.load_ensemble("full", model_dir)
+
+
+@pytest.fixture(scope="module")
+def light(model_dir):
+    return E.load_ensemble("light", model_dir)
+
+
+def test_result_has_the_contract_columns_and_keeps_the_index(full, well2):
+    frame = well2.iloc[:500].copy()
+    frame.index = frame.index * 10 + 7          # a caller's own index must come back
+    out = E.predict(frame, full)
+    assert list(out.columns) == list(RESULT_COLUMNS)
+    assert out.index.equals(frame.index)
+    assert out["DTC_PRED"].notna().all() and out["DTS_PRED"].notna().all()
+
+
+def test_predictions_are_physically_plausible(full, well2):
+    out = E.predict(well2, full)
+    assert out["DTC_PRED"].between(40, 200).all()
+    assert (out["DTS_PRED"] > out["DTC_PRED"] * 1.3).mean() > 0.99   # Vp/Vs above ~1.3
+    assert (out["DTC_P10"] <= out["DTC_PRED"]).all() and (out["DTC_PRED"] <= out["DTC_P90"]).all()
+    assert (out["DTS_P10"] <= out["DTS_PRED"]).all() and (out["DTS_PRED"] <= out["DTS_P90"]).all()
+
+
+@pytest.mark.parametrize("name", ["full", "light"])
+def test_both_ensembles_ship_and_predict(model_dir, well2, name):
+    out = E.predict(well2.iloc[:300], E.load_ensemble(name, model_dir))
+    assert out["DTS_PRED"].notna().all()
+
+
+def test_a_well_with_only_the_four_required_curves_is_predicted(full, well2):
+    out = E.predict(well2[["CNC", "GR", "HRD", "ZDEN"]].iloc[:1000], full)
+    assert out["DTC_PRED"].notna().all() and out["DTS_PRED"].notna().all()
+
+
+def test_optional_curves_change_the_prediction(full, well2):
+    with_all = E.predict(well2.iloc[:1000], full)
+    core = E.predict(well2[["CNC", "GR", "HRD", "ZDEN"]].iloc[:1000], full)
+    assert not np.allclose(with_all["DTS_PRED"], core["DTS_PRED"])
+
+
+def test_a_row_missing_an_input_gets_nan_and_a_reason_while_neighbours_are_predicted(full, well2):
+    frame = well2.iloc[:200].copy()
+    frame.loc[100, "ZDEN"] = -999
+    frame.loc[101, "CNC"] = np.nan
+    out = E.predict(frame, full)
+    assert len(out) == 200
+    assert np.isnan(out.loc[100, "DTC_PRED"]) and np.isnan(out.loc[100, "DTS_P90"])
+    assert out.loc[100, "QC"].startswith("missing input: ZDEN")
+    assert "missing input: CNC" in out.loc[101, "QC"]
+    assert out.loc[[99, 102], "DTC_PRED"].notna().all()
+
+
+def test_a_frame_without_a_required_column_names_it(full, well2):
+    with pytest.raises(MissingCurvesError, match="ZDEN") as info:
+        E.predict(well2[["CNC", "GR", "HRD"]], full)
+    assert info.value.missing == ["ZDEN"]
+
+
+def test_inputs_far_outside_training_are_flagged_and_get_wider_bands(full, well2):
+    frame = well2.iloc[2000:2400].reset_index(drop=True)
+    odd = frame.copy()
+    odd["ZDEN"] = 1.7          # light, coal-like density everywhere
+    odd["CNC"] = 0.6
+    base = E.predict(frame, full)
+    out = E.predict(odd, full)
+    assert (out["QC"] != "OK").mean() > 0.9
+    assert out["QC"].str.contains("unfamiliar log combination|outside training range").all()
+    width = lambda r: (r["DTS_P90"] - r["DTS_P10"]).median()
+    assert width(out) > 1.5 * width(base)
+
+
+def test_washout_is_flagged_from_the_caliper(full, well2):
+    frame = well2.iloc[:600].copy()
+    frame.loc[300:320, "CAL"] = 13.0     # 8.5-in hole washed out to 13 in
+    out = E.predict(frame, full)
+    assert out.loc[300:320, "QC"].str.contains("washout").all()
+    assert not out.loc[:250, "QC"].str.contains("washout").any()
+
+
+def test_unknown_ensemble_name_is_refused(model_dir):
+    with pytest.raises(SonicModelError, match="full.*light"):
+        E.load_ensemble("medium", model_dir)
+
+
+def test_a_tampered_artifact_is_refused(model_dir, tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    target = copy / "xgb.joblib"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="xgb.joblib.*sha256"):
+        E.load_ensemble("full", copy)
+    with pytest.raises(ArtifactError, match="xgb.joblib.*sha256"):
+        E.load_ensemble("light", copy)
+
+
+def test_a_tampered_member_only_the_full_ensemble_uses_leaves_light_working(model_dir, tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    (copy / "rf.joblib").write_bytes(b"not what training wrote")
+    with pytest.raises(ArtifactError, match="rf.joblib.*sha256"):
+        E.load_ensemble("full", copy)
+    assert E.load_ensemble("light", copy).members == ["xgb", "pcr", "knn"]
+
+
+def test_a_missing_artifact_says_how_to_fix_it(model_dir, tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(model_dir, copy)
+    (copy / "gbm.joblib").unlink()
+    with pytest.raises(ArtifactError, match="gbm.joblib.*missing.*train"):
+        E.load_ensemble("full", copy)
+    assert E.load_ensemble("light", copy).members == ["xgb", "pcr", "knn"]
+
+
+def test_predict_path_imports_no_heavy_library(model_dir, contest_dir):
+    import subprocess
+    import sys
+
+    code = ("import sys; from sonic_model import ensemble, data;"
+            "ensemble.predict(data.load_test().iloc[:100], ensemble.load_ensemble('full'));"
+            "print(','.join(m for m in ('sklearn','xgboost','scipy','streamlit','plotly','fastapi')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
