@@ -162,10 +162,13 @@ def depth_window(well, digest: str) -> np.ndarray:
         return (idx >= lo) & (idx <= hi)
     d = well.depth
     dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
-    step = float(np.nanmedian(np.abs(np.diff(d)))) or 0.5
+    step = float(np.nanmedian(np.abs(np.diff(d))))
+    if not math.isfinite(step) or step <= 0:
+        step = 0.5
+    # At most a few thousand slider stops; Streamlit insists on floats throughout.
+    step = float(max(step, 10.0 ** math.floor(math.log10(max(dmax - dmin, 1e-9)) - 3)))
     lo, hi = st.slider(f"Depth range ({well.depth_unit})", dmin, dmax, (dmin, dmax),
-                       step=max(step, 10 ** math.floor(math.log10(max(dmax - dmin, 1e-9)) - 3)),
-                       format="%.1f", key=f"range_{digest}")
+                       step=step, format="%.1f", key=f"range_{digest}")
     return (d >= lo - 1e-9) & (d <= hi + 1e-9)
 
 
@@ -191,22 +194,23 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame) -> None:
         return
     st.subheader("Against measured sonic")
     n_rows = max(s["n"] for s in scores.values())
-    st.caption(f"Scored over the selected range where both measured and predicted values exist "
-               f"(up to {n_rows:,} samples).")
+    st.caption(f"RMSE and MAE in us/ft, over the selected range where both measured and "
+               f"predicted values exist (up to {n_rows:,} samples).")
     cols = st.columns(7)
     i = 0
     for curve in C.TARGETS:
         if curve not in scores:
             continue
         s = scores[curve]
-        cols[i].metric(f"{curve} RMSE", f"{s['rmse']:.2f} us/ft", help=f"n = {s['n']:,}")
-        cols[i + 1].metric(f"{curve} MAE", f"{s['mae']:.2f} us/ft")
+        cols[i].metric(f"{curve} RMSE", f"{s['rmse']:.2f}", help=f"us/ft, n = {s['n']:,}")
+        cols[i + 1].metric(f"{curve} MAE", f"{s['mae']:.2f}", help="us/ft")
         cols[i + 2].metric(f"{curve} R²", "–" if not math.isfinite(s["r2"]) else f"{s['r2']:.3f}")
         i += 3
     if "contest" in scores:
-        cols[6].metric("Contest RMSE", f"{scores['contest']['rmse']:.2f} us/ft",
-                       help="√((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves measured "
-                            f"(n = {scores['contest']['n']:,}), as the PDDA 2020 contest scored.")
+        cols[6].metric("Contest RMSE", f"{scores['contest']['rmse']:.2f}",
+                       help="us/ft: √((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves "
+                            f"measured (n = {scores['contest']['n']:,}), as the PDDA 2020 "
+                            "contest scored.")
     xp = st.columns(2)
     for col, curve in zip(xp, [c for c in C.TARGETS if c in scores]):
         with col:
@@ -268,7 +272,7 @@ def main() -> None:
     view = well.curves.loc[mask]
     depth = well.depth[mask] if well.depth is not None else np.flatnonzero(mask)
     fig = plots.depth_tracks(view, None if result is None else result.loc[mask], depth,
-                             depth_unit=well.depth_unit, title=well.name)
+                             depth_unit=well.depth_unit)
     st.plotly_chart(fig, width="stretch", key="tracks",
                     config={"scrollZoom": True, "displaylogo": False,
                             "toImageButtonOptions": {"filename": f"{name}_tracks", "scale": 2}})

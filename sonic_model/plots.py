@@ -214,6 +214,8 @@ def qc_intervals(qc: Iterable[str], depth=None, max_intervals: int = MAX_QC_SHAP
             runs = _merge_runs(runs, max_intervals)
         for start, stop in runs:
             a, b = d[start], d[stop - 1]
+            if not (np.isfinite(a) and np.isfinite(b)):
+                continue  # rows without depth (kept at the end by the reader) are not on the log
             top, bottom = (a, b) if a <= b else (b, a)
             out.append((float(top - half), float(bottom + half), kind))
     return out
@@ -338,10 +340,11 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                 _add_sonic(fig, sc, tc.name, result, curves, d, take, _ref(ax))
                 continue
             if values is None or not _has_data(curves, tc.name):
+                # Paper coordinates: an axis without traces has no reliable "domain" reference.
                 fig.add_annotation(
-                    text=f"no {tc.name}", x=0.5, xref=f"{_ref(ax)} domain",
-                    y=0.985 - 0.03 * k, yref="paper", yanchor="top", showarrow=False,
-                    font={"size": 11, "color": "#888"})
+                    text=f"no {tc.name} in file", x=(dom[0] + dom[1]) / 2, xref="paper",
+                    y=y_top * (0.5 - 0.04 * k), yref="paper", showarrow=False,
+                    font={"size": 11, "color": "#999"}, textangle=-90 if width < 0.8 else 0)
                 continue
             v = np.asarray(values, dtype=float)[take]
             fig.add_trace(sc(
@@ -510,7 +513,7 @@ def vp_vs_crossplot(result: Mapping, measured: Mapping | None = None, depth=None
             x=vp[ok], y=vs[ok], mode="markers", name="predicted",
             marker={"size": 4, "color": d[ok], "colorscale": "Viridis", "opacity": 0.7,
                     "reversescale": True,
-                    "colorbar": {"title": {"text": depth_label(depth_unit), "side": "right"},
+                    "colorbar": {"title": {"text": depth_label(depth_unit), "side": "right"}, "tickformat": ",.0f",
                                  "thickness": 12, "len": 0.8}},
             customdata=d[ok],
             hovertemplate=(f"{depth_label(depth_unit)} %{{customdata:.1f}}<br>Vp %{{x:.2f}} km/s"

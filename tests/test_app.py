@@ -1,0 +1,286 @@
+"""The dashboard, page by page, with Streamlit's AppTest (no browser).
+
+Tests that predict need the trained artifacts (``model_dir``); the demo needs the contest data
+(``contest_dir``). Layout, the sidebar, the About page and the error paths need neither.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import lasio
+import numpy as np
+import pandas as pd
+import pytest
+
+streamlit = pytest.importorskip("streamlit")
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 120  # the first prediction of a session loads the ensemble
+
+
+@pytest.fixture(autouse=True)
+def navigation_like_a_server(monkeypatch):
+    """Run app.py on every rerun, as a server does.
+
+    A server disables the legacy ``pages/`` folder mode for good at the first st.navigation
+    call; AppTest resets that flag before each run, so from the second run on it would execute
+    the page file alone (no sidebar, no shared state). Re-disable it after each reset.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    streamlit.cache_data.clear()  # reads and the demo well must not leak between tests
+    yield
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def synthetic_las(n: int = 800, *, measured: bool = True, mnemonics: dict | None = None,
+                  unit: str = "FT", seed: int = 1) -> bytes:
+    """A plausible well with vendor mnemonics (NPHI, RHOB, ILD, …), written by lasio."""
+    rng = np.random.default_rng(seed)
+    shale = (np.sin(np.arange(n) / 30.0) > 0).astype(float)
+    shale = pd.Series(shale).rolling(9, center=True, min_periods=1).mean().to_numpy()
+    logs = {
+        "CALI": ("in", 8.5 + rng.normal(0, 0.05, n)),
+        "NPHI": ("v/v", 0.12 + 0.2 * shale + rng.normal(0, 0.01, n)),
+        "GR": ("gAPI", 30 + 90 * shale + rng.normal(0, 4, n)),
+        "ILD": ("ohm.m", np.exp(2.5 - 2.0 * shale + rng.normal(0, 0.1, n))),
+        "ILM": ("ohm.m", np.exp(2.3 - 2.0 * shale + rng.normal(0, 0.1, n))),
+        "PEF": ("b/e", 2.5 + 1.5 * shale + rng.normal(0, 0.1, n)),
+        "RHOB": ("g/cm3", 2.40 + 0.12 * shale + rng.normal(0, 0.02, n)),
+    }
+    if measured:
+        dtc = 75 + 35 * shale + rng.normal(0, 2, n)
+        logs["DT"] = ("us/ft", dtc)
+        logs["DTSM"] = ("us/ft", 1.75 * dtc + 15 + rng.normal(0, 4, n))
+    las = lasio.LASFile()
+    las.well["WELL"].value = "SYNTH-1"
+    las.well["COMP"].value = "SonicPredict tests"
+    step = 0.5 if unit == "FT" else 0.1524
+    las.append_curve("DEPT", 9000 * (1 if unit == "FT" else 0.3048) + step * np.arange(n),
+                     unit=unit)
+    for name, (u, values) in logs.items():
+        las.append_curve((mnemonics or {}).get(name, name), values, unit=u)
+    out = io.StringIO()
+    las.write(out, version=2.0)
+    return out.getvalue().encode()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, data, "application/octet-stream"))
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
+
+
+# --------------------------------------------------------------------------- shell and sidebar
+
+def test_landing_page_has_uploader_demo_and_the_contest_sidebar():
+    at = run_app()
+    assert at.file_uploader[0].allowed_type == [".las", ".csv", ".txt"] or \
+        set(at.file_uploader[0].allowed_type) >= {"las", "csv"}
+    assert any(b.label == "Try the contest blind well" for b in at.button)
+    side = " ".join(m.value for m in at.sidebar.markdown)
+    for landmark in ("17.93", "12.36", "16.31", "16.51", "Well #1", "Well #2"):
+        assert landmark in side
+    assert at.sidebar.radio[0].options == ["full", "light"] or \
+        [o.split(" ")[0] for o in at.sidebar.radio[0].options] == ["full", "light"]
+    assert not at.error
+
+
+def test_sidebar_and_choice_survive_page_switches(model_dir):
+    at = run_app()
+    at.sidebar.radio[0].set_value("light").run()
+    for page in ("pages/model.py", "pages/about.py", "pages/predict.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert at.sidebar.radio and at.sidebar.radio[0].value == "light"
+        assert at.session_state["ensemble"] == "light"
+
+
+def test_sidebar_labels_our_numbers_as_well1_cross_validation(model_dir):
+    at = run_app()
+    side = " ".join(m.value for m in at.sidebar.markdown) + " ".join(
+        c.value for c in at.sidebar.caption)
+    assert "Ours" in side and "Well #1 CV" in side and "not a Well #2 score" in side
+    assert at.sidebar.get("plotly_chart"), "memory-vs-RMSE chart"
+    assert at.sidebar.dataframe, "memory-vs-RMSE table"
+
+
+def test_model_page_shows_members_weights_and_folds(model_dir):
+    at = run_app()
+    at.switch_page("pages/model.py").run()
+    assert not at.exception and not at.error
+    assert any("blocked" in m.label.lower() for m in at.metric)
+    assert len(at.main.dataframe) >= 3  # weights, trade-off, folds, members...
+    text = " ".join(c.value for c in at.caption)
+    assert "contiguous folds" in text
+
+
+def test_about_page_explains_contest_licence_and_api():
+    at = run_app()
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.code)
+    for needle in ("CC BY-NC-SA", "Volve", "/api/get_predictions", "/api/v1/predict",
+                   "orient=\"split\"", "json.dumps"):
+        assert needle in text, needle
+
+
+# --------------------------------------------------------------------------- errors
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("broken.las", b"~Version\nVERS. 2.0:\n~Curve\n~A\n", "broken.las"),
+        ("binary.csv", bytes(range(256)) * 8, "binary.csv"),
+        ("one_column.csv", b"GR\n1\n2\n3\n", "one_column.csv"),
+    ],
+    ids=["las-without-curves", "binary", "single-column"],
+)
+def test_bad_files_give_the_readers_message_and_the_app_keeps_working(name, data, message):
+    at = upload(run_app(), name, data)
+    assert not at.exception, "a traceback reached the page"
+    assert at.error and message in at.error[0].value
+    assert not at.main.get("plotly_chart")
+    # The same session then reads a usable file (inputs only: no model needed here).
+    at = upload(at, "no_density.las", synthetic_las(200, measured=False,
+                                                    mnemonics={"RHOB": "ODD_NAME"}))
+    assert not at.exception and not at.error
+    assert at.main.get("plotly_chart")
+
+
+def test_depth_slider_on_a_long_well_inputs_only():
+    # 1,500 ft of log: the slider step is coarsened, and must stay a float for Streamlit.
+    at = upload(run_app(), "long.las",
+                synthetic_las(3000, measured=False, mnemonics={"RHOB": "ODD_NAME"}))
+    assert not at.exception, [e.value for e in at.exception]
+    lo, hi = at.slider[0].value
+    assert (lo, hi) == (9000.0, 10499.5)
+    at.slider[0].set_value((9500.0, 9600.0)).run()
+    assert not at.exception
+    assert sorted(charts(at)[0]["layout"]["yaxis"]["range"]) == [9500.0, 9600.0]
+
+
+def test_missing_required_curve_is_named_and_inputs_still_drawn():
+    at = upload(run_app(), "no_density.las",
+                synthetic_las(300, measured=False, mnemonics={"RHOB": "ODD_NAME"}))
+    assert not at.exception and not at.error
+    assert at.warning and "ZDEN" in at.warning[0].value
+    assert not at.main.get("download_button")
+    (tracks,) = charts(at)
+    assert {t["name"] for t in tracks["data"]} >= {"GR", "HRD", "CNC"}
+
+
+# --------------------------------------------------------------------------- predicting
+
+def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(800))
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    labels = {m.label for m in at.metric}
+    assert {"DTC RMSE", "DTC MAE", "DTC R²", "DTS RMSE", "DTS MAE", "DTS R²",
+            "Contest RMSE"} <= labels
+    rmse = next(m for m in at.metric if m.label == "DTC RMSE").value
+    assert float(rmse) > 0
+    figs = charts(at)
+    assert len(figs) == 4  # tracks, DTC and DTS crossplots, Vp-Vs
+    tracks = figs[0]
+    names = [t.get("name") for t in tracks["data"]]
+    assert names.count("predicted") == 2 and names.count("measured") == 2
+    assert tracks["layout"]["yaxis"]["range"][0] > tracks["layout"]["yaxis"]["range"][1]
+    assert any("mudrock" in (t.get("name") or "") for t in figs[-1]["data"])
+    assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download LAS"]
+
+
+def test_changing_the_mapping_rereads_and_predicts(model_dir):
+    at = upload(run_app(), "odd.las", synthetic_las(300, mnemonics={"RHOB": "ODD_NAME"}))
+    assert at.warning and "ZDEN" in at.warning[0].value
+    box = next(s for s in at.selectbox if s.label.startswith("ZDEN"))
+    box.set_value("ODD_NAME").run()
+    assert not at.exception and not at.error
+    assert not [w for w in at.warning if "ZDEN" in w.value]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download LAS"]
+
+
+def test_ensemble_choice_changes_the_prediction(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(400, measured=False))
+
+    def predicted_dtc(at):
+        tracks = charts(at)[0]
+        trace = next(t for t in tracks["data"] if t.get("name") == "predicted")
+        return json.dumps(trace["x"])
+
+    full = predicted_dtc(at)
+    at.sidebar.radio[0].set_value("light").run()
+    assert not at.exception and not at.error
+    assert predicted_dtc(at) != full
+
+
+def test_depth_slider_narrows_the_tracks(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(400, measured=False))
+    slider = at.slider[0]
+    lo, hi = slider.value
+    slider.set_value((lo, lo + 50.0)).run()
+    assert not at.exception
+    y = charts(at)[0]["layout"]["yaxis"]["range"]
+    assert max(y) <= lo + 50.0 + 1e-6 and min(y) >= lo - 1e-6
+
+
+# --------------------------------------------------------------------------- the demo
+
+def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, monkeypatch):
+    monkeypatch.setenv("SONIC_DATA_DIR", str(contest_dir))
+    from sonic_model.config import get_settings
+    get_settings.cache_clear()
+    try:
+        at = run_app()
+        next(b for b in at.button if b.label == "Try the contest blind well").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
+        tracks = charts(at)[0]
+        assert tracks["layout"]["yaxis"]["title"]["text"] == "Sample number"
+        assert at.get("download_button")
+        at.run()  # the demo stays on screen across reruns
+        assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
+    finally:
+        get_settings.cache_clear()
+
+
+def test_demo_offline_says_what_to_do(monkeypatch):
+    from sonic_model import data
+    from sonic_model.errors import DataNotFoundError, FetchError
+
+    def not_here(*args, **kwargs):
+        raise DataNotFoundError("contest data not found: no folder holding train.csv")
+
+    def offline(*args, **kwargs):
+        raise FetchError("could not download https://example.invalid: Name or service not known")
+
+    from sonic_model.config import get_settings
+
+    monkeypatch.delenv("SONIC_DATA_DIR", raising=False)
+    get_settings.cache_clear()
+    monkeypatch.setattr(data, "find_data_dir", not_here)
+    monkeypatch.setattr(data, "fetch_data", offline)
+    at = run_app()
+    next(b for b in at.button if b.label == "Try the contest blind well").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "could not download" in message and "SONIC_DATA_DIR" in message
+    assert "fetch-data" in message
