@@ -214,10 +214,13 @@ def _round(obj):
 # ----------------------------------------------------------------------------- weights
 
 def fit_weights(y: np.ndarray, cv: dict, kinds) -> np.ndarray:
-    """Simplex weights per target minimising the mean per-fold RMSE over both schemes.
+    """Simplex weights per target minimising the geometric mean of per-fold RMSE.
 
-    Per-fold RMSE (not pooled MSE) so the first block — shallow rocks no other block has,
-    an extrapolation for every member — counts as one fold among eight, not as most of it.
+    Per fold, and in log space, so that each of the eight held-out folds (both schemes)
+    counts by its relative error: the first block — shallow rocks no other block has, an
+    extrapolation for every member with RMSE ~70 against ~12 elsewhere — would otherwise
+    set the weights alone (pooled MSE: 0.8 on the linear member; measured on Well #1, the
+    geometric mean lowers the error of every other fold).
     """
     from scipy.optimize import minimize
 
@@ -233,7 +236,7 @@ def fit_weights(y: np.ndarray, cv: dict, kinds) -> np.ndarray:
                     groups.append((P[sl][ok], y[sl, t][ok]))
 
         def objective(wv):
-            return np.mean([np.sqrt(np.mean((Pg @ wv - yg) ** 2)) for Pg, yg in groups])
+            return np.mean([np.log(np.sqrt(np.mean((Pg @ wv - yg) ** 2))) for Pg, yg in groups])
 
         m = len(kinds)
         res = minimize(objective, np.full(m, 1.0 / m), method="SLSQP",
@@ -428,7 +431,8 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         },
         "validation": {"blocked": {"k": K_BLOCKED, "folds": [list(f) for f in folds["blocked"]]},
                        "lowo": {"wells": [list(f) for f in folds["lowo"]]},
-                       "weights": "simplex weights minimising mean per-fold RMSE over both schemes",
+                       "weights": "simplex weights minimising the geometric mean of per-fold RMSE "
+                                  "over both schemes",
                        "intervals": "scale a + b*spread + c*novelty fitted on held-out residuals "
                                     "of both schemes; P10/P90 = empirical quantiles"},
         "method": {

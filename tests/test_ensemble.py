@@ -84,8 +84,12 @@ def test_a_frame_without_a_required_column_names_it(full, well2):
 def test_inputs_far_outside_training_are_flagged_and_get_wider_bands(full, well2):
     frame = well2.iloc[2000:2400].reset_index(drop=True)
     odd = frame.copy()
-    odd["ZDEN"] = 1.7          # light, coal-like density everywhere
-    odd["CNC"] = 0.6
+    # Each value inside Well #1's range, the combination nowhere in it: a "shale" by GR that
+    # is dense, tight and very resistive.
+    odd["GR"] = 150.0
+    odd["CNC"] = 0.04
+    odd["ZDEN"] = 2.75
+    odd["HRD"] = odd["HRM"] = 800.0
     base = E.predict(frame, full)
     out = E.predict(odd, full)
     assert (out["QC"] != "OK").mean() > 0.9
