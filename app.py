@@ -116,5 +116,8 @@ pages = [
     st.Page(HERE / "pages" / "about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 page = st.navigation(pages, position="top")
-sidebar()
+# The page first, the sidebar after: the uploader and the demo button reach the browser before
+# the sidebar's chart makes it fetch and parse plotly.js. The page reads the ensemble choice
+# from st.session_state, which Streamlit updates before the script reruns.
 page.run()
+sidebar()

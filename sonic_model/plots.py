@@ -161,23 +161,25 @@ def _scatter_cls(n: int):
     return go.Scattergl if n > WEBGL_MIN_POINTS else go.Scatter
 
 
-def _band_polygon(lower, upper, depth) -> tuple[list, list]:
-    """P10–P90 band as closed polygons, one per run of finite samples, separated by None.
+def _band_polygon(lower, upper, depth) -> tuple[np.ndarray, np.ndarray]:
+    """P10–P90 band as closed polygons, one per run of finite samples, separated by NaN.
 
-    A single polygon (rather than fill='tonextx') keeps the band honest across gaps: no
-    triangles are drawn through missing intervals.
+    A polygon per run (rather than fill='tonextx') keeps the band honest across gaps: nothing
+    is drawn through missing intervals. Arrays rather than lists with None: plotly validates
+    and serialises them ~50x faster.
     """
     lo, hi, d = (np.asarray(a, dtype=float) for a in (lower, upper, depth))
     ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(d)
-    xs: list = []
-    ys: list = []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    gap = np.array([np.nan])
     for start, stop in _runs(ok):
         seg = slice(start, stop)
-        xs.extend(np.concatenate([lo[seg], hi[seg][::-1], lo[seg][:1]]).tolist())
-        ys.extend(np.concatenate([d[seg], d[seg][::-1], d[seg][:1]]).tolist())
-        xs.append(None)
-        ys.append(None)
-    return xs, ys
+        xs += [lo[seg], hi[seg][::-1], lo[seg][:1], gap]
+        ys += [d[seg], d[seg][::-1], d[seg][:1], gap]
+    if not xs:
+        return np.array([]), np.array([])
+    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -267,6 +269,8 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     stride = max(1, math.ceil(n / max_points)) if max_points else 1
     take = slice(None, None, stride)
     d = d_full[take]
+    # float32 halves what the browser downloads and parses; 7 digits is plenty for display.
+    d32 = d.astype(np.float32)
     sc = go.Scatter
 
     tracks: list[tuple[str, tuple[TrackCurve, ...], float]] = [
@@ -282,6 +286,10 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     y_top = 0.88  # room above for two rows of scales per track
     fig = go.Figure()
     layout: dict = {}
+    # Shapes and notes are collected and set once: fig.add_shape re-validates every shape
+    # already there, which made 24 QC intervals cost 0.2 s.
+    shapes: list[dict] = []
+    notes: list[dict] = []
     domains: dict[str, tuple[float, float]] = {}
     left = 0.0
     axis_no = 0
@@ -337,18 +345,18 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                 layout[_axis_name(ax)] = axis
 
             if is_sonic:
-                _add_sonic(fig, sc, tc.name, result, curves, d, take, _ref(ax))
+                _add_sonic(fig, sc, tc.name, result, curves, d32, take, _ref(ax))
                 continue
             if values is None or not _has_data(curves, tc.name):
                 # Paper coordinates: an axis without traces has no reliable "domain" reference.
-                fig.add_annotation(
+                notes.append(dict(
                     text=f"no {tc.name} in file", x=(dom[0] + dom[1]) / 2, xref="paper",
                     y=y_top * (0.5 - 0.04 * k), yref="paper", showarrow=False,
-                    font={"size": 11, "color": "#999"}, textangle=-90 if width < 0.8 else 0)
+                    font={"size": 11, "color": "#999"}, textangle=-90 if width < 0.8 else 0))
                 continue
-            v = np.asarray(values, dtype=float)[take]
+            v = np.asarray(values, dtype=np.float32)[take]
             fig.add_trace(sc(
-                x=v, y=d, xaxis=_ref(ax), yaxis="y", name=tc.name, mode="lines",
+                x=v, y=d32, xaxis=_ref(ax), yaxis="y", name=tc.name, mode="lines",
                 line={"color": tc.color, "width": 1.1, "dash": tc.dash}, showlegend=False,
                 hovertemplate=f"{tc.name}: %{{x:.3~g}} {UNITS.get(tc.name, '')}<extra></extra>",
                 connectgaps=False))
@@ -360,8 +368,9 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
         kinds_seen = set()
         for top, bottom, kind in qc_intervals(result["QC"], d_full):
             kinds_seen.add(kind)
-            fig.add_shape(type="rect", xref="paper", yref="y", x0=x0, x1=x1, y0=top, y1=bottom,
-                          fillcolor=QC_COLORS[kind], line={"width": 0}, layer="below")
+            shapes.append(dict(type="rect", xref="paper", yref="y", x0=x0, x1=x1, y0=top,
+                               y1=bottom, fillcolor=QC_COLORS[kind], line={"width": 0},
+                               layer="below"))
         for kind in ("missing", "suspect"):
             if kind in kinds_seen:
                 fig.add_trace(go.Scatter(
@@ -371,8 +380,8 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
 
     # Frame every track like a print: a box from the depth axis to the scales.
     for x_lo, x_hi in domains.values():
-        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x_lo, x1=x_hi, y0=0,
-                      y1=y_top, line={"color": "#444", "width": 1}, layer="above")
+        shapes.append(dict(type="rect", xref="paper", yref="paper", x0=x_lo, x1=x_hi, y0=0,
+                           y1=y_top, line={"color": "#444", "width": 1}, layer="above"))
 
     layout["yaxis"] = {
         "domain": [0.0, y_top], "autorange": "reversed", "title": {"text": depth_label(depth_unit)},
@@ -388,7 +397,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     if stride > 1:
         head += f"  <span style='font-size:11px;color:#777'>(every {stride}th sample shown)</span>"
     fig.update_layout(
-        **layout, height=height, margin={"l": 70, "r": 20, "t": 40 if head else 20, "b": 40},
+        **layout, shapes=shapes, annotations=notes, height=height, margin={"l": 70, "r": 20, "t": 40 if head else 20, "b": 40},
         title={"text": head, "x": 0.0, "font": {"size": 15}} if head else None,
         plot_bgcolor="white", paper_bgcolor="white",
         hovermode="y unified", hoversubplots="axis", hoverdistance=-1,
@@ -406,18 +415,18 @@ def _add_sonic(fig: go.Figure, sc, name: str, result: pd.DataFrame, curves: pd.D
     p10 = result.get(f"{name}_P10")
     p90 = result.get(f"{name}_P90")
     if p10 is not None and p90 is not None:
-        bx, by = _band_polygon(np.asarray(p10, dtype=float)[take],
-                               np.asarray(p90, dtype=float)[take], d)
-        if bx:
+        bx, by = _band_polygon(np.asarray(p10, dtype=np.float32)[take],
+                               np.asarray(p90, dtype=np.float32)[take], d)
+        if bx.size:
             fig.add_trace(sc(x=bx, y=by, xaxis=xref, yaxis="y", mode="lines", fill="toself",
                              fillcolor=BAND_COLOR, line={"width": 0}, name="P10–P90 band",
                              legendgroup="band", showlegend=first, hoverinfo="skip"))
-    pred = np.asarray(result[f"{name}_PRED"], dtype=float)[take]
+    pred = np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take]
     custom = None
     template = f"{name} predicted: %{{x:.1f}} us/ft"
     if p10 is not None and p90 is not None:
-        custom = np.column_stack([np.asarray(p10, dtype=float)[take],
-                                  np.asarray(p90, dtype=float)[take]])
+        custom = np.column_stack([np.asarray(p10, dtype=np.float32)[take],
+                                  np.asarray(p90, dtype=np.float32)[take]])
         template += " (P10 %{customdata[0]:.1f}, P90 %{customdata[1]:.1f})"
     fig.add_trace(sc(
         x=pred, y=d, customdata=custom, xaxis=xref, yaxis="y", mode="lines",
@@ -425,7 +434,7 @@ def _add_sonic(fig: go.Figure, sc, name: str, result: pd.DataFrame, curves: pd.D
         showlegend=first, connectgaps=False, hovertemplate=template + "<extra></extra>"))
     if _has_data(curves, name):
         fig.add_trace(sc(
-            x=np.asarray(curves[name], dtype=float)[take], y=d, xaxis=xref, yaxis="y",
+            x=np.asarray(curves[name], dtype=np.float32)[take], y=d, xaxis=xref, yaxis="y",
             mode="lines", line={"color": MEASURED_COLOR, "width": 1.0},
             name="measured", legendgroup="measured", showlegend=first, connectgaps=False,
             hovertemplate=f"{name} measured: %{{x:.1f}} us/ft<extra></extra>"))

@@ -1,0 +1,192 @@
+"""Dashboard timings and memory in a real browser (prints; asserts nothing).
+
+    .venv/bin/python benchmarks/bench_app.py [--rows 11000] [--repeat 3]
+
+Starts `streamlit run app.py` on a free 127.0.0.1 port and drives Debian's Chromium with
+Playwright. Measures, against the issue's targets:
+  * page ready, cold: a fresh server process, first browser visit, until the uploader, the demo
+    button and the sidebar's trade-off chart are on screen (target <= 5 s; the server's own
+    start-up is printed beside it);
+  * upload to tracks drawn: an N-sample LAS (Well #2's inputs with a synthetic depth when the
+    contest data is found, else a synthetic well) set on the page's file input, until the
+    depth-track figure holds both predicted curves (target <= 3 s). The first upload also
+    loads the ensemble; later ones use new files (no cache hit) on the warm server;
+  * server RSS after a prediction, from /proc/<pid>/status (VmRSS and the peak VmHWM)
+    (target <= 400 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+TARGETS = {"page_ready_cold_s": 5.0, "upload_to_tracks_s": 3.0, "rss_mb": 400.0}
+
+PAGE_READY = """() => !!document.querySelector('input[type=file]')
+    && [...document.querySelectorAll('button')].some(b => b.innerText.includes('Try the contest'))
+    && [...document.querySelectorAll('[data-testid=stSidebar] .js-plotly-plot')].length > 0"""
+TRACKS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    g => g._fullData && g._fullData.filter(t => t.name === 'predicted').length === 2
+         && g.querySelectorAll('.scatterlayer .trace').length > 8)"""
+
+PREDICTED_SIGNATURE = """() => { for (const g of document.querySelectorAll('.js-plotly-plot')) {
+    const t = (g._fullData || []).find(t => t.name === 'predicted');
+    if (t) return Array.from(t.x).slice(0, 200).join(','); } return ''; }"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def well_las(rows: int, seed: int) -> bytes:
+    """Well #2's inputs (tiled to `rows`) or a synthetic well, with a depth; values jittered by
+    `seed` so every file is new to the app's cache."""
+    import lasio
+
+    from sonic_model.errors import DataNotFoundError
+
+    rng = np.random.default_rng(seed)
+    try:
+        from sonic_model.data import load_test
+
+        frame = load_test().replace(-999.0, np.nan)
+        frame = pd.concat([frame] * (rows // len(frame) + 1), ignore_index=True).iloc[:rows]
+        source = "PDDA 2020 Well #2 inputs"
+    except DataNotFoundError:
+        z = np.arange(rows)
+        shale = np.clip(0.5 + 0.45 * np.sin(z / 40.0), 0, 1)
+        frame = pd.DataFrame({"CAL": 8.5 + 0.2 * shale, "CNC": 0.1 + 0.25 * shale,
+                              "GR": 25 + 100 * shale, "HRD": np.exp(2.6 - 2.2 * shale),
+                              "HRM": np.exp(2.4 - 2.1 * shale), "PE": 3.5 - shale,
+                              "ZDEN": 2.55 - 0.15 * shale})
+        source = "synthetic well"
+    frame = frame * (1 + rng.normal(0, 1e-4, frame.shape))
+    names = {"CAL": "CALI", "CNC": "NPHI", "GR": "GR", "HRD": "ILD", "HRM": "ILM",
+             "PE": "PEF", "ZDEN": "RHOB"}
+    units = {"CAL": "in", "CNC": "v/v", "GR": "gAPI", "HRD": "ohm.m", "HRM": "ohm.m",
+             "PE": "b/e", "ZDEN": "g/cm3"}
+    las = lasio.LASFile()
+    las.well["WELL"].value = f"BENCH-{seed}"
+    las.append_curve("DEPT", 8000.0 + 0.5 * np.arange(rows), unit="ft")
+    for canon, mnemonic in names.items():
+        las.append_curve(mnemonic, frame[canon].to_numpy(dtype=float), unit=units[canon])
+    out = io.StringIO()
+    las.write(out, version=2.0)
+    well_las.source = source  # type: ignore[attr-defined]
+    return out.getvalue().encode()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=11_000)
+    ap.add_argument("--repeat", type=int, default=3, help="warm uploads after the first")
+    ap.add_argument("--app", default=str(PROJECT_DIR / "app.py"),
+                    help="entry script (default: the project's app.py)")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    tmp = Path(tempfile.mkdtemp(prefix="bench_app_"))
+    files = [tmp / f"bench_{i}.las" for i in range(args.repeat + 1)]
+    for i, f in enumerate(files):
+        f.write_bytes(well_las(args.rows, seed=i))
+
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", args.app, "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=PROJECT_DIR, stdout=open(tmp / "server.log", "wb"), stderr=subprocess.STDOUT)
+    results: dict[str, float] = {}
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() - t0 > 60:
+                    raise SystemExit(f"server did not start; see {tmp / 'server.log'}")
+                time.sleep(0.05)
+        results["server_start_s"] = time.monotonic() - t0
+        results["rss_idle_mb"] = rss_mb(proc.pid)[0]
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1400})
+            t1 = time.monotonic()
+            page.goto(url)
+            page.wait_for_function(PAGE_READY, timeout=60_000, polling=50)
+            results["page_ready_cold_s"] = time.monotonic() - t1
+
+            uploads = []
+            for f in files:
+                page.goto(url)
+                page.wait_for_function(PAGE_READY, timeout=60_000, polling=50)
+                t2 = time.monotonic()
+                page.locator("input[type=file]").set_input_files(str(f))
+                page.wait_for_function(TRACKS_DRAWN, timeout=120_000, polling=50)
+                uploads.append(time.monotonic() - t2)
+            results["upload_to_tracks_first_s"] = uploads[0]
+            if len(uploads) > 1:
+                results["upload_to_tracks_s"] = float(np.median(uploads[1:]))
+
+            # Switching the ensemble re-predicts the same file with the other models.
+            before = page.evaluate(PREDICTED_SIGNATURE)
+            t3 = time.monotonic()
+            page.locator("[data-testid=stSidebar] label").filter(has_text="light").first.click()
+            page.wait_for_function(f"() => ({PREDICTED_SIGNATURE})() !== {before!r}",
+                                   timeout=120_000, polling=50)
+            results["switch_to_light_s"] = time.monotonic() - t3
+            browser.close()
+        rss, hwm = rss_mb(proc.pid)
+        results["rss_mb"] = rss
+        results["rss_peak_mb"] = hwm
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    print(f"SonicPredict dashboard benchmark: {args.rows:,}-sample LAS "
+          f"({getattr(well_las, 'source', '?')}), Chromium headless, 127.0.0.1")
+    for key, value in results.items():
+        unit = "MB" if key.endswith("_mb") else "s"
+        target = TARGETS.get(key)
+        verdict = "" if target is None else ("  ok" if value <= target else "  OVER") + \
+            f" (target <= {target:g} {unit})"
+        print(f"  {key:28s} {value:8.2f} {unit}{verdict}")
+    print(f"  uploads: {', '.join(f'{u:.2f}' for u in uploads)} s (first includes loading "
+          "the ensemble)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
