@@ -52,10 +52,12 @@ def main() -> None:
             st.markdown(f"**{ens.get('label', key)}** (`{key}`)"
                         + ("  ← in use" if key == chosen else ""))
             a, b, c = st.columns(3)
-            a.metric("Contest RMSE, blocked CV", _f(blocked.get("contest")),
-                     help="Well #1, contiguous blocks; us/ft. Not a Well #2 score.")
-            b.metric("Leave-one-well-out", _f(lowo.get("contest")),
-                     help="Well #1's three joined wells, each held out in turn; us/ft.")
+            a.metric("Blocked CV", _f(blocked.get("contest")),
+                     help="Contest RMSE (us/ft) on Well #1 with contiguous blocked folds. "
+                          "Not a Well #2 score.")
+            b.metric("One well out", _f(lowo.get("contest")),
+                     help="Contest RMSE (us/ft) with each of the three wells joined in Well "
+                          "#1's file held out in turn.")
             c.metric("Size on disk", _kb(ens.get("size_bytes")))
             res = ens.get("resources", {})
             cov = blocked.get("coverage", {})
@@ -140,8 +142,8 @@ def main() -> None:
                                    for k, v in files.items()]), hide_index=True, width="stretch")
         st.caption("Every file is checked against its sha256 when the ensemble loads.")
     if data.get("licence") or data.get("attribution"):
-        st.caption(f"Trained on {data.get('attribution', '')} — licence: "
-                   f"{data.get('licence', '')}. Source: {data.get('url', '')}")
+        st.caption(f"{data.get('attribution', '')} Licence: {data.get('licence', '')}. "
+                   f"Source: {data.get('url', '')}")
 
 
 main()

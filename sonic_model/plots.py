@@ -281,7 +281,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
             sonic.append(name)
             tracks.append((name, (TrackCurve(name, PRED_COLOR, (0.0, 0.0)),), SONIC_TRACK_WIDTH))
 
-    gap = 0.012
+    gap = 0.022  # room for the end labels of neighbouring scales
     total = sum(w for _, _, w in tracks) + gap * (len(tracks) - 1)
     y_top = 0.88  # room above for two rows of scales per track
     fig = go.Figure()
@@ -318,9 +318,9 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                     axis.update(domain=list(dom), anchor="y")
                     if is_sonic:
                         meas = curves[tc.name] if _has_data(curves, tc.name) else None
-                        axis["range"] = _sonic_range(
-                            result[f"{tc.name}_PRED"], result.get(f"{tc.name}_P10"),
-                            result.get(f"{tc.name}_P90"), meas)
+                        # Scaled to the curves; a band widened where the inputs are unfamiliar
+                        # may run off the track, as a curve does past a print's scale.
+                        axis["range"] = _sonic_range(result[f"{tc.name}_PRED"], meas)
                         axis["title"] = {"text": f"{tc.name} (us/ft)", "standoff": 2,
                                          "font": {"size": 12, "color": PRED_COLOR}}
                     else:
@@ -556,11 +556,16 @@ def tradeoff_chart(rows: Sequence[Mapping], highlight: str | None = None,
                    height: int = 260) -> go.Figure:
     """Memory against validation RMSE of each member and ensemble (``card.tradeoff_rows``).
 
-    x is peak RSS in MB when the card has it, otherwise size on disk in kB; y is the contest
-    RMSE of Well #1 blocked cross-validation. ``highlight`` is the key of the ensemble in use.
+    x is peak RSS in MB when the card's figures tell the models apart, otherwise size on disk
+    (kB, log scale: from a 1 kB regression to MB-sized forests); y is the contest RMSE of
+    Well #1 blocked cross-validation. ``highlight`` is the key of the ensemble in use.
     """
-    use_rss = any(r.get("peak_rss_mb") is not None for r in rows)
-    xkey, xtitle = ("peak_rss_mb", "peak memory (MB)") if use_rss else ("size_kb", "size (kB)")
+    rss = [r["peak_rss_mb"] for r in rows if r.get("peak_rss_mb") is not None]
+    # Peak RSS is dominated by the interpreter and numpy when models are small; if every
+    # model measures within 5 % of the others, the memory axis would only show noise.
+    use_rss = len(rss) > 1 and (max(rss) - min(rss)) > 0.05 * max(rss)
+    xkey, xtitle = ("peak_rss_mb", "peak memory (MB)") if use_rss else \
+        ("size_kb", "size on disk (kB)")
     fig = go.Figure()
     for kind, symbol in (("member", "circle"), ("ensemble", "diamond")):
         sel = [r for r in rows if r.get("kind") == kind and r.get(xkey) is not None
@@ -581,7 +586,7 @@ def tradeoff_chart(rows: Sequence[Mapping], highlight: str | None = None,
     fig.update_layout(
         height=height, margin={"l": 45, "r": 10, "t": 10, "b": 40}, showlegend=False,
         xaxis={"title": {"text": xtitle, "font": {"size": 11}}, "gridcolor": GRID,
-               "tickfont": {"size": 10}},
+               "tickfont": {"size": 10}, "type": "linear" if use_rss else "log"},
         yaxis={"title": {"text": "RMSE (us/ft)", "font": {"size": 11}}, "gridcolor": GRID,
                "tickfont": {"size": 10}},
         plot_bgcolor="white")

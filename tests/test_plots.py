@@ -176,8 +176,10 @@ def test_tradeoff_chart_marks_the_chosen_ensemble():
     colors = dict(zip(ens.text, ens.marker.color))
     assert colors["light"] != colors["full"]
     assert fig.layout.xaxis.title.text == "peak memory (MB)"
-    no_rss = [{**r, "peak_rss_mb": None} for r in rows]
-    assert plots.tradeoff_chart(no_rss).layout.xaxis.title.text == "size (kB)"
+    for flat in ([{**r, "peak_rss_mb": None} for r in rows],
+                 [{**r, "peak_rss_mb": 323.0} for r in rows]):  # nothing to tell apart
+        layout = plots.tradeoff_chart(flat).layout
+        assert layout.xaxis.title.text == "size on disk (kB)" and layout.xaxis.type == "log"
 
 
 def test_library_never_imports_streamlit():
