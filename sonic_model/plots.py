@@ -296,7 +296,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     unit_fmt = ".1f" if depth_unit in ("ft", "m") else ".0f"
 
     for title_text, track_curves, width in tracks:
-        dom = (left / total, (left + width) / total)
+        dom = (min(left / total, 1.0), min((left + width) / total, 1.0))  # float rounding
         left += width + gap
         domains[title_text] = dom
         primary = 0
