@@ -39,7 +39,7 @@ WASHOUT_IN = 1.5
 @dataclass
 class Ensemble:
     name: str
-    members: list[str]
+    members: list[str]                   # members loaded: those with weight, plus KNN (novelty)
     weights: np.ndarray                  # (members, 2) DTC, DTS
     intervals: dict
     sets: dict                           # curve set -> {"columns", "clip", "members": {kind: MemberPredictor}}
@@ -78,6 +78,23 @@ def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
     return path
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    VmHWM from /proc, not getrusage: Linux carries ru_maxrss over fork and exec, so a child
+    started by a big parent (training) would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 _cache: dict[tuple[str, str], Ensemble] = {}
 _cache_lock = threading.Lock()
 
@@ -113,10 +130,15 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
     if only is not None:
         spec["members"] = [only]
         spec["weights"] = {"DTC": {only: 1.0}, "DTS": {only: 1.0}}
-    kinds = list(spec["members"])
+    # Every shipped file of the ensemble is verified; only members that carry weight (and the
+    # KNN member, whose neighbour distances are the novelty measure for QC and the band) are
+    # deserialised: a zero-weight member cannot change a prediction, only cost time and memory.
+    paths = {kind: _verified_path(model_dir, f"{kind}.joblib", card) for kind in spec["members"]}
+    kinds = [k for k in spec["members"]
+             if k == "knn" or spec["weights"]["DTC"][k] > 0 or spec["weights"]["DTS"][k] > 0]
     payloads = {}
     for kind in kinds:
-        path = _verified_path(model_dir, f"{kind}.joblib", card)
+        path = paths[kind]
         try:
             payloads[kind] = joblib.load(path)
         except Exception as exc:  # a verified file that still fails to load is an artifact problem

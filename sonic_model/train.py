@@ -31,7 +31,9 @@ K_BLOCKED = 5
 # Feature clipping envelope (quantiles of training features): tames spikes the cleaning let
 # through and stops the linear member from extrapolating into absurd values.
 CLIP_QUANTILES = (0.001, 0.999)
-INPUT_ENVELOPE_QUANTILES = (0.001, 0.999)
+# Per-curve "training range" for QC: Well #1 holds junk readings (density 1.4, resistivity
+# 7,000 ohm.m) that a wider envelope would count as experience.
+INPUT_ENVELOPE_QUANTILES = (0.005, 0.995)
 NOVELTY_QUANTILE = 0.95
 TARGET_NAMES = ("DTC", "DTS")
 
@@ -479,7 +481,7 @@ def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:
     import sys
 
     code = (
-        "import json,resource,sys,time;"
+        "import json,sys,time;"
         "t=time.perf_counter();"
         "from sonic_model import ensemble as E, data;"
         f"ens=E.load_member_or_ensemble({key!r}, {str(model_dir)!r});"
@@ -487,7 +489,7 @@ def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:
         f"frame=data.load_test({None if data_dir is None else str(data_dir)!r}).iloc[:10000];"
         "t=time.perf_counter();E.predict(frame, ens);pred=time.perf_counter()-t;"
         "print(json.dumps({'load_s':round(load,3),'predict_10k_s':round(pred,3),"
-        "'peak_rss_mb':round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,1)}))"
+        "'peak_rss_mb':E.peak_rss_mb()}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
