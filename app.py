@@ -1,8 +1,13 @@
 """SonicPredict dashboard: `streamlit run app.py`.
 
-The entry script runs on every page: page config, the shared sidebar (the contest, the
-memory-versus-RMSE trade-off, the full/light choice), then the selected page. Pages hold
-widgets and layout only; data comes from sonic_model through ui_cache.
+The entry script runs on every page: page config, the selected page, then the shared sidebar
+(the contest, the memory-versus-RMSE trade-off, the full/light choice). Pages hold widgets and
+layout only; data comes from sonic_model through ui_cache.
+
+The pages live in views/, not pages/: Streamlit treats a folder named pages/ beside the entry
+script as a legacy multipage app until the first st.navigation call. On a fresh server whose
+first visitor opens /about or /model directly, the page file then ran alone (no sidebar, no
+wide layout, a navigation listing "app") and the server stayed in that mode.
 """
 
 from __future__ import annotations
@@ -111,9 +116,9 @@ def sidebar() -> None:
 
 
 pages = [
-    st.Page(HERE / "pages" / "predict.py", title="Predict", icon=":material/monitoring:", default=True),
-    st.Page(HERE / "pages" / "model.py", title="Model", icon=":material/model_training:", url_path="model"),
-    st.Page(HERE / "pages" / "about.py", title="About", icon=":material/info:", url_path="about"),
+    st.Page(HERE / "views" / "predict.py", title="Predict", icon=":material/monitoring:", default=True),
+    st.Page(HERE / "views" / "model.py", title="Model", icon=":material/model_training:", url_path="model"),
+    st.Page(HERE / "views" / "about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 page = st.navigation(pages, position="top")
 # The page first, the sidebar after: the uploader and the demo button reach the browser before

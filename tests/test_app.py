@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 streamlit = pytest.importorskip("streamlit")
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -24,20 +23,7 @@ TIMEOUT = 120  # the first prediction of a session loads the ensemble
 
 
 @pytest.fixture(autouse=True)
-def navigation_like_a_server(monkeypatch):
-    """Run app.py on every rerun, as a server does.
-
-    A server disables the legacy ``pages/`` folder mode for good at the first st.navigation
-    call; AppTest resets that flag before each run, so from the second run on it would execute
-    the page file alone (no sidebar, no shared state). Re-disable it after each reset.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def fresh_caches():
     streamlit.cache_data.clear()  # reads and the demo well must not leak between tests
     yield
 
@@ -107,7 +93,7 @@ def test_landing_page_has_uploader_demo_and_the_contest_sidebar():
 def test_sidebar_and_choice_survive_page_switches(model_dir):
     at = run_app()
     at.sidebar.radio[0].set_value("light").run()
-    for page in ("pages/model.py", "pages/about.py", "pages/predict.py"):
+    for page in ("views/model.py", "views/about.py", "views/predict.py"):
         at.switch_page(page).run()
         assert not at.exception
         assert at.sidebar.radio and at.sidebar.radio[0].value == "light"
@@ -125,7 +111,7 @@ def test_sidebar_labels_our_numbers_as_well1_cross_validation(model_dir):
 
 def test_model_page_shows_members_weights_and_folds(model_dir):
     at = run_app()
-    at.switch_page("pages/model.py").run()
+    at.switch_page("views/model.py").run()
     assert not at.exception and not at.error
     assert any("blocked" in m.label.lower() for m in at.metric)
     assert len(at.main.dataframe) >= 3  # weights, trade-off, folds, members...
@@ -135,7 +121,7 @@ def test_model_page_shows_members_weights_and_folds(model_dir):
 
 def test_about_page_explains_contest_licence_and_api():
     at = run_app()
-    at.switch_page("pages/about.py").run()
+    at.switch_page("views/about.py").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.code)
     for needle in ("CC BY-NC-SA", "Volve", "/api/get_predictions", "/api/v1/predict",

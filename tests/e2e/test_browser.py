@@ -165,6 +165,17 @@ def download_csv(page, tmp_path: Path) -> pd.DataFrame:
     return pd.read_csv(target)
 
 
+def test_deep_link_to_a_page_on_a_fresh_server_has_the_app_shell(app_url, browser):
+    # First in the module on purpose: the server has served nothing yet. (With the pages in a
+    # folder named pages/, Streamlit's legacy mode ran /about alone, without the sidebar.)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/about")
+    page.get_by_role("heading", name="About SonicPredict").wait_for(timeout=60_000)
+    page.locator("[data-testid=stSidebar] [role=radiogroup]").wait_for(timeout=30_000)
+    assert page.get_by_text("SPWLA PDDA 2020 contest").first.is_visible()
+    page.close()
+
+
 def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, tmp_path):
     well = tmp_path / "pdda_w2_depth.las"
     well.write_bytes(contest_las(contest_dir))
