@@ -26,7 +26,7 @@ from .card import load_card
 from .curves import CURVES, REQUIRED, RESULT_COLUMNS, TARGETS
 from .errors import ArtifactError, InputValueError, MissingCurvesError
 from .members import MemberPredictor, to_sonic
-from .qc import join_reasons
+from .qc import QC_OK, join_reasons
 
 EnsembleName = Literal["full", "light"]
 ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
@@ -178,6 +178,9 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
     n = len(frame)
     row_set = F.row_curve_set(ff.clean)
     kinds = ensemble.members
+    # A member's DTS is its DTC times its Vp/Vs: its DTC model is needed whenever it carries
+    # weight, its Vp/Vs model only when it carries DTS weight.
+    need = {k: (True, bool(ensemble.weights[i, 1] > 0)) for i, k in enumerate(kinds)}
     preds = {k: np.full((n, 2), np.nan) for k in kinds}
     novelty = np.full(n, np.nan)
     for set_name, part in ensemble.sets.items():
@@ -192,7 +195,7 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
                 out, nov = member.knn(X)
                 novelty[sel] = nov
             else:
-                out = member.predict(X)
+                out = member.predict(X, need[k])
             preds[k][sel] = to_sonic(out)
 
     mean, spread = combine(preds, kinds, ensemble.weights)
@@ -220,9 +223,12 @@ def predict_well(well, ensemble: Ensemble | str = "full") -> pd.DataFrame:
 # ----------------------------------------------------------------------------- combining
 
 def combine(preds: dict, kinds, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted mean and weighted spread across members, per target."""
-    P = np.stack([preds[k] for k in kinds], axis=0)            # (m, n, 2)
+    """Weighted mean and weighted spread across members, per target.
+
+    A member with zero weight for a target may hold NaN there (not computed): it counts as 0.
+    """
     W = weights[:, None, :]
+    P = np.where(W > 0, np.stack([preds[k] for k in kinds], axis=0), 0.0)   # (m, n, 2)
     mean = (P * W).sum(axis=0)
     spread = np.sqrt(np.maximum((W * (P - mean) ** 2).sum(axis=0), 0.0))
     return mean, spread
@@ -243,13 +249,14 @@ def interval(mean, spread, novelty, cal: dict) -> tuple[np.ndarray, np.ndarray]:
 
 def qc_reasons(ff: F.FeatureFrame, novelty: np.ndarray, qc: dict,
                depth_ft: np.ndarray | None) -> list[str]:
+    """QC text per row. Only flagged rows get Python-level work (most rows are OK)."""
     clean = ff.clean
     n = len(clean)
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    reasons: dict[int, list[str]] = {}
 
     def add(mask: np.ndarray, text_for_row):
         for i in np.flatnonzero(mask):
-            reasons[i].append(text_for_row(i))
+            reasons.setdefault(int(i), []).append(text_for_row(i))
 
     missing = clean[list(REQUIRED)].isna().to_numpy()
     names = np.array(REQUIRED)
@@ -269,4 +276,7 @@ def qc_reasons(ff: F.FeatureFrame, novelty: np.ndarray, qc: dict,
     cal = clean["CAL"].to_numpy()
     excess = ff.base["CAL_X"].to_numpy()
     add(np.isfinite(excess) & (excess > WASHOUT_IN), lambda i: f"washout (CAL {cal[i]:.1f} in)")
-    return [join_reasons(r) for r in reasons]
+    texts = [QC_OK] * n
+    for i, r in reasons.items():
+        texts[i] = join_reasons(r)
+    return texts
