@@ -12,7 +12,6 @@ Run: .venv/bin/python benchmarks/bench_predict.py [--runs 5]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys

@@ -307,7 +307,7 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[pd.DataFrame, list[Any]
         raise MissingCurvesError(
             f"missing required curve(s): {', '.join(missing)}; the request has "
             f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
-            f"(CAL, HRM, PE are used when present).", missing=missing, available=names)
+            f"(CAL and HRM are used when present).", missing=missing, available=names)
     width = len(names)
     for i, row in enumerate(data):
         if not isinstance(row, list) or len(row) != width:
@@ -516,8 +516,8 @@ def create_app(settings: Settings | None = None,
     )
     async def get_predictions(request: Request, models: ModelsDep, settings: SettingsDep,
                               ensemble: Annotated[EnsembleName, Query()] = "full") -> Response:
-        """Columns CNC, GR, HRD and ZDEN are required in any order; CAL, HRM and PE are used
-        when present; other columns are ignored. Rows are taken as consecutive half-foot
+        """Columns CNC, GR, HRD and ZDEN are required in any order; CAL and HRM are used
+        when present; PE is accepted but is not a model input; other columns are ignored. Rows are taken as consecutive half-foot
         samples. null/NaN/inf are missing values: such rows answer `null` predictions."""
         models.get(ensemble)  # 503 before parsing a big body for nothing
         raw = await request.body()

@@ -76,3 +76,25 @@ def tradeoff_rows(card: dict) -> list[dict]:
                 "rmse_contest_lowo": lowo.get("contest"),
             })
     return rows
+
+
+STUDY_LABELS: dict[str, str] = {
+    "xgb_vpvs": "XGBoost, DTS = DTC x Vp/Vs (shipped)",
+    "xgb_direct": "XGBoost, DTS learnt directly",
+    "pcr_vpvs": "PCR, DTS = DTC x Vp/Vs (shipped)",
+    "pcr_direct": "PCR, DTS learnt directly",
+    "xgb_vpvs_with_pe": "XGBoost with PE features",
+}
+
+
+def study_rows(card: dict) -> list[dict]:
+    """One row per design study variant: contest RMSE pooled and per fold, both schemes."""
+    rows = []
+    for key, result in card.get("studies", {}).get("results", {}).items():
+        row = {"variant": STUDY_LABELS.get(key, key)}
+        for scheme in ("blocked", "lowo"):
+            entry = result.get(scheme, {})
+            row[f"{scheme} pooled"] = entry.get("contest")
+            row[f"{scheme} per fold"] = " · ".join(f"{v:.1f}" for v in entry.get("per_fold", []))
+        rows.append(row)
+    return rows

@@ -8,26 +8,16 @@ that a skip would hide.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from sonic_model import config
+from support import unavailable
 from sonic_model.errors import DataNotFoundError
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def _unavailable(reason: str):
-    if _in_ci():
-        pytest.fail(f"{reason} (CI=true: this must not be skipped)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +28,7 @@ def contest_dir() -> Path:
     try:
         return find_data_dir()
     except DataNotFoundError as exc:
-        _unavailable(f"contest data unavailable: {exc}")
+        unavailable(f"contest data unavailable: {exc}")
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +36,6 @@ def model_dir() -> Path:
     """The trained-artifact directory; must hold model_card.json."""
     path = config.get_settings().model_dir
     if not (path / "model_card.json").is_file():
-        _unavailable(f"no trained model in {path} (model_card.json missing); "
+        unavailable(f"no trained model in {path} (model_card.json missing); "
                      f"run `python -m sonic_model train`")
     return path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,10 @@ import pytest
 import requests
 
 from sonic_model.data import load_test
+from support import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMPAT_COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:

@@ -116,6 +116,8 @@ def test_model_page_shows_members_weights_and_folds(model_dir):
     assert len(at.main.dataframe) >= 3  # weights, trade-off, folds, members...
     text = " ".join(c.value for c in at.caption)
     assert "contiguous folds" in text
+    studies = [d.value for d in at.main.dataframe if "variant" in d.value.columns]
+    assert studies and studies[0]["variant"].str.contains("with PE").any()
 
 
 def test_about_page_explains_contest_licence_and_api():
@@ -126,6 +128,7 @@ def test_about_page_explains_contest_licence_and_api():
     for needle in ("CC BY-NC-SA", "Volve", "/api/get_predictions", "/api/v1/predict",
                    "orient=\"split\"", "json.dumps"):
         assert needle in text, needle
+    assert "| PE | Photoelectric factor | b/e | read and QC-checked; not a model input" in text
 
 
 # --------------------------------------------------------------------------- errors

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import pytest
 
 from sonic_model import config, data
 from sonic_model.errors import DataNotFoundError, FetchError, SonicModelError
+from support import free_port
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -145,12 +145,6 @@ def dest(tmp_path) -> Path:
 @pytest.fixture(autouse=True)
 def _no_url_override(monkeypatch):
     monkeypatch.delenv(data.URL_ENV, raising=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- fetch_data

@@ -7,11 +7,22 @@ import streamlit as st
 from sonic_model import __version__
 from sonic_model.card import LEADERBOARD
 from sonic_model.curves import CURVES, INPUTS, REQUIRED, RESULT_COLUMNS, RESULT_DESCRIPTIONS
+from sonic_model.features import CURVE_SETS
 from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS
 
 CONTEST_URL = "https://github.com/pddasig/Machine-Learning-Competition-2020"
 
 st.title("About SonicPredict")
+
+
+def _use(name: str) -> str:
+    if name in REQUIRED:
+        return "required"
+    if name in CURVE_SETS["all"]:
+        return "used when present"
+    return "read and QC-checked; not a model input (see the Model page's studies)"
+
+
 st.caption(f"Version {__version__}")
 
 st.markdown(f"""
@@ -26,7 +37,7 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
 | curve | meaning | unit | |
 |:--|:--|:--|:--|
 """ + "\n".join(f"| {n} | {CURVES[n].description} | {CURVES[n].unit} | "
-                f"{'required' if n in REQUIRED else 'used when present'} |" for n in INPUTS)
+                f"{_use(n)} |" for n in INPUTS)
             + f"""
 
 Teams trained on **Well #1** (30,143 half-foot samples, with measured DTC and DTS) and were scored
@@ -67,7 +78,7 @@ and docs/API.md has the details.
 
 **SonicPredict-compatible** — `POST /api/get_predictions`. The body is a JSON *string* holding a
 pandas `orient='split'` frame (existing clients `json.dumps` it, so it is double-encoded); columns
-CNC, GR, HRD and ZDEN are required, CAL, HRM and PE used when present. The answer is split JSON
+CNC, GR, HRD and ZDEN are required, CAL and HRM used when present. The answer is split JSON
 with `pred_DTC` and `pred_DTS` and your index.
 """)
 st.code('''import json, pandas as pd, requests

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model.card import tradeoff_rows
+from sonic_model.card import study_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
 from sonic_model.plots import tradeoff_chart
 
@@ -135,6 +135,18 @@ def main() -> None:
                                       if key in e.get("members", []))})
     st.dataframe(pd.DataFrame(mrows), hide_index=True, width="stretch",
                  column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
+
+    st.subheader("Design studies")
+    st.caption("Choices settled by validation and re-measured on every training run: how shear "
+               "is predicted, and whether PE helps (it is dead in the third well joined in "
+               "Well #1, so its presence tells a model which well it is in). Contest RMSE "
+               "(us/ft) of single members on held-out rows with all curves.")
+    studies = study_rows(card)
+    if studies:
+        st.dataframe(pd.DataFrame(studies), hide_index=True, width="stretch",
+                     column_config={"blocked pooled": NUM2, "lowo pooled": NUM2})
+    else:
+        st.caption("The card holds no studies.")
 
     with st.expander("Artifact files and checksums"):
         files = card.get("files", {})

@@ -225,8 +225,8 @@ def main() -> None:
     st.title("Predict sonic logs")
     source = choose_source()
     if source is None:
-        st.info("Drop a LAS or CSV well above (CNC, GR, HRD and ZDEN are required; CAL, HRM "
-                "and PE are used when present), or try the contest's blind well.")
+        st.info("Drop a LAS or CSV well above (CNC, GR, HRD and ZDEN are required; CAL and "
+                "HRM are used when present), or try the contest's blind well.")
         return
     data, name = source["data"], source["name"]
     digest = _digest(data)

@@ -8,8 +8,6 @@ Screenshots land in tests/e2e/artifacts/ (git-ignored) for a human to look at.
 from __future__ import annotations
 
 import io
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +20,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.curves import RESULT_COLUMNS
+from support import free_port, unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -33,22 +32,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 # The page's scroll container is inside the app, so a tall viewport is what captures it all.
 VIEWPORT = {"width": 1600, "height": 2600}
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def _unavailable(reason: str):
-    if _in_ci():
-        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_app(port: int, log_path: Path) -> subprocess.Popen:
@@ -76,7 +59,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 @pytest.fixture(scope="module")
 def app_url(model_dir, tmp_path_factory):
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
     port = free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
