@@ -8,17 +8,17 @@ or re-predicts. sonic_model itself never imports Streamlit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
 import streamlit as st
+
+from sonic_model.ensemble import ENSEMBLE_NAMES as ENSEMBLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sonic_model.wells import Well
 
-EnsembleName = Literal["full", "light"]
-ENSEMBLES: tuple[str, ...] = get_args(EnsembleName)
 ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light choice
 
 # A mapping as a cache key: sorted (canonical, mnemonic) pairs; "" means "do not use".
