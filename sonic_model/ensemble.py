@@ -175,29 +175,12 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
         raise InputValueError(f"depth has {len(depth_ft)} values for {len(frame)} rows")
 
     ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ensemble.pe_fill)
-    n = len(frame)
     row_set = F.row_curve_set(ff.clean)
     kinds = ensemble.members
     # A member's DTS is its DTC times its Vp/Vs: its DTC model is needed whenever it carries
     # weight, its Vp/Vs model only when it carries DTS weight.
     need = {k: (True, bool(ensemble.weights[i, 1] > 0)) for i, k in enumerate(kinds)}
-    preds = {k: np.full((n, 2), np.nan) for k in kinds}
-    novelty = np.full(n, np.nan)
-    for set_name, part in ensemble.sets.items():
-        sel = row_set == set_name
-        if not sel.any():
-            continue
-        X = ff.features[part["columns"]].to_numpy(dtype=np.float32)[sel]
-        X = np.clip(X, *part["clip"])
-        for k in kinds:
-            member = part["members"][k]
-            if k == "knn":
-                out, nov = member.knn(X)
-                novelty[sel] = nov
-            else:
-                out = member.predict(X, need[k])
-            preds[k][sel] = to_sonic(out)
-
+    preds, novelty = member_predictions(ff.features, row_set, ensemble.sets, kinds, need)
     mean, spread = combine(preds, kinds, ensemble.weights)
     lo, hi = interval(mean, spread, novelty, ensemble.intervals)
     for t, name in enumerate(("DTC", "DTS")):
@@ -213,6 +196,29 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
         "QC": qc_reasons(ff, novelty, ensemble.qc, depth_ft),
     }, index=frame.index)
     return result[list(RESULT_COLUMNS)]
+
+
+def member_predictions(features: pd.DataFrame, row_set: np.ndarray, sets: dict, kinds,
+                       need: dict | None = None) -> tuple[dict, np.ndarray]:
+    """Per-member (n, 2) DTC/DTS on the rows each curve set serves (NaN elsewhere), and each
+    row's KNN novelty. `sets`: {set: {"columns", "clip", "members": {kind: MemberPredictor}}}.
+    Shared by predict() and by training's held-out evaluation."""
+    n = len(features)
+    preds = {k: np.full((n, 2), np.nan) for k in kinds}
+    novelty = np.full(n, np.nan)
+    for set_name, part in sets.items():
+        sel = row_set == set_name
+        if not sel.any():
+            continue
+        X = np.clip(features[part["columns"]].to_numpy(dtype=np.float32)[sel], *part["clip"])
+        for k in kinds:
+            member = part["members"][k]
+            if k == "knn":
+                out, novelty[sel] = member.knn(X)
+            else:
+                out = member.predict(X, need[k] if need else (True, True))
+            preds[k][sel] = to_sonic(out)
+    return preds, novelty
 
 
 def predict_well(well, ensemble: Ensemble | str = "full") -> pd.DataFrame:

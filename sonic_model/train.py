@@ -19,8 +19,8 @@ import pandas as pd
 
 from . import card as card_mod
 from . import features as F
-from .curves import CURVES, INPUTS
-from .ensemble import combine, interval
+from .curves import CURVES, INPUTS, TARGETS
+from .ensemble import combine, interval, member_predictions
 from .members import FULL_MEMBERS, LIGHT_MEMBERS, MEMBER_LABELS, MemberPredictor, fit_member, to_sonic
 
 # Well #1 joins three wells (../shared/pdda2020/README.md). The joins, read off the data:
@@ -39,7 +39,6 @@ INPUT_ENVELOPE_QUANTILES = (0.005, 0.995)
 # interval of Well #1 (a 95th percentile flagged 11% of it while its DTS error was ~100 us/ft);
 # twice the median flags 78% of that block and 4-16% of the others (measured on Well #1).
 NOVELTY_FACTOR = 2.0
-TARGET_NAMES = ("DTC", "DTS")
 
 
 @dataclass
@@ -68,7 +67,7 @@ def load_well_one(data_dir: Path | None = None) -> WellOne:
     for join in WELL_JOINS:
         depth[join:] += 1000.0   # windows never reach across a join (features break runs)
     ff = F.build_features(frame[list(INPUTS)], depth)
-    y = np.column_stack([_clean_target(frame[t], t) for t in TARGET_NAMES])
+    y = np.column_stack([_clean_target(frame[t], t) for t in TARGETS])
     return WellOne(frame, depth, ff, y, F.row_curve_set(ff.clean))
 
 
@@ -131,23 +130,15 @@ def fit_sets(w: WellOne, kinds, fit_mask: np.ndarray, log=print) -> dict:
 
 
 def predict_sets(w: WellOne, fitted: dict, rows: np.ndarray, kinds, force_set: str | None = None):
-    """Per-member (n, 2) DTC/DTS predictions on `rows` (NaN elsewhere) and KNN novelty."""
-    n = w.n
-    preds = {k: np.full((n, 2), np.nan) for k in kinds}
-    novelty = np.full(n, np.nan)
-    for curve_set, part in fitted.items():
-        sel = rows & ((w.row_set == curve_set) if force_set is None else (w.row_set != ""))
-        if force_set is not None and curve_set != force_set:
-            continue
-        if not sel.any():
-            continue
-        X = np.clip(set_matrix(w, curve_set)[sel], *part["clip"])
-        for kind in kinds:
-            m = MemberPredictor(part["members"][kind])
-            preds[kind][sel] = to_sonic(m.predict(X))
-            if kind == "knn":
-                novelty[sel] = m.knn(X)[1]
-    return preds, novelty
+    """Per-member (n, 2) DTC/DTS predictions on `rows` (NaN elsewhere) and KNN novelty.
+
+    Rows are routed to curve sets as predict() routes them; force_set sends every predictable
+    row to that set's models (the four-curve evaluation)."""
+    sets = {s: {"columns": part["columns"], "clip": part["clip"],
+                "members": {k: MemberPredictor(part["members"][k]) for k in kinds}}
+            for s, part in fitted.items() if force_set in (None, s)}
+    row_set = w.row_set if force_set is None else np.where(w.row_set != "", force_set, "")
+    return member_predictions(w.ff.features, np.where(rows, row_set, ""), sets, kinds)
 
 
 def _fold_task(w: WellOne, kinds, a: int, b: int):
@@ -265,7 +256,7 @@ def calibrate_intervals(y, mean, spread, novelty) -> dict:
     from scipy.optimize import nnls
 
     cal = {}
-    for t, name in enumerate(TARGET_NAMES):
+    for t, name in enumerate(TARGETS):
         ok = np.isfinite(y[:, t]) & np.isfinite(mean[:, t]) & np.isfinite(novelty)
         r = (y[ok, t] - mean[ok, t])
         A = np.column_stack([np.ones(ok.sum()), spread[ok, t], novelty[ok]])
@@ -280,7 +271,7 @@ def calibrate_intervals(y, mean, spread, novelty) -> dict:
 
 def coverage(y, lo, hi) -> dict:
     cov = {}
-    for t, name in enumerate(TARGET_NAMES):
+    for t, name in enumerate(TARGETS):
         ok = np.isfinite(y[:, t]) & np.isfinite(lo[:, t])
         cov[name] = round(float(np.mean((y[ok, t] >= lo[ok, t]) & (y[ok, t] <= hi[ok, t]))), 3)
     return cov
@@ -385,7 +376,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         ensembles_card[name] = {
             "label": label, "members": list(kinds),
             "weights": {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
-                        for j, t in enumerate(TARGET_NAMES)},
+                        for j, t in enumerate(TARGETS)},
             "metrics": metrics,
             "metrics_core_curves": {s: score(w.y, combine(cv[s]["core"], kinds, W)[0], folds[s])
                                     for s in cv},
