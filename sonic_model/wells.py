@@ -884,8 +884,15 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
     missing_req = well.missing_required
     if missing_req and require:
         unit_of = dict(zip(table.names, table.units))
+        # A candidate that was found but holds no data is a different problem from no
+        # candidate at all: say so, or the user hunts for a curve that is right there.
+        empty = [d["mnemonic"] for d in report.ignored
+                 if "null" in d.get("reason", "") and
+                 _ALIAS_INDEX.get(curves.normalize_mnemonic(d["mnemonic"]), ("",))[0]
+                 in missing_req]
+        hint = (f" ({', '.join(empty)} {'is in the file but holds' if len(empty) == 1 else 'are in the file but hold'} only null values)") if empty else ""
         raise MissingCurvesError(
-            f"{fname}: required curve(s) {', '.join(missing_req)} not found; the file has "
+            f"{fname}: required curve(s) {', '.join(missing_req)} not found{hint}; the file has "
             f"{_listing(table.names, unit_of)}; map them explicitly, e.g. "
             f"{missing_req[0]}=<mnemonic>",
             missing=missing_req, available=table.names)

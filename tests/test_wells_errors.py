@@ -93,3 +93,10 @@ def test_garbled_csv_parses_or_raises_well_read_error(rows, sep):
     head = sep.join(["DEPTH", "GR", "RHOB", "NPHI", "ILD"])
     body = "\n".join(sep.join(str(v) for v in r) for r in rows)
     _accepts((head + "\n" + body).encode())
+
+
+def test_a_required_curve_present_but_all_null_is_named_as_such():
+    payload = b"DEPTH,GR,NPHI,ILD,RHOB\n1,50,0.2,3,-999.25\n2,55,0.21,3.1,-999.25\n3,60,0.2,3,-999\n"
+    with pytest.raises(WellReadError, match=r"ZDEN not found \(RHOB is in the file but holds "
+                                            r"only null values\)"):
+        read_well(payload, name="nulldensity.csv")
