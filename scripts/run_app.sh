@@ -21,6 +21,9 @@ want=$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open("requi
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo "Installing requirements.txt into .venv (first run takes a minute or two)..." >&2
     .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+    # The library itself, editable: `.venv/bin/python -m sonic_model ...` then works from any
+    # folder (the app runs from this one either way).
+    .venv/bin/python -m pip install --disable-pip-version-check -q -e . --no-deps
     echo "$want" > "$stamp"
 fi
 
