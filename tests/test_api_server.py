@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from sonic_model.data import load_test
-from support import free_port
+from support import free_port, stop
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMPAT_COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
@@ -58,12 +58,7 @@ def server(model_dir):
             time.sleep(0.2)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.curves import RESULT_COLUMNS
-from support import free_port, unavailable
+from support import free_port, stop, unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -69,11 +69,7 @@ def app_url(model_dir, tmp_path_factory):
         wait_healthy(url, proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log = log_path.read_text(errors="replace")
         assert "Traceback" not in log, log[-3000:]
 
