@@ -25,6 +25,8 @@ MEAN_WINDOWS_FT = (2.5, 10.0, 40.0)
 STD_WINDOW_FT = 10.0
 ANOMALY_WINDOW_FT = 40.0
 GRADIENT_HALF_FT = 2.0
+# PE's context is computed for train.run_studies, which re-measures on every training run
+# whether PE helps; no shipped model reads it (see CURVE_SETS).
 CONTEXT_CURVES = ("CNC", "GR", "LRD", "ZDEN", "PE", "LRM")
 # Caliper enters the models only as excess over the bit size (a washout measure): raw hole
 # size says which well a sample came from, not what the rock is, and it sent the linear
@@ -142,7 +144,7 @@ def sampling_step_ft(depth_ft: np.ndarray | None) -> float:
 
 @dataclass
 class FeatureFrame:
-    """Features for one well: a float32 matrix per curve set plus what QC needs."""
+    """Features for one well (feature_columns(set) picks a model's inputs) plus what QC needs."""
     clean: pd.DataFrame            # cleaned canonical inputs (NaN where null/impossible)
     base: pd.DataFrame             # per-sample working curves (LRD, LRM, PE filled, flags)
     features: pd.DataFrame         # every feature column (NaN where undefined)

@@ -4,7 +4,7 @@ Training uses scikit-learn and xgboost; the exported form of every member is pla
 (numpy arrays, XGBoost model bytes) that predicts with numpy and libxgboost only, so the
 predict path imports neither scikit-learn (1.5 s) nor the xgboost Python package.
 Each fitted member predicts two targets per row: DTC and the Vp/Vs ratio DTS/DTC (the
-shear route chosen by validation, see train.compare_shear_routes).
+shear route chosen by validation; train.run_studies re-measures it).
 """
 
 from __future__ import annotations
