@@ -195,7 +195,10 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
         "DTS_P10": lo[:, 1], "DTS_P90": hi[:, 1],
         "QC": qc_reasons(ff, novelty, ensemble.qc, depth_ft),
     }, index=frame.index)
-    return result[list(RESULT_COLUMNS)]
+    result = result[list(RESULT_COLUMNS)]
+    # Which model made these numbers travels with them (the LAS writer records it).
+    result.attrs.update(ensemble=ensemble.name, model_version=ensemble.card.get("model_version"))
+    return result
 
 
 def member_predictions(features: pd.DataFrame, row_set: np.ndarray, sets: dict, kinds,

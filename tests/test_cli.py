@@ -135,3 +135,11 @@ def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path
                           cwd=ROOT, capture_output=True, text=True,
                           env={**__import__("os").environ, "SONIC_MODEL_DIR": str(copy)})
     assert proc.returncode == 2 and "sha256" in proc.stderr
+
+
+def test_las_output_records_which_ensemble_made_it(contest_dir, model_dir, tmp_path):
+    frame = pd.read_csv(contest_dir / "test.csv").iloc[:200]
+    src = vendor_las(tmp_path / "w.las", frame)
+    out = tmp_path / "w_pred.las"
+    assert run("predict", src, "-o", out, "--ensemble", "light").returncode == 0
+    assert "(ensemble light)" in lasio.read(str(out)).other
