@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui_cache
-from sonic_model.card import LEADERBOARD, tradeoff_rows
+from sonic_model.card import ensemble_summaries, format_size, leaderboard_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
 
 HERE = Path(__file__).resolve().parent
@@ -27,29 +27,29 @@ st.set_page_config(page_title="SonicPredict", page_icon=":material/graphic_eq:",
                    menu_items={"About": "SonicPredict: DTC and DTS sonic logs synthesized from "
                                         "conventional logs (SPWLA PDDA 2020 data)."})
 
-# The contest's published Well #2 scores shown as landmarks (card.LEADERBOARD holds more).
-LANDMARKS = (
-    ("Benchmark (RF)", "Contest benchmark (random forest)"),
-    ("Contest winner", "Contest winner"),
-    ("SonicPredict 5-model", "SonicPredict five-model average"),
-    ("SonicPredict deployed", "SonicPredict deployed three-model average"),
-)
-
-
-def _fmt(value, spec: str = ".2f") -> str:
-    return "–" if value is None else format(value, spec)
-
-
 def _ensemble_label(card: dict | None, name: str) -> str:
     entry = (card or {}).get("ensembles", {}).get(name, {})
     rmse = entry.get("metrics", {}).get("blocked", {}).get("contest")
     size = entry.get("size_bytes")
     bits = [name]
     if size:
-        bits.append(f"{size / 1024 / 1024:.1f} MB" if size > 1024 * 1024 else f"{size / 1024:.0f} kB")
+        bits.append(format_size(size))
     if rmse is not None:
         bits.append(f"CV {rmse:.2f}")
     return " · ".join(bits)
+
+
+def _ensemble_help(card: dict | None) -> str:
+    lines = list(ensemble_summaries(card).values())
+    if not lines:
+        lines = ["Full: every member. Light: a smaller subset that loads faster and needs "
+                 "less memory (the model card is not available, so no figures)."]
+    return "\n\n".join(lines + ["RMSE is Well #1 cross-validation, not a Well #2 score. The "
+                                 "choice applies to every page and download."])
+
+
+def _cell(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def sidebar() -> None:
@@ -66,26 +66,24 @@ def sidebar() -> None:
             "Seven input logs (CAL, CNC, GR, HRD, HRM, PE, ZDEN) → compressional and shear "
             "slowness (DTC, DTS). Models learn on **Well #1** and are scored on the blind "
             "**Well #2** with RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n), in us/ft.")
-        rows = [f"| {label} | {LEADERBOARD[key]:.2f} |" for label, key in LANDMARKS]
-        ours = "| **SonicPredict ensembles** | see below |"
-        if card:
-            for name in ui_cache.ENSEMBLES:
-                m = card.get("ensembles", {}).get(name, {}).get("metrics", {})
-                blocked = m.get("blocked", {}).get("contest")
-                if blocked is not None:
-                    rows.append(f"| **Ours, {name}** (Well #1 CV¹) | **{blocked:.2f}** |")
-            ours = ""
-        st.markdown("| Well #2 leaderboard | RMSE |\n|:--|--:|\n" + "\n".join(rows)
-                    + ("\n" + ours if ours else ""))
-        st.caption("¹ Our figures are cross-validation on Well #1 (contiguous blocks), not a "
+        board = leaderboard_rows(card)
+        st.markdown("| Well #2 leaderboard (published) | RMSE |\n|:--|--:|\n"
+                    + "\n".join(f"| {label} | {rmse:.2f} |" for label, rmse in board))
+        ours = [r for r in tradeoff_rows(card) if r["kind"] == "ensemble"] if card else []
+        if ours:
+            st.markdown("| Ours — Well #1 cross-validation (not a Well #2 score) | blocked CV "
+                        "| one well out |\n|:--|--:|--:|\n"
+                        + "\n".join(f"| {r['key']} | {_cell(r['rmse_contest'])} | "
+                                     f"{_cell(r['rmse_contest_lowo'])} |" for r in ours))
+        st.caption("Our figures are contest RMSE (us/ft) from cross-validation on Well #1 "
+                   "(contiguous blocks; each of its three wells held out in turn), not a "
                    "Well #2 score: Well #2's answers were never published to us.")
 
         st.divider()
         st.radio(
             "Ensemble", ui_cache.ENSEMBLES, key=ui_cache.ENSEMBLE_KEY, horizontal=True,
             format_func=lambda n: _ensemble_label(card, n),
-            help="Full: every member, best validation RMSE. Light: a smaller subset that loads "
-                 "faster and needs less memory. The choice applies to every page and download.")
+            help=_ensemble_help(card))
 
         st.markdown("##### Memory vs RMSE")
         if card_error:

@@ -98,3 +98,56 @@ def study_rows(card: dict) -> list[dict]:
             row[f"{scheme} per fold"] = " · ".join(f"{v:.1f}" for v in entry.get("per_fold", []))
         rows.append(row)
     return rows
+
+
+# Display names of the published Well #2 scores. The original SonicPredict (2020) shares this
+# app's name, so its entries say "Original … (2020)" to keep them apart from our own figures.
+LEADERBOARD_LABELS: dict[str, str] = {
+    "SonicPredict five-model average": "Original SonicPredict (2020), published five-model",
+    "SonicPredict deployed three-model average":
+        "Original SonicPredict (2020), published deployed three-model",
+}
+
+
+def leaderboard_rows(card: dict | None) -> list[tuple[str, float]]:
+    """(display label, Well #2 RMSE) of the contest's published scores, from the card.
+
+    Falls back to LEADERBOARD when the card has none; entries whose value is not a number are
+    skipped, so a renamed or malformed entry costs a row, never the page.
+    """
+    board = (card or {}).get("leaderboard") or LEADERBOARD
+    rows = []
+    for key, value in dict(board).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            label = LEADERBOARD_LABELS.get(key, str(key))
+            if "sonicpredict" in label.lower() and not label.startswith("Original"):
+                label = f"Original SonicPredict (2020), published: {label}"
+            rows.append((label, float(value)))
+    return rows
+
+
+def format_size(size_bytes) -> str:
+    """A file size for people: "–" when unknown, kB below one MB, MB (two decimals) above."""
+    if not isinstance(size_bytes, (int, float)) or size_bytes <= 0:
+        return "–"
+    if size_bytes >= 1024 * 1024:
+        return f"{size_bytes / 1024 / 1024:.2f} MB"
+    return f"{size_bytes / 1024:.0f} kB"
+
+
+def _rmse(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def ensemble_summaries(card: dict | None) -> dict[str, str]:
+    """One sentence per ensemble from the card: label, members, size and Well #1 CV RMSE."""
+    out = {}
+    for key, entry in (card or {}).get("ensembles", {}).items():
+        m = entry.get("metrics", {})
+        out[key] = (f"**{key}** — {entry.get('label', key)}: "
+                    f"{', '.join(entry.get('members', [])) or 'members not listed'}; "
+                    f"{format_size(entry.get('size_bytes'))} on disk; contest RMSE "
+                    f"{_rmse(m.get('blocked', {}).get('contest'))} (blocked CV) / "
+                    f"{_rmse(m.get('lowo', {}).get('contest'))} (leave one well out) "
+                    "on Well #1, us/ft.")
+    return out

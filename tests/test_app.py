@@ -99,13 +99,53 @@ def test_sidebar_and_choice_survive_page_switches(model_dir):
         assert at.session_state["ensemble"] == "light"
 
 
-def test_sidebar_labels_our_numbers_as_well1_cross_validation(model_dir):
+def _tables(markdowns) -> dict[str, list[list[str]]]:
+    """Markdown tables by header cell: {first header cell: [row cells, ...]}."""
+    out = {}
+    for text in markdowns:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
+        if len(lines) < 2:
+            continue
+        cells = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines]
+        out[cells[0][0]] = [r for r in cells[2:]]
+    return out
+
+
+def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
+    from sonic_model.card import load_card
+
+    card = load_card()
     at = run_app()
-    side = " ".join(m.value for m in at.sidebar.markdown) + " ".join(
-        c.value for c in at.sidebar.caption)
-    assert "Ours" in side and "Well #1 CV" in side and "not a Well #2 score" in side
+    tables = _tables(m.value for m in at.sidebar.markdown)
+    (board_head,) = [h for h in tables if "Well #2" in h and "leaderboard" in h]
+    board = tables[board_head]
+    for label, _ in board:
+        assert "ours" not in label.lower() and "full" not in label and "light" not in label
+        if "SonicPredict" in label:  # the 2020 entry that shares this app's name
+            assert label.startswith("Original SonicPredict (2020)"), label
+    assert {"16.31", "16.51"} <= {v for _, v in board}
+    (ours_head,) = [h for h in tables if h.startswith("Ours")]
+    assert "Well #1 cross-validation" in ours_head and "not a Well #2 score" in ours_head
+    ours = {r[0]: r[1:] for r in tables[ours_head]}
+    for name in ("full", "light"):
+        m = card["ensembles"][name]["metrics"]
+        assert ours[name] == [f"{m['blocked']['contest']:.2f}", f"{m['lowo']['contest']:.2f}"]
+    radio_help = at.sidebar.radio[0].help
+    assert "best" not in radio_help.lower()
+    assert card["ensembles"]["light"]["label"] in radio_help
+    assert f"{card['ensembles']['full']['metrics']['blocked']['contest']:.2f}" in radio_help
     assert at.sidebar.get("plotly_chart"), "memory-vs-RMSE chart"
     assert at.sidebar.dataframe, "memory-vs-RMSE table"
+
+
+def test_leaderboard_rows_survive_a_renamed_or_missing_leaderboard():
+    from sonic_model.card import LEADERBOARD, leaderboard_rows
+
+    assert [v for _, v in leaderboard_rows({})] == list(LEADERBOARD.values())
+    rows = leaderboard_rows({"leaderboard": {"SonicPredict 5 (renamed)": 16.31, "bad": "x",
+                                             "SonicPredict five-model average": 16.31}})
+    assert rows == [("Original SonicPredict (2020), published: SonicPredict 5 (renamed)", 16.31),
+                    ("Original SonicPredict (2020), published five-model", 16.31)]
 
 
 def test_model_page_shows_members_weights_and_folds(model_dir):

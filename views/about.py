@@ -5,14 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from sonic_model import __version__
-from sonic_model.card import LEADERBOARD
+import ui_cache
+from sonic_model.card import leaderboard_rows
 from sonic_model.curves import CURVES, INPUTS, REQUIRED, RESULT_COLUMNS, RESULT_DESCRIPTIONS
 from sonic_model.features import CURVE_SETS
+from sonic_model.errors import SonicModelError
 from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS
 
 CONTEST_URL = "https://github.com/pddasig/Machine-Learning-Competition-2020"
 
 st.title("About SonicPredict")
+
+try:
+    CARD: dict | None = ui_cache.get_card()
+except SonicModelError:
+    CARD = None  # the published scores fall back to card.LEADERBOARD
 
 
 def _use(name: str) -> str:
@@ -42,13 +49,14 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
 
 Teams trained on **Well #1** (30,143 half-foot samples, with measured DTC and DTS) and were scored
 on the blind **Well #2** (11,088 samples) with
-RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores:
+RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores (the original
+SonicPredict of 2020 is another team's entry, not this tool):
 
-| | RMSE |
+| Well #2 leaderboard (published) | RMSE |
 |:--|--:|
-""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in LEADERBOARD.items()) + """
+""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in leaderboard_rows(CARD)) + """
 
-SonicPredict's own figures (sidebar, Model page) are **cross-validation on Well #1** with contiguous
+This tool's own figures (sidebar, Model page) are **cross-validation on Well #1** with contiguous
 blocks and leave-one-well-out folds; they are not Well #2 scores, whose answers were not published.
 Nothing was fitted or selected on Well #2; its inputs serve only as the demo well.
 """)
