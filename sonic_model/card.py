@@ -21,6 +21,7 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -151,3 +152,13 @@ def ensemble_summaries(card: dict | None) -> dict[str, str]:
                     f"{_rmse(m.get('lowo', {}).get('contest'))} (leave one well out) "
                     "on Well #1, us/ft.")
     return out
+
+
+def is_training_data(data: bytes, card: dict | None) -> bool:
+    """True when ``data`` is byte for byte the file the models were trained on (Well #1).
+
+    Scores on it are in-sample: the models have seen every row. Compares the sha256 with the
+    card's ``data.train_sha256``; False when the card does not record one.
+    """
+    expected = str(((card or {}).get("data") or {}).get("train_sha256") or "").lower()
+    return bool(expected) and hashlib.sha256(data).hexdigest() == expected

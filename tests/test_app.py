@@ -312,3 +312,27 @@ def test_demo_offline_says_what_to_do(monkeypatch):
     message = at.error[0].value
     assert "could not download" in message and "SONIC_DATA_DIR" in message
     assert "fetch-data" in message
+
+
+# --------------------------------------------------------------------------- in-sample
+
+def test_training_well_is_flagged_in_sample(model_dir, contest_dir):
+    from sonic_model.card import is_training_data, load_card
+
+    data = (contest_dir / "train.csv").read_bytes()
+    card = load_card()
+    assert is_training_data(data, card)
+    assert not is_training_data(data + b"\n", card)
+    assert not is_training_data(data, {"data": {}})
+    at = upload(run_app(), "train.csv", data)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(w.value.startswith("This is Well #1, the training well: these scores are "
+                                  "in-sample, not validation") for w in at.warning)
+    assert any("in-sample" in h.value for h in at.subheader)
+    assert "Contest RMSE (in-sample)" in {m.label for m in at.metric}
+
+
+def test_other_wells_are_not_flagged_in_sample(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(300))
+    assert not [w for w in at.warning if "in-sample" in w.value]
+    assert "Contest RMSE" in {m.label for m in at.metric}

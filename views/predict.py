@@ -16,12 +16,15 @@ import streamlit as st
 import ui_cache
 from sonic_model import curves as C
 from sonic_model import metrics, plots
+from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
 from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS, QC_OK
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
 UPLOAD_TYPES = ["las", "csv", "txt"]
+IN_SAMPLE_WARNING = ("This is Well #1, the training well: these scores are in-sample, not "
+                     "validation")
 # Canonical curves offered in the mapping editor: the inputs, then measured sonic for scoring.
 MAPPABLE = C.INPUTS + C.TARGETS
 
@@ -188,13 +191,16 @@ def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
                            icon=":material/download:", on_click="ignore", key="dl_las")
 
 
-def measured_section(curves: pd.DataFrame, result: pd.DataFrame) -> None:
+def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool = False) -> None:
     scores = metrics.sonic_metrics(curves, result)
     if not scores:
         return
-    st.subheader("Against measured sonic")
+    st.subheader("Against measured sonic" + (" — in-sample (training well)" if in_sample else ""))
     n_rows = max(s["n"] for s in scores.values())
-    st.caption(f"RMSE and MAE in us/ft, over the selected range where both measured and "
+    st.caption(("In-sample scores: the models were fitted on these very rows, so they say how "
+                "well the models fit Well #1, not how they do on a new well (see the Model "
+                "page for cross-validation). " if in_sample else "")
+               + f"RMSE and MAE in us/ft, over the selected range where both measured and "
                f"predicted values exist (up to {n_rows:,} samples).")
     cols = st.columns(7)
     i = 0
@@ -207,8 +213,10 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame) -> None:
         cols[i + 2].metric(f"{curve} R²", "–" if not math.isfinite(s["r2"]) else f"{s['r2']:.3f}")
         i += 3
     if "contest" in scores:
-        cols[6].metric("Contest RMSE", f"{scores['contest']['rmse']:.2f}",
-                       help="us/ft: √((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves "
+        cols[6].metric("Contest RMSE" + (" (in-sample)" if in_sample else ""),
+                       f"{scores['contest']['rmse']:.2f}",
+                       help=("In-sample: Well #1 is the training well. " if in_sample else "")
+                       + "us/ft: √((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves "
                             f"measured (n = {scores['contest']['n']:,}), as the PDDA 2020 "
                             "contest scored.")
     xp = st.columns(2)
@@ -249,6 +257,12 @@ def main() -> None:
         st.caption(":material/science: Contest blind well, Well #2 inputs. No depth column: "
                    "tracks show sample number. Its measured sonic was never published, so no "
                    "scores here; the Vp–Vs crossplot is the check.")
+    try:
+        in_sample = is_training_data(data, ui_cache.get_card())
+    except SonicModelError:
+        in_sample = False  # no card: the prediction below reports the missing models
+    if in_sample:
+        st.warning(IN_SAMPLE_WARNING, icon=":material/warning:")
     header_summary(well)
 
     ensemble = ui_cache.current_ensemble()
@@ -280,7 +294,7 @@ def main() -> None:
         return
     with dl_row:
         downloads(well, result, stem, ensemble)
-    measured_section(view, result.loc[mask])
+    measured_section(view, result.loc[mask], in_sample)
     st.subheader("Vp–Vs sanity check")
     st.plotly_chart(plots.vp_vs_crossplot(result.loc[mask], view, depth,
                                           depth_unit=well.depth_unit),
