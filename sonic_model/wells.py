@@ -340,8 +340,8 @@ def _numeric(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
     return np.column_stack(cols), bad
 
 
-def _parse_tokens(data_text: str, ncols: int, fname: str, warnings: list[str]) -> np.ndarray | None:
-    """Row-major token stream -> (rows, ncols); works for wrapped and unwrapped data."""
+def _parse_tokens(data_text: str, ncols: int, warnings: list[str]) -> np.ndarray:
+    """Wrapped data: the whole section as one row-major token stream -> (rows, ncols)."""
     lines = [ln for ln in data_text.splitlines() if not ln.lstrip().startswith("#")]
     tokens = " ".join(lines).split()
     if not tokens:
@@ -361,31 +361,89 @@ def _parse_tokens(data_text: str, ncols: int, fname: str, warnings: list[str]) -
     return values.reshape(-1, ncols)
 
 
-def _parse_las_data(data_text: str, ncols: int, wrapped: bool, dlm: str, fname: str,
-                    warnings: list[str]) -> np.ndarray | None:
-    """Fast path for the ~A section; None when the layout needs lasio's reader."""
-    if wrapped:
-        return _parse_tokens(data_text, ncols, fname, warnings)
-    sep = {"SPACE": r"\s+", "COMMA": ",", "TAB": "\t"}.get(dlm)
+def _split_line(line: str, sep: str | None) -> list[str]:
     if sep is None:
+        return line.split()
+    tokens = [t.strip() for t in line.split(sep)]
+    while tokens and not tokens[-1]:
+        tokens.pop()       # a trailing delimiter is not an extra value
+    return tokens
+
+
+def _line_list(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+
+
+def _parse_rows(lines: list[tuple[int, list[str]]], ncols: int, first_line: int,
+                warnings: list[str]) -> np.ndarray:
+    """One row per data line: extra values cut, missing trailing values null, both warned."""
+    long_lines, short_lines = [], []
+    flat: list[str | None] = []
+    for i, tokens in lines:
+        n = len(tokens)
+        if n > ncols:
+            long_lines.append((i, n))
+            tokens = tokens[:ncols]
+        elif n < ncols:
+            short_lines.append((i, n))
+            tokens = tokens + [None] * (ncols - n)
+        flat.extend(tokens)
+
+    def where(found: list[tuple[int, int]]) -> str:
+        return (f"~A line {found[0][0] + 1} (file line {first_line + found[0][0]})"
+                if len(found) == 1 else
+                f"{len(found)} ~A lines (file lines "
+                f"{_line_list([first_line + i for i, _ in found])})")
+
+    if long_lines:
+        warnings.append(f"{where(long_lines)} {'has' if len(long_lines) == 1 else 'have'} "
+                        f"{_line_list(sorted({n for _, n in long_lines}))} values for {ncols} "
+                        "curves; extra values ignored")
+    if short_lines:
+        warnings.append(f"{where(short_lines)} {'has' if len(short_lines) == 1 else 'have'} "
+                        f"only {_line_list(sorted({n for _, n in short_lines}))} values for "
+                        f"{ncols} curves (truncated line?); the missing trailing values are "
+                        "null")
+    series = pd.Series(flat, dtype=object)
+    conv = pd.to_numeric(series, errors="coerce")
+    bad = int((conv.isna() & series.notna()).sum())
+    if bad:
+        warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
+    return conv.to_numpy(dtype=float, na_value=np.nan).reshape(-1, ncols)
+
+
+def _parse_las_data(data_text: str, ncols: int, wrapped: bool, dlm: str, first_line: int,
+                    warnings: list[str]) -> np.ndarray | None:
+    """Fast path for the ~A section; None when the layout needs lasio's reader.
+
+    ``first_line`` is the file line number of the first data line (for warnings). Wrapped
+    data (WRAP=YES, or depth alone on the first data line of a multi-curve file) is read as a
+    token stream; any other file gives exactly one row per data line, never re-cut.
+    """
+    sep = {"SPACE": None, "COMMA": ",", "TAB": "\t"}.get(dlm, "?")
+    if sep == "?":
         return None
-    try:
-        frame = pd.read_csv(io.StringIO(data_text), sep=sep, header=None, comment="#",
-                            names=range(ncols), skip_blank_lines=True, engine="c",
-                            skipinitialspace=True, low_memory=False)
-    except pd.errors.EmptyDataError:
+    lines = [(i, _split_line(ln, sep)) for i, ln in enumerate(data_text.splitlines())
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
         return np.empty((0, ncols))
-    except (pd.errors.ParserError, ValueError):
-        # More values on some line than curves defined: maybe wrapped without WRAP=YES.
-        return _parse_tokens(data_text, ncols, fname, warnings) if sep == r"\s+" else None
+    if not wrapped and ncols > 1 and len(lines[0][1]) == 1:
+        warnings.append("data rows are wrapped (depth alone on the first data line) but the "
+                        "header does not say WRAP. YES; read as wrapped")
+        wrapped = True
+    if wrapped:
+        return _parse_tokens(data_text, ncols, warnings)
+    if any(len(tokens) != ncols for _, tokens in lines):
+        return _parse_rows(lines, ncols, first_line, warnings)
+    try:
+        frame = pd.read_csv(io.StringIO(data_text), sep=r"\s+" if sep is None else sep,
+                            header=None, comment="#", names=range(ncols), skip_blank_lines=True,
+                            engine="c", skipinitialspace=True, low_memory=False)
+    except (pd.errors.ParserError, ValueError):   # e.g. quotes: the line-by-line reader copes
+        return _parse_rows(lines, ncols, first_line, warnings)
     values, bad = _numeric(frame)
     if bad:
         warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
-    if len(values) and sep == r"\s+":
-        last = data_text.rstrip().rsplit("\n", 1)[-1].split()
-        if 0 < len(last) < ncols:
-            warnings.append(f"the last data row has only {len(last)} of {ncols} values "
-                            "(file truncated?); the missing values are null")
     return values
 
 
@@ -423,8 +481,9 @@ def _read_las(text: str, fname: str) -> _Table:
     if ncols == 0:
         raise _fail(fname, "defines no curves (empty ~Curve section); re-export the file "
                            "with its curve definitions")
+    first_line = text.count("\n", 0, nl) + 2   # file line number of the first data line
     data = _parse_las_data(data_text, ncols, wrapped and not version.startswith("3"), dlm,
-                           fname, warnings)
+                           first_line, warnings)
     if data is None:
         las, messages = _lasio_read(text, fname)
         ncols = len(las.curves)
