@@ -336,3 +336,33 @@ def test_other_wells_are_not_flagged_in_sample(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(300))
     assert not [w for w in at.warning if "in-sample" in w.value]
     assert "Contest RMSE" in {m.label for m in at.metric}
+
+
+# --------------------------------------------------------------------------- page switches
+
+def test_uploaded_well_survives_a_visit_to_another_page(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(400))
+    before = {m.label: m.value for m in at.metric}
+    assert "Contest RMSE" in before
+    at.switch_page("views/model.py").run()
+    at.switch_page("views/predict.py").run()
+    assert not at.exception and not at.error
+    assert at.file_uploader[0].value is None  # Streamlit emptied the widget...
+    assert {m.label: m.value for m in at.metric} == before  # ...the well is still there
+    assert len(charts(at)) == 4
+    assert "synth.las" in " ".join(c.value for c in at.caption)
+    # "Clear" forgets it; a new upload replaces it.
+    next(b for b in at.button if b.label == "Clear").click().run()
+    assert not at.exception and not at.metric and not charts(at)
+    at = upload(at, "other.las", synthetic_las(300, seed=7))
+    at.switch_page("views/about.py").run()
+    at.switch_page("views/predict.py").run()
+    assert next(m for m in at.metric if m.label == "Samples").value == "300"
+
+
+def test_clearing_the_uploader_forgets_the_well(model_dir):
+    at = upload(run_app(), "synth.las", synthetic_las(200))
+    assert at.metric
+    at.file_uploader[0].set_value(None).run()
+    assert not at.exception and not at.metric
+    assert at.info  # back to the landing prompt

@@ -35,21 +35,42 @@ def _digest(data: bytes) -> str:
 
 # --------------------------------------------------------------------------- choosing a file
 
+def _remember_upload(key: str) -> None:
+    """on_change of the uploader: keep the file (or forget it when the user clears it).
+
+    Streamlit drops the widget state of a page that is not shown, so the uploader comes back
+    empty after a visit to another page; the remembered copy keeps the well on screen. A
+    fresh uploader (after a page switch) fires no on_change, a user's clear does.
+    """
+    f = st.session_state.get(key)
+    if f is None:
+        st.session_state.pop("uploaded", None)
+    else:
+        st.session_state.uploaded = {"name": f.name, "data": f.getvalue(), "origin": "upload"}
+        st.session_state.pop("demo", None)
+
+
+def _forget_upload() -> None:
+    st.session_state.pop("uploaded", None)
+    st.session_state.uploader_gen += 1  # empties the uploader too, should it hold the file
+
+
 def choose_source() -> dict | None:
-    """The well to show: the uploaded file, else the demo well if one was loaded."""
+    """The well to show: the uploaded file (kept across pages), else the demo well if loaded."""
     st.session_state.setdefault("uploader_gen", 0)
+    key = f"uploader_{st.session_state.uploader_gen}"
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
         upload = st.file_uploader(
-            "Well file (LAS 1.2/2.0/3.0, CSV or TXT)", type=UPLOAD_TYPES,
-            key=f"uploader_{st.session_state.uploader_gen}",
+            "Well file (LAS 1.2/2.0/3.0, CSV or TXT)", type=UPLOAD_TYPES, key=key,
+            on_change=_remember_upload, args=(key,),
             help="Curves are recognised by mnemonic (RHOB, NPHI, ILD, …) and converted to "
                  "canonical units; you can change the mapping below.")
     with right:
         st.caption("No file at hand?")
         demo_clicked = st.button(DEMO_LABEL, type="primary", icon=":material/science:",
                                  help="Loads Well #2's inputs (the contest's blind well, "
-                                      "11,088 samples, no depth) from the contest data; on a "
+                                      "no depth) from the contest data; on a "
                                       "fresh machine downloads the public archive first.")
     if demo_clicked:
         try:
@@ -63,12 +84,22 @@ def choose_source() -> dict | None:
                      "where there is a connection), then try again.")
             return None
         st.session_state.demo = {"name": name, "data": data, "origin": "demo"}
+        st.session_state.pop("uploaded", None)
         # A new key empties the uploader from the next run on, so the demo stays in view.
         st.session_state.uploader_gen += 1
         return st.session_state.demo
     if upload is not None:
-        st.session_state.pop("demo", None)
-        return {"name": upload.name, "data": upload.getvalue(), "origin": "upload"}
+        _remember_upload(key)  # also when on_change did not run (a session restored, tests)
+        return st.session_state.uploaded
+    kept = st.session_state.get("uploaded")
+    if kept is not None:
+        with left:
+            c1, c2 = st.columns([4, 1], vertical_alignment="center")
+            c1.caption(f":material/description: Showing **{kept['name']}**, uploaded earlier "
+                       "in this session. Drop another file to replace it.")
+            c2.button("Clear", key="clear_upload", on_click=_forget_upload,
+                      icon=":material/close:", help="Forget this file.")
+        return kept
     return st.session_state.get("demo")
 
 
