@@ -512,6 +512,14 @@ _UNIT_IN_NAME = re.compile(r"^\s*(.*?)\s*[\[(]\s*([^\])]*)\s*[\])]\s*$")
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
+_KNOWN_UNITS = frozenset(k for table in curves.UNITS.values() for k in table) | \
+    frozenset(curves.DEPTH_UNITS)
+
+
+def _is_known_unit(token: str) -> bool:
+    return curves.normalize_unit(token.strip().strip("[]()")) in _KNOWN_UNITS
+
+
 def _sniff_delimiter(lines: list[str]) -> str | None:
     best, best_score = None, 0
     for delim in (",", ";", "\t", "|"):
@@ -558,8 +566,11 @@ def _read_csv(text: str, fname: str) -> _Table:
     if len(lines) > 1:
         second = [t.strip().strip('"') for t in split(lines[1])]
         nonnum = [t for t in second if t and not _NUMBER.match(t)]
+        # A first data row of null text (NaN, null, N/A) is also all non-numeric: it is a units
+        # row only if at least one token is a unit we know.
         if nonnum and len(nonnum) >= 0.5 * max(1, sum(bool(t) for t in second)) \
-                and not any(_NUMBER.match(t) for t in second if t):
+                and not any(_NUMBER.match(t) for t in second if t) \
+                and any(_is_known_unit(t) for t in nonnum):
             skip_units = True
             file_units = (second + [""] * len(first))[:len(first)]
     body = "\n".join(all_lines[start:])

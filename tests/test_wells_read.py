@@ -346,3 +346,20 @@ def test_contest_train_and_test_files(contest_dir):
     np.testing.assert_allclose(train.curves.to_numpy(), expected[COLS].to_numpy())
     test = read_well(contest_dir / "test.csv")
     assert list(test.curves.columns) == COLS[:7] and test.report.missing == []
+
+
+@pytest.mark.parametrize("null", ["NaN", "null", "N/A"])
+def test_csv_first_row_of_null_text_is_data_not_units(null):
+    frame = pd.DataFrame({"CNC": [np.nan, 0.30, 0.31], "GR": [np.nan, 50.0, 51.0],
+                          "HRD": [np.nan, 1.0, 2.0], "ZDEN": [np.nan, 2.3, 2.4]})
+    well = read_well(frame.to_csv(index=False, na_rep=null).encode(), name="nulls.csv")
+    assert len(well) == 3
+    assert well.curves.iloc[0].isna().all()
+    assert well.curves["GR"].tolist()[1:] == [50.0, 51.0]
+
+
+def test_csv_units_row_is_still_recognised():
+    text = b"DEPTH,CNC,GR,HRD,ZDEN\nft,%,gAPI,ohmm,g/cc\n1,30,50,1,2.3\n2,31,51,1,2.4\n"
+    well = read_well(text, name="units.csv")
+    assert len(well) == 2
+    assert well.curves["CNC"].tolist() == pytest.approx([0.30, 0.31])
