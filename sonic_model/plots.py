@@ -82,6 +82,14 @@ TRACKS: tuple[Track, ...] = (
     Track("PE", (TrackCurve("PE", "#7b1fa2", (0.0, 10.0)),), 0.6),
 )
 SONIC_TRACK_WIDTH = 1.25
+# The density–neutron overlay is one matched pair on a limestone-compatible scale: 1.95–2.95
+# g/cm3 against 0.45 to -0.15 v/v, i.e. CNC = 0.45 - 0.6 (ZDEN - 1.95) at every point of the
+# track, so crossover and separation read the same whatever the well. Wider wells widen both
+# scales through this same map, in steps of 0.05 g/cm3 (0.03 v/v).
+DN_ZDEN_AT_LEFT = 1.95
+DN_CNC_AT_LEFT = 0.45
+DN_CNC_PER_ZDEN = -0.6
+DN_STEP_ZDEN = 0.05
 UNITS = {"GR": "gAPI", "CAL": "in", "HRD": "ohm.m", "HRM": "ohm.m", "ZDEN": "g/cm3",
          "CNC": "v/v", "PE": "b/e", "DTC": "us/ft", "DTS": "us/ft"}
 
@@ -135,6 +143,33 @@ def _fit_range(values, default: tuple[float, float], log: bool = False) -> list[
     if log:
         lo_d, hi_d = math.log10(lo_d), math.log10(hi_d)
     return [hi_d, lo_d] if right < left else [lo_d, hi_d]
+
+
+def zden_to_cnc_scale(zden) -> np.ndarray:
+    """The CNC value drawn at the same place as a ZDEN value on the density–neutron track."""
+    return DN_CNC_AT_LEFT + DN_CNC_PER_ZDEN * (np.asarray(zden, dtype=float) - DN_ZDEN_AT_LEFT)
+
+
+def cnc_to_zden_scale(cnc) -> np.ndarray:
+    return DN_ZDEN_AT_LEFT + (np.asarray(cnc, dtype=float) - DN_CNC_AT_LEFT) / DN_CNC_PER_ZDEN
+
+
+def density_neutron_ranges(zden=None, cnc=None) -> dict[str, list[float]]:
+    """Axis ranges [left, right] of ZDEN and CNC on one linear map (see DN_* above).
+
+    The standard 1.95–2.95 g/cm3 / 0.45 to -0.15 v/v, widened (never narrowed) until the
+    0.5–99.5 percentiles of both curves fit, the neutron expressed in density units.
+    """
+    lo, hi = DN_ZDEN_AT_LEFT, DN_ZDEN_AT_LEFT + 1.0
+    for v in (_finite([] if zden is None else zden),
+              cnc_to_zden_scale(_finite([] if cnc is None else cnc))):
+        if v.size:
+            p_lo, p_hi = np.percentile(v, [0.5, 99.5])
+            lo = min(lo, math.floor(round(p_lo / DN_STEP_ZDEN, 6)) * DN_STEP_ZDEN)
+            hi = max(hi, math.ceil(round(p_hi / DN_STEP_ZDEN, 6)) * DN_STEP_ZDEN)
+    lo, hi = round(lo, 4), round(hi, 4)
+    return {"ZDEN": [lo, hi],
+            "CNC": [round(float(zden_to_cnc_scale(lo)), 4), round(float(zden_to_cnc_scale(hi)), 4)]}
 
 
 def _sonic_range(*series) -> list[float]:
@@ -271,7 +306,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     d = d_full[take]
     # float32 halves what the browser downloads and parses; 7 digits is plenty for display.
     d32 = d.astype(np.float32)
-    sc = go.Scatter
+    dn_ranges = density_neutron_ranges(curves.get("ZDEN"), curves.get("CNC"))
 
     tracks: list[tuple[str, tuple[TrackCurve, ...], float]] = [
         (t.title, t.curves, t.width) for t in TRACKS]
@@ -324,8 +359,8 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                         axis["title"] = {"text": f"{tc.name} (us/ft)", "standoff": 2,
                                          "font": {"size": 12, "color": PRED_COLOR}}
                     else:
-                        axis["range"] = _fit_range([] if values is None else values,
-                                                   tc.default_range, tc.log)
+                        axis["range"] = dn_ranges.get(tc.name) or _fit_range(
+                            [] if values is None else values, tc.default_range, tc.log)
                         axis["title"] = _axis_title(tc)
                         if any(c.same_axis for c in track_curves):
                             names = " / ".join(f"<span style='color:{c.color}'>{c.name}</span>"
@@ -337,15 +372,15 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                     # on an overlay so they line up with the primary grid.
                     axis.update(overlaying=_ref(primary), anchor="free", position=0.955,
                                 showgrid=False, tickmode="auto", nticks=5, title=_axis_title(tc),
-                                range=_fit_range([] if values is None else values,
-                                                 tc.default_range, tc.log))
+                                range=dn_ranges.get(tc.name) or _fit_range(
+                                    [] if values is None else values, tc.default_range, tc.log))
                 if tc.log:
                     axis.update(type="log", dtick=1,
                                 minor={"showgrid": True, "gridcolor": "rgba(0,0,0,0.05)"})
                 layout[_axis_name(ax)] = axis
 
             if is_sonic:
-                _add_sonic(fig, sc, tc.name, result, curves, d32, take, _ref(ax))
+                _add_sonic(fig, tc.name, result, curves, d32, take, _ref(ax))
                 continue
             if values is None or not _has_data(curves, tc.name):
                 # Paper coordinates: an axis without traces has no reliable "domain" reference.
@@ -355,7 +390,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
                     font={"size": 11, "color": "#999"}, textangle=-90 if width < 0.8 else 0))
                 continue
             v = np.asarray(values, dtype=np.float32)[take]
-            fig.add_trace(sc(
+            fig.add_trace(go.Scatter(
                 x=v, y=d32, xaxis=_ref(ax), yaxis="y", name=tc.name, mode="lines",
                 line={"color": tc.color, "width": 1.1, "dash": tc.dash}, showlegend=False,
                 hovertemplate=f"{tc.name}: %{{x:.3~g}} {UNITS.get(tc.name, '')}<extra></extra>",
@@ -409,7 +444,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     return fig
 
 
-def _add_sonic(fig: go.Figure, sc, name: str, result: pd.DataFrame, curves: pd.DataFrame,
+def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataFrame,
                d: np.ndarray, take: slice, xref: str) -> None:
     first = name == "DTC"  # one legend entry per role, not per track
     p10 = result.get(f"{name}_P10")
@@ -418,7 +453,7 @@ def _add_sonic(fig: go.Figure, sc, name: str, result: pd.DataFrame, curves: pd.D
         bx, by = _band_polygon(np.asarray(p10, dtype=np.float32)[take],
                                np.asarray(p90, dtype=np.float32)[take], d)
         if bx.size:
-            fig.add_trace(sc(x=bx, y=by, xaxis=xref, yaxis="y", mode="lines", fill="toself",
+            fig.add_trace(go.Scatter(x=bx, y=by, xaxis=xref, yaxis="y", mode="lines", fill="toself",
                              fillcolor=BAND_COLOR, line={"width": 0}, name="P10–P90 band",
                              legendgroup="band", showlegend=first, hoverinfo="skip"))
     pred = np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take]
@@ -428,12 +463,12 @@ def _add_sonic(fig: go.Figure, sc, name: str, result: pd.DataFrame, curves: pd.D
         custom = np.column_stack([np.asarray(p10, dtype=np.float32)[take],
                                   np.asarray(p90, dtype=np.float32)[take]])
         template += " (P10 %{customdata[0]:.1f}, P90 %{customdata[1]:.1f})"
-    fig.add_trace(sc(
+    fig.add_trace(go.Scatter(
         x=pred, y=d, customdata=custom, xaxis=xref, yaxis="y", mode="lines",
         line={"color": PRED_COLOR, "width": 1.4}, name="predicted", legendgroup="pred",
         showlegend=first, connectgaps=False, hovertemplate=template + "<extra></extra>"))
     if _has_data(curves, name):
-        fig.add_trace(sc(
+        fig.add_trace(go.Scatter(
             x=np.asarray(curves[name], dtype=np.float32)[take], y=d, xaxis=xref, yaxis="y",
             mode="lines", line={"color": MEASURED_COLOR, "width": 1.0},
             name="measured", legendgroup="measured", showlegend=first, connectgaps=False,

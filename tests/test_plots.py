@@ -187,3 +187,34 @@ def test_library_never_imports_streamlit():
             "sys.exit('streamlit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR)
     assert done.returncode == 0
+
+
+def _axis_of(fig: go.Figure, name: str):
+    return fig.layout[_traces(fig, name)[0].xaxis.replace("x", "xaxis")]
+
+
+def _on_the_map(fig: go.Figure) -> tuple[list, list]:
+    zden, cnc = list(_axis_of(fig, "ZDEN").range), list(_axis_of(fig, "CNC").range)
+    # One linear map for both scales: CNC = 0.45 - 0.6 (ZDEN - 1.95) at both ends.
+    assert cnc == pytest.approx([0.45 - 0.6 * (z - 1.95) for z in zden])
+    return zden, cnc
+
+
+def test_density_neutron_default_scales_are_the_matched_pair():
+    curves, result, depth = synthetic_well()
+    zden, cnc = _on_the_map(plots.depth_tracks(curves, result, depth))
+    assert zden == pytest.approx([1.95, 2.95]) and cnc == pytest.approx([0.45, -0.15])
+
+
+@pytest.mark.parametrize("cnc_value, zden_value", [(0.55, 2.4), (-0.25, 2.4), (0.2, 3.1)],
+                         ids=["shaly-neutron-high", "neutron-below-scale", "dense"])
+def test_density_neutron_scales_widen_together(cnc_value, zden_value):
+    curves, result, depth = synthetic_well()
+    curves["CNC"] = cnc_value + np.random.default_rng(3).normal(0, 0.005, len(curves))
+    curves["ZDEN"] = zden_value
+    zden, cnc = _on_the_map(plots.depth_tracks(curves, result, depth))
+    lo_cnc, hi_cnc = sorted(cnc)
+    lo_z, hi_z = sorted(zden)
+    assert lo_cnc <= curves["CNC"].quantile(0.005) and hi_cnc >= curves["CNC"].quantile(0.995)
+    assert lo_z <= zden_value <= hi_z
+    assert zden[0] < zden[1] and cnc[0] > cnc[1]  # density right-increasing, neutron reversed
