@@ -122,5 +122,8 @@ page = st.navigation(pages, position="top")
 # The page first, the sidebar after: the uploader and the demo button reach the browser before
 # the sidebar's chart makes it fetch and parse plotly.js. The page reads the ensemble choice
 # from st.session_state, which Streamlit updates before the script reruns.
-page.run()
-sidebar()
+# try/finally: a page that fails still leaves the sidebar (contest, ensemble choice) in place.
+try:
+    page.run()
+finally:
+    sidebar()

@@ -366,3 +366,49 @@ def test_clearing_the_uploader_forgets_the_well(model_dir):
     at.file_uploader[0].set_value(None).run()
     assert not at.exception and not at.metric
     assert at.info  # back to the landing prompt
+
+
+# --------------------------------------------------------------------------- depth edge cases
+
+CSV_HEAD = b"DEPTH,CNC,GR,HRD,ZDEN,DTC,DTS\n"
+
+
+@pytest.mark.parametrize("rows", [
+    b"1000,0.2,50,10,2.4,80,140\n1000,0.21,55,11,2.41,82,145\n1000,0.2,50,10,2.4,81,142\n",
+    b"1000,0.2,50,10,2.4,80,140\n",
+], ids=["one-depth-repeated", "single-row"])
+def test_a_well_without_depth_spread_has_no_slider_and_keeps_the_sidebar(model_dir, rows):
+    at = upload(run_app(), "flat.csv", CSV_HEAD + rows)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert not at.slider
+    n = rows.count(b"\n")
+    assert next(m for m in at.metric if m.label == "Samples").value == f"{n:,}"
+    assert at.sidebar.radio and at.sidebar.markdown
+
+
+def test_rows_without_depth_count_at_full_range(model_dir):
+    body = b"".join(f"{1000 + 0.5 * i},0.2,{50 + i},10,2.4,{80 + i},{140 + i}\n".encode()
+                    for i in range(40))
+    body += b",0.2,50,10,2.4,90,150\n,0.2,50,10,2.4,90,150\n"
+    at = upload(run_app(), "gaps.csv", CSV_HEAD + body)
+    assert not at.exception and not at.error
+    assert "2 row(s) have no depth" in " ".join(c.value for c in at.caption)
+    contest = next(m for m in at.metric if m.label == "Contest RMSE")
+    assert "n = 42" in contest.help
+    lo, hi = at.slider[0].value
+    at.slider[0].set_value((lo, hi - 5.0)).run()
+    assert "n = 42" not in next(m for m in at.metric if m.label == "Contest RMSE").help
+
+
+def test_a_failing_page_still_draws_the_sidebar(monkeypatch):
+    import ui_cache
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("page failure")
+
+    monkeypatch.setattr(ui_cache, "read_well", boom)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at = upload(at, "synth.las", synthetic_las(100))
+    assert at.exception  # the page's own failure is still reported...
+    assert at.sidebar.radio and at.sidebar.markdown  # ...and the sidebar is there

@@ -186,7 +186,12 @@ def qc_summary(result: pd.DataFrame) -> None:
 
 
 def depth_window(well, digest: str) -> np.ndarray:
-    """Boolean row mask of the selected depth (or sample) range."""
+    """Boolean row mask of the selected depth (or sample) range.
+
+    No slider when there is nothing to choose (one row, or every depth the same): all rows.
+    Rows without depth cannot be placed on the log; they count in scores and QC while the
+    slider spans the whole well and drop out once it is narrowed (a caption says so).
+    """
     n = len(well)
     if n < 2:
         return np.ones(n, dtype=bool)
@@ -194,16 +199,33 @@ def depth_window(well, digest: str) -> np.ndarray:
         lo, hi = st.slider("Sample range", 0, n - 1, (0, n - 1), key=f"range_{digest}")
         idx = np.arange(n)
         return (idx >= lo) & (idx <= hi)
-    d = well.depth
-    dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
-    step = float(np.nanmedian(np.abs(np.diff(d))))
+    d = np.asarray(well.depth, dtype=float)
+    has_depth = np.isfinite(d)
+    no_depth = int(n - has_depth.sum())
+    if not has_depth.any():
+        st.caption("No row has a depth value: every row is shown and scored.")
+        return np.ones(n, dtype=bool)
+    dmin, dmax = float(d[has_depth].min()), float(d[has_depth].max())
+    if not (math.isfinite(dmin) and math.isfinite(dmax)) or dmax <= dmin:
+        st.caption(f"Every row is at {dmin:,.1f} {well.depth_unit}: no depth range to "
+                   "choose; all rows are shown and scored.")
+        return np.ones(n, dtype=bool)
+    step = float(np.nanmedian(np.abs(np.diff(d[has_depth]))))
     if not math.isfinite(step) or step <= 0:
         step = 0.5
     # At most a few thousand slider stops; Streamlit insists on floats throughout.
     step = float(max(step, 10.0 ** math.floor(math.log10(max(dmax - dmin, 1e-9)) - 3)))
     lo, hi = st.slider(f"Depth range ({well.depth_unit})", dmin, dmax, (dmin, dmax),
                        step=step, format="%.1f", key=f"range_{digest}")
-    return (d >= lo - 1e-9) & (d <= hi + 1e-9)
+    mask = (d >= lo - 1e-9) & (d <= hi + 1e-9)
+    full = lo <= dmin + 1e-9 and hi >= dmax - 1e-9
+    if no_depth:
+        if full:
+            mask |= ~has_depth
+        st.caption(f"{no_depth:,} row(s) have no depth: not drawn on the tracks; "
+                   + ("counted in QC and scores over the whole well." if full else
+                      "left out of QC and scores while the depth range is narrowed."))
+    return mask
 
 
 def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
