@@ -162,3 +162,37 @@ def is_training_data(data: bytes, card: dict | None) -> bool:
     """
     expected = str(((card or {}).get("data") or {}).get("train_sha256") or "").lower()
     return bool(expected) and hashlib.sha256(data).hexdigest() == expected
+
+
+def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:
+    """Per-fold validation of every ensemble and member under ``scheme`` ("blocked"|"lowo").
+
+    Wide (default): one row per model, {"kind", "model", "fold 1": contest, "fold 2": …}.
+    Long: one row per model and fold with the card's per-fold entry (fold, DTC, DTS, contest…).
+    """
+    rows = []
+    for kind, group in (("ensemble", card.get("ensembles", {})),
+                        ("member", card.get("members", {}))):
+        for key, entry in group.items():
+            folds = entry.get("metrics", {}).get(scheme, {}).get("per_fold", [])
+            if long:
+                rows += [{"model": key, "kind": kind, **f} for f in folds]
+            elif folds:
+                rows.append({"kind": kind, "model": key,
+                             **{f"fold {f.get('fold', i + 1)}": f.get("contest")
+                                for i, f in enumerate(folds)}})
+    return rows
+
+
+def member_rows(card: dict) -> list[dict]:
+    """One row per member: label, size, blocked-CV RMSE and the ensembles that use it."""
+    ensembles = card.get("ensembles", {})
+    rows = []
+    for key, entry in card.get("members", {}).items():
+        b = entry.get("metrics", {}).get("blocked", {})
+        rows.append({"key": key, "member": entry.get("label", key),
+                     "size": format_size(entry.get("size_bytes")),
+                     "DTC": b.get("DTC"), "DTS": b.get("DTS"), "contest": b.get("contest"),
+                     "in": ", ".join(k for k, e in ensembles.items()
+                                     if key in e.get("members", []))})
+    return rows

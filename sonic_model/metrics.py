@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from .curves import TARGETS
+
 __all__ = ["curve_metrics", "contest_rmse", "sonic_metrics"]
 
-_TARGETS = ("DTC", "DTS")
 
 
 def _as_float(values: Any) -> np.ndarray:
@@ -80,12 +81,12 @@ def sonic_metrics(measured: Mapping[str, Any], result: Mapping[str, Any]) -> dic
     "contest" needs rows with both curves measured.
     """
     out: dict[str, dict] = {}
-    for curve in _TARGETS:
+    for curve in TARGETS:
         if curve in measured and f"{curve}_PRED" in result:
             scores = curve_metrics(measured[curve], result[f"{curve}_PRED"])
             if scores["n"]:
                 out[curve] = scores
-    if all(c in out for c in _TARGETS):
+    if all(c in out for c in TARGETS):
         rmse, n = contest_rmse(measured["DTC"], result["DTC_PRED"],
                                measured["DTS"], result["DTS_PRED"])
         if n:

@@ -20,7 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .metrics import curve_metrics
-from .qc import QC_OK
+from .curves import CURVES
+from .qc import QC_FLAGS, QC_OK, qc_bits
 
 __all__ = [
     "depth_tracks", "pred_vs_measured", "vp_vs_crossplot", "tradeoff_chart", "qc_intervals",
@@ -90,8 +91,7 @@ DN_ZDEN_AT_LEFT = 1.95
 DN_CNC_AT_LEFT = 0.45
 DN_CNC_PER_ZDEN = -0.6
 DN_STEP_ZDEN = 0.05
-UNITS = {"GR": "gAPI", "CAL": "in", "HRD": "ohm.m", "HRM": "ohm.m", "ZDEN": "g/cm3",
-         "CNC": "v/v", "PE": "b/e", "DTC": "us/ft", "DTS": "us/ft"}
+UNITS = {name: curve.unit for name, curve in CURVES.items()}  # axis titles and hover
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -240,7 +240,7 @@ def qc_intervals(qc: Iterable[str], depth=None, max_intervals: int = MAX_QC_SHAP
     d = _depth_axis(depth, n)
     if not n:
         return []
-    missing = texts.str.contains("missing input", regex=False).to_numpy()
+    missing = (qc_bits(texts) & QC_FLAGS["missing input"]) != 0
     suspect = (texts != QC_OK).to_numpy() & ~missing
     step = np.diff(d)
     half = np.abs(np.median(step[np.isfinite(step)])) / 2 if step.size else 0.5

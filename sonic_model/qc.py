@@ -42,3 +42,18 @@ def qc_bits(qc: pd.Series | list[str]) -> np.ndarray:
     for reason, bit in QC_FLAGS.items():
         bits |= np.where(texts.str.contains(reason, regex=False).to_numpy(), bit, 0)
     return bits
+
+
+def count_reasons(qc: pd.Series | list[str]) -> dict[str, int]:
+    """Samples per QC reason, from ``qc_bits``: {"OK": n_clean, reason: n, ...}.
+
+    Reasons with no sample are left out; a sample with two reasons counts under both, so the
+    counts may add up to more than the number of samples.
+    """
+    bits = qc_bits(qc)
+    out = {QC_OK: int((bits == 0).sum())}
+    for reason, bit in QC_FLAGS.items():
+        k = int(((bits & bit) != 0).sum())
+        if k:
+            out[reason] = k
+    return out

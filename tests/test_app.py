@@ -412,3 +412,55 @@ def test_a_failing_page_still_draws_the_sidebar(monkeypatch):
     at = upload(at, "synth.las", synthetic_las(100))
     assert at.exception  # the page's own failure is still reported...
     assert at.sidebar.radio and at.sidebar.markdown  # ...and the sidebar is there
+
+
+# --------------------------------------------------------------------------- card helpers
+
+def test_format_size_one_style():
+    from sonic_model.card import format_size
+
+    assert [format_size(b) for b in (None, 0, 2048, 5010535)] == ["–", "–", "2 kB", "4.78 MB"]
+
+
+CARD = {
+    "ensembles": {"full": {"members": ["a", "b"], "metrics": {"blocked": {"per_fold": [
+        {"fold": 1, "DTC": 1.0, "DTS": 2.0, "contest": 1.6},
+        {"fold": 2, "DTC": 3.0, "DTS": 4.0, "contest": 3.5}]}}},
+                  "light": {"members": ["a"], "metrics": {}}},
+    "members": {"a": {"label": "A", "size_bytes": 4096,
+                      "metrics": {"blocked": {"DTC": 1.0, "DTS": 2.0, "contest": 1.6,
+                                              "per_fold": [{"fold": 1, "contest": 9.0}]}}},
+                "b": {"metrics": {}}},
+}
+
+
+def test_fold_rows_wide_and_long():
+    from sonic_model.card import fold_rows
+
+    assert fold_rows(CARD, "blocked") == [
+        {"kind": "ensemble", "model": "full", "fold 1": 1.6, "fold 2": 3.5},
+        {"kind": "member", "model": "a", "fold 1": 9.0}]
+    long = fold_rows(CARD, "blocked", long=True)
+    assert len(long) == 3 and long[1] == {"model": "full", "kind": "ensemble", "fold": 2,
+                                          "DTC": 3.0, "DTS": 4.0, "contest": 3.5}
+    assert fold_rows(CARD, "lowo") == [] and fold_rows({}, "blocked") == []
+
+
+def test_member_rows_say_size_scores_and_ensembles():
+    from sonic_model.card import member_rows
+
+    assert member_rows(CARD) == [
+        {"key": "a", "member": "A", "size": "4 kB", "DTC": 1.0, "DTS": 2.0, "contest": 1.6,
+         "in": "full, light"},
+        {"key": "b", "member": "b", "size": "–", "DTC": None, "DTS": None, "contest": None,
+         "in": "full"}]
+
+
+def test_about_page_reads_the_training_rows_from_the_card(model_dir):
+    from sonic_model.card import load_card
+
+    at = run_app()
+    at.switch_page("views/about.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{load_card()['data']['rows']:,} half-foot samples" in text
+    assert "Original SonicPredict (2020), published five-model | 16.31" in text

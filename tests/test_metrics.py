@@ -82,3 +82,13 @@ def test_sonic_metrics_reports_only_what_the_well_has():
     assert got["contest"]["n"] == 2
     assert sonic_metrics(pd.DataFrame({"DTC": [np.nan] * 3}), result) == {}
     assert sonic_metrics(pd.DataFrame({"GR": [1.0, 2.0, 3.0]}), result) == {}
+
+
+def test_qc_reasons_are_counted_from_the_bits():
+    from sonic_model.qc import count_reasons, qc_bits
+
+    qc = ["OK", None, "missing input: CNC", "outside training range: HRD; washout", "washout"]
+    assert count_reasons(qc) == {"OK": 2, "missing input": 1, "outside training range": 1,
+                                 "washout": 2}
+    assert count_reasons(pd.Series(qc))["OK"] == int((qc_bits(qc) == 0).sum())
+    assert count_reasons([]) == {"OK": 0}

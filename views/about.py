@@ -20,6 +20,8 @@ try:
     CARD: dict | None = ui_cache.get_card()
 except SonicModelError:
     CARD = None  # the published scores fall back to card.LEADERBOARD
+_rows = ((CARD or {}).get("data") or {}).get("rows")
+TRAIN_ROWS = f"{_rows:,}" if isinstance(_rows, int) else "the published"
 
 
 def _use(name: str) -> str:
@@ -47,8 +49,8 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
                 f"{_use(n)} |" for n in INPUTS)
             + f"""
 
-Teams trained on **Well #1** (30,143 half-foot samples, with measured DTC and DTS) and were scored
-on the blind **Well #2** (11,088 samples) with
+Teams trained on **Well #1** ({TRAIN_ROWS} half-foot samples, with measured DTC and DTS) and were
+scored on the blind **Well #2** (inputs only; its sonic was kept by the organisers) with
 RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores (the original
 SonicPredict of 2020 is another team's entry, not this tool):
 

@@ -9,17 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model.card import study_rows, tradeoff_rows
+from sonic_model.card import fold_rows, format_size, member_rows, study_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
 from sonic_model.plots import tradeoff_chart
 
 NUM2 = st.column_config.NumberColumn(format="%.2f")
-
-
-def _kb(size) -> str:
-    if not size:
-        return "–"
-    return f"{size / 1024 / 1024:.2f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} kB"
 
 
 def _f(value) -> str:
@@ -58,7 +52,7 @@ def main() -> None:
             b.metric("One well out", _f(lowo.get("contest")),
                      help="Contest RMSE (us/ft) with each of the three wells joined in Well "
                           "#1's file held out in turn.")
-            c.metric("Size on disk", _kb(ens.get("size_bytes")))
+            c.metric("Size on disk", format_size(ens.get("size_bytes")))
             res = ens.get("resources", {})
             cov = blocked.get("coverage", {})
             st.caption(
@@ -107,33 +101,21 @@ def main() -> None:
                                   format_func={"blocked": "Blocked folds",
                                                "lowo": "Leave one well out"}.get,
                                   key="fold_scheme") or "blocked"
-    rows = []
-    for kind, group in (("ensemble", ensembles), ("member", members)):
-        for key, entry in group.items():
-            for f in entry.get("metrics", {}).get(scheme, {}).get("per_fold", []):
-                rows.append({"model": key, "kind": kind, **f})
-    if rows:
-        frame = pd.DataFrame(rows)
-        pivot = frame.pivot_table(index=["kind", "model"], columns="fold", values="contest")
-        pivot.columns = [f"fold {c}" for c in pivot.columns]
-        st.dataframe(pivot.reset_index(), hide_index=True, width="stretch",
-                     column_config={c: NUM2 for c in pivot.columns})
+    wide = fold_rows(card, scheme)
+    if wide:
+        table = pd.DataFrame(wide)
+        fold_cols = [c for c in table.columns if c.startswith("fold ")]
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={c: NUM2 for c in fold_cols})
         with st.expander("DTC and DTS per fold"):
-            st.dataframe(frame, hide_index=True, width="stretch",
+            st.dataframe(pd.DataFrame(fold_rows(card, scheme, long=True)), hide_index=True,
+                         width="stretch",
                          column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
     else:
         st.caption("The card holds no per-fold figures.")
 
     st.subheader("Members")
-    mrows = []
-    for key, entry in members.items():
-        b = entry.get("metrics", {}).get("blocked", {})
-        mrows.append({"key": key, "member": entry.get("label", key),
-                      "size": _kb(entry.get("size_bytes")),
-                      "DTC": b.get("DTC"), "DTS": b.get("DTS"), "contest": b.get("contest"),
-                      "in": ", ".join(k for k, e in ensembles.items()
-                                      if key in e.get("members", []))})
-    st.dataframe(pd.DataFrame(mrows), hide_index=True, width="stretch",
+    st.dataframe(pd.DataFrame(member_rows(card)), hide_index=True, width="stretch",
                  column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
 
     st.subheader("Design studies")

@@ -18,7 +18,7 @@ from sonic_model import curves as C
 from sonic_model import metrics, plots
 from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
-from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS, QC_OK
+from sonic_model.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
@@ -174,13 +174,8 @@ def header_summary(well) -> None:
 
 
 def qc_summary(result: pd.DataFrame) -> None:
-    qc = result["QC"].fillna(QC_OK).astype(str)
-    ok = int((qc == QC_OK).sum())
-    parts = [f"**{ok:,}** OK"]
-    for reason in QC_FLAGS:
-        k = int(qc.str.contains(reason, regex=False).sum())
-        if k:
-            parts.append(f"**{k:,}** {reason}")
+    counts = count_reasons(result["QC"])
+    parts = [f"**{counts.pop(QC_OK):,}** OK"] + [f"**{k:,}** {r}" for r, k in counts.items()]
     st.caption("QC of predicted samples: " + " · ".join(parts),
                help="\n\n".join(f"**{r}**: {d}" for r, d in QC_DESCRIPTIONS.items()))
 
