@@ -10,14 +10,13 @@ Run with ``python -m sonic_model serve`` (``serve()`` below) or ``uvicorn sonic_
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -29,9 +28,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import __version__, ensemble, wells
+from . import __version__, curves, ensemble, wells
 from .config import Settings, get_settings
-from .curves import INPUTS, REQUIRED, RESULT_COLUMNS, RESULT_UNITS
+from .curves import INPUTS, RESULT_COLUMNS, RESULT_UNITS
 from .ensemble import ENSEMBLE_NAMES, EnsembleName
 from .errors import (
     ArtifactError, DataNotFoundError, FetchError, InputValueError, MissingCurvesError,
@@ -41,7 +40,6 @@ from .qc import QC_OK, QC_SEPARATOR
 
 log = logging.getLogger("sonic_model.api")
 
-FT_PER_M = 1 / 0.3048
 # Predictions are us/ft with ~10 us/ft error: four decimals is lossless for any user and keeps
 # an 11,000-row answer near 300 kB.
 DECIMALS = 4
@@ -179,9 +177,8 @@ class Models:
             raise ArtifactError(self.failures.get(name, f"ensemble {name!r} is not loaded")) \
                 from None
 
-    def predict(self, frame: pd.DataFrame, name: str,
-                depth_ft: np.ndarray | None = None) -> pd.DataFrame:
-        return ensemble.predict(frame, self.get(name), depth_ft=depth_ft)
+    def predict_well(self, well: wells.Well, name: str) -> pd.DataFrame:
+        return ensemble.predict_well(well, self.get(name))
 
     def card(self) -> dict:
         for ens in self.loaded.values():
@@ -272,8 +269,11 @@ class Health(BaseModel):
 # --------------------------------------------------------------------------------------------
 # The compatible endpoint's parsing: pure functions, testable without HTTP.
 
-def parse_split_body(raw: bytes, max_rows: int) -> tuple[pd.DataFrame, list[Any]]:
-    """The canonical input frame (RangeIndex) and the client's index, from either body form."""
+def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
+    """The request as a Well (canonical curves in request row order, no depth) and the client's
+    index, from either body form. Names and units go through ``wells.well_from_table`` like
+    every other door: canonical names or aliases, units inferred from the values (CNC in %,
+    ZDEN in kg/m3 are converted)."""
     try:
         obj = json.loads(raw)
         if isinstance(obj, str):          # SonicPredict clients: json.dumps(df.to_json(...))
@@ -292,43 +292,35 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[pd.DataFrame, list[Any]
         raise InputValueError("a split-orient frame needs 'columns' (a list of names) and 'data' "
                               "(a list of rows), and optionally 'index' (a list of labels)")
     n = len(data)
-    if n > max_rows:
-        raise TooLarge(f"{n} rows exceed the server's limit of {max_rows} rows per request; "
-                       "split the well into smaller requests")
-    if n == 0:
-        raise InputValueError("the frame has no rows")
+    _check_rows(n, max_rows)
     index = index if index is not None else list(range(n))
     if len(index) != n:
         raise InputValueError(f"'index' has {len(index)} labels for {n} rows of 'data'")
     names = [str(c) for c in columns]
-    where = _canonical_columns(names)
-    missing = [c for c in REQUIRED if c not in where]
-    if missing:
-        raise MissingCurvesError(
-            f"missing required curve(s): {', '.join(missing)}; the request has "
-            f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
-            f"(CAL and HRM are used when present).", missing=missing, available=names)
     width = len(names)
     for i, row in enumerate(data):
         if not isinstance(row, list) or len(row) != width:
             size = f"{len(row)} values" if isinstance(row, list) else f"a {type(row).__name__}"
             raise InputValueError(f"row {i} (index {index[i]!r}) has {size} for {width} columns")
-    frame = pd.DataFrame({name: _numeric([row[pos] for row in data], name, index)
-                          for name, pos in where.items()})
-    return frame, index
-
-
-def _canonical_columns(names: list[str]) -> dict[str, int]:
-    """Canonical input name -> position; exact names first, then a case-insensitive match."""
-    where: dict[str, int] = {}
+    kept, values = [], []
     for pos, name in enumerate(names):
-        if name in INPUTS and name not in where:
-            where[name] = pos
-    for pos, name in enumerate(names):
-        upper = name.strip().upper()
-        if upper in INPUTS and upper not in where:
-            where[upper] = pos
-    return where
+        try:
+            values.append(_numeric([row[pos] for row in data], name, index))
+        except InputValueError:
+            if wells.canonical_name(name) is not None:
+                raise
+            continue           # a text column (well name, zone...) that is not a curve
+        kept.append(name)
+    matrix = np.column_stack(values) if values else np.empty((n, 0))
+    well = wells.well_from_table(kept, [""] * len(kept), matrix, name="request",
+                                 require=False)
+    missing = well.missing_required
+    if missing:
+        raise MissingCurvesError(
+            f"missing required curve(s): {', '.join(missing)}; the request has "
+            f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
+            f"(CAL and HRM are used when present).", missing=missing, available=names)
+    return well, index
 
 
 def _numeric(values: list[Any], name: str, index: list[Any]) -> np.ndarray:
@@ -365,28 +357,30 @@ def _rounded(values: np.ndarray) -> list:
 # --------------------------------------------------------------------------------------------
 # v1 helpers.
 
-def _frame_from_curves(req: PredictRequest) -> tuple[pd.DataFrame, dict]:
-    """Map request curves to canonical ones through ``wells`` (aliases, units: one place)."""
+def _well_from_curves(req: PredictRequest) -> wells.Well:
+    """The request's curves as a Well, mapped by ``wells.well_from_table`` (aliases, units: one
+    place); rows stay in request order, with the request's depth when it sent one."""
+    rows = _row_count(req)
     units = req.units or {}
     unknown = sorted(set(units) - set(req.curves))
     if unknown:
         raise InputValueError(f"'units' names curve(s) not in 'curves': {', '.join(unknown)}")
-    frame = pd.DataFrame({name: np.array(v, dtype=float) for name, v in req.curves.items()})
-    frame = frame.where(np.isfinite(frame))
-    frame.columns = [f"{name} ({units[name]})" if units.get(name) else name
-                     for name in frame.columns]
-    # Aliases and units live in wells.read_well; hand it a small CSV so the JSON door maps names
-    # exactly like the file door does.
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, na_rep="", float_format="%.10g")
-    well = wells.read_well(buf.getvalue().encode(), name="request.csv", mapping=req.mapping)
-    if well.report.depth is not None:
-        # The reader would sort rows by that curve; answers must keep the request's row order.
-        raise InputValueError(f"curve {well.report.depth['mnemonic']!r} reads as a depth index; "
-                              "send depth in 'depth', not in 'curves'")
-    if len(well.curves) != len(frame):
-        raise InputValueError(f"{len(frame)} rows sent, {len(well.curves)} readable")
-    return well.curves, well.report.to_dict()
+    for name in req.curves:
+        if curves.normalize_mnemonic(name) in curves.DEPTH_ALIASES:
+            # A depth curve would need sorting; answers must keep the request's row order.
+            raise InputValueError(f"curve {name!r} reads as a depth index; send depth in "
+                                  "'depth', not in 'curves'")
+    names = list(req.curves)
+    data = np.column_stack([np.array(req.curves[n], dtype=float) for n in names])
+    well = wells.well_from_table(names, [units.get(n, "") for n in names], data,
+                                 name="request", mapping=req.mapping)
+    if req.depth is not None:
+        if len(req.depth) != rows:
+            raise InputValueError(f"'depth' has {len(req.depth)} values for {rows} rows")
+        depth = np.array(req.depth, dtype=float)
+        depth[~np.isfinite(depth)] = np.nan
+        well = replace(well, depth=depth, depth_unit=req.depth_unit)
+    return well
 
 
 def _row_count(req: PredictRequest) -> int:
@@ -399,16 +393,6 @@ def _row_count(req: PredictRequest) -> int:
     return next(iter(lengths.values()))
 
 
-def _depth_ft(depth: list[float | None] | None, unit: str, rows: int) -> np.ndarray | None:
-    if depth is None:
-        return None
-    if len(depth) != rows:
-        raise InputValueError(f"'depth' has {len(depth)} values for {rows} rows")
-    out = np.array(depth, dtype=float)
-    out[~np.isfinite(out)] = np.nan
-    return out * FT_PER_M if unit == "m" else out
-
-
 def _qc_summary(qc: pd.Series) -> dict[str, int]:
     counts: dict[str, int] = {}
     for text in qc.fillna(QC_OK).astype(str):
@@ -418,26 +402,27 @@ def _qc_summary(qc: pd.Series) -> dict[str, int]:
     return counts
 
 
-def _v1_answer(result: pd.DataFrame, name: str, models: Models, depth_ft: np.ndarray | None,
-               mapping: dict) -> dict:
+def _v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well) -> dict:
     results: dict[str, list] = {c: _rounded(result[c].to_numpy(dtype=float))
                                 for c in RESULT_COLUMNS if c != "QC"}
     results["QC"] = result["QC"].fillna(QC_OK).astype(str).tolist()
     card = models.get(name).card or {}
+    depth_ft = well.depth_ft()
     return {
         "ensemble": name, "model_version": card.get("model_version"), "rows": len(result),
         "columns": list(RESULT_COLUMNS), "units": dict(RESULT_UNITS),
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
-        "results": results, "qc_summary": _qc_summary(result["QC"]), "mapping": mapping,
+        "results": results, "qc_summary": _qc_summary(result["QC"]),
+        "mapping": well.report.to_dict(),
     }
 
 
-def _check_rows(n: int, settings: Settings) -> None:
-    if n > settings.api_max_rows:
-        raise TooLarge(f"{n} rows exceed the server's limit of {settings.api_max_rows} rows per "
-                       "request; split the well into smaller requests")
+def _check_rows(n: int, max_rows: int) -> None:
+    if n > max_rows:
+        raise TooLarge(f"{n} rows exceed the server's limit of {max_rows} rows per request; "
+                       "split the well into smaller requests")
     if n == 0:
-        raise InputValueError("no rows to predict")
+        raise InputValueError("the request has no rows to predict")
 
 
 def _download_name(filename: str | None, suffix: str) -> str:
@@ -516,15 +501,17 @@ def create_app(settings: Settings | None = None,
     )
     async def get_predictions(request: Request, models: ModelsDep, settings: SettingsDep,
                               ensemble: Annotated[EnsembleName, Query()] = "full") -> Response:
-        """Columns CNC, GR, HRD and ZDEN are required in any order; CAL and HRM are used
-        when present; PE is accepted but is not a model input; other columns are ignored. Rows are taken as consecutive half-foot
-        samples. null/NaN/inf are missing values: such rows answer `null` predictions."""
+        """Columns CNC, GR, HRD and ZDEN (canonical names or the usual mnemonics) are required
+        in any order; CAL and HRM are used when present; PE is accepted but is not a model
+        input; other columns are ignored. CNC in % and ZDEN in kg/m3 are recognised from their
+        values and converted. Rows are taken as consecutive half-foot samples, in request order.
+        null/NaN/inf and -999.25-style sentinels are missing values: such rows answer `null`."""
         models.get(ensemble)  # 503 before parsing a big body for nothing
         raw = await request.body()
 
         def work() -> bytes:
-            frame, index = parse_split_body(raw, settings.api_max_rows)
-            return render_split(models.predict(frame, ensemble), index)
+            well, index = parse_split_body(raw, settings.api_max_rows)
+            return render_split(models.predict_well(well, ensemble), index)
 
         return Response(await _in_worker(models, work), media_type="application/json")
 
@@ -533,13 +520,12 @@ def create_app(settings: Settings | None = None,
     async def predict_v1(req: PredictRequest, models: ModelsDep,
                          settings: SettingsDep) -> JSONResponse:
         models.get(req.ensemble)
-        _check_rows(_row_count(req), settings)
+        _check_rows(_row_count(req), settings.api_max_rows)
 
         def work() -> dict:
-            frame, mapping = _frame_from_curves(req)
-            depth_ft = _depth_ft(req.depth, req.depth_unit, len(frame))
-            result = models.predict(frame, req.ensemble, depth_ft)
-            return _v1_answer(result, req.ensemble, models, depth_ft, mapping)
+            well = _well_from_curves(req)
+            result = models.predict_well(well, req.ensemble)
+            return _v1_answer(result, req.ensemble, models, well)
 
         return JSONResponse(await _in_worker(models, work))
 
@@ -565,12 +551,10 @@ def create_app(settings: Settings | None = None,
 
         def work() -> Response:
             well = wells.read_well(data, name=filename, mapping=overrides or None)
-            _check_rows(len(well.curves), settings)
-            depth_ft = well.depth_ft()
-            result = models.predict(well.curves, ensemble, depth_ft)
+            _check_rows(len(well.curves), settings.api_max_rows)
+            result = models.predict_well(well, ensemble)
             if format == "json":
-                return JSONResponse(_v1_answer(result, ensemble, models, depth_ft,
-                                               well.report.to_dict()))
+                return JSONResponse(_v1_answer(result, ensemble, models, well))
             writer, media = ((wells.write_csv, "text/csv") if format == "csv"
                              else (wells.write_las, "text/plain"))
             name = _download_name(filename, format)

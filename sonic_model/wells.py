@@ -42,7 +42,8 @@ import pandas as pd
 from . import curves, qc, units
 from .errors import InputValueError, MissingCurvesError, WellReadError
 
-__all__ = ["MappingReport", "Well", "read_well", "write_csv", "write_las"]
+__all__ = ["MappingReport", "Well", "canonical_name", "read_well", "well_from_table",
+           "write_csv", "write_las"]
 
 _ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 _MAX_LISTED = 40          # curves named in a one-line error message
@@ -129,6 +130,7 @@ class _Table:
     null: float | None = None        # header NULL value
     warnings: list[str] = field(default_factory=list)
     ignored: list[dict] = field(default_factory=list)   # columns that are not curves (text)
+    noun: str = "file"               # what error messages call the source: "the file has ..."
 
 
 def _fail(fname: str, problem: str) -> WellReadError:
@@ -764,7 +766,14 @@ _ALIAS_INDEX: dict[str, tuple[str, int]] = {
 }
 
 
-def _resolve_user(mnemonic: str, names: list[str], fname: str, canonical: str) -> int:
+def canonical_name(mnemonic: str) -> str | None:
+    """The canonical curve a mnemonic stands for by the alias table (NPHI -> CNC), or None."""
+    hit = _ALIAS_INDEX.get(curves.normalize_mnemonic(mnemonic))
+    return hit[0] if hit else None
+
+
+def _resolve_user(mnemonic: str, names: list[str], fname: str, canonical: str,
+                  noun: str = "file") -> int:
     exact = [i for i, n in enumerate(names) if n == mnemonic]
     if exact:
         return exact[0]
@@ -774,7 +783,7 @@ def _resolve_user(mnemonic: str, names: list[str], fname: str, canonical: str) -
                   if curves.normalize_mnemonic(n) == curves.normalize_mnemonic(mnemonic)]
     if folded:
         return folded[0]
-    raise _fail(fname, f"mapping {canonical}={mnemonic}: no curve {mnemonic!r} in the file; it "
+    raise _fail(fname, f"mapping {canonical}={mnemonic}: no curve {mnemonic!r} in the {noun}; it "
                        f"has {_listing(names)}")
 
 
@@ -796,7 +805,7 @@ def _select(table: _Table, data: np.ndarray, depth_col: int | None, mapping: dic
     for canon, mnem in mapping.items():
         if not mnem:
             continue
-        col = _resolve_user(str(mnem), names, fname, canon)
+        col = _resolve_user(str(mnem), names, fname, canon, table.noun)
         if col == depth_col:
             raise _fail(fname, f"mapping {canon}={mnem}: that is the depth curve")
         chosen[canon] = col
@@ -858,6 +867,13 @@ def _select(table: _Table, data: np.ndarray, depth_col: int | None, mapping: dic
 # read_well
 # ---------------------------------------------------------------------------------------------
 
+def _check_mapping_keys(mapping: dict[str, str], fname: str) -> None:
+    for canon in mapping:
+        if canon not in _CANONICAL_ORDER:
+            raise _fail(fname, f"mapping names unknown curve {canon!r}; use one of "
+                               + ", ".join(_CANONICAL_ORDER))
+
+
 def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
               mapping: dict[str, str] | None = None, require: bool = True,
               max_bytes: int | None = None) -> Well:
@@ -872,13 +888,41 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
         max_bytes = get_settings().max_file_bytes
     raw, fname, stem = _load_bytes(source, name, max_bytes)
     mapping = dict(mapping or {})
-    for canon in mapping:
-        if canon not in _CANONICAL_ORDER:
-            raise _fail(fname, f"mapping names unknown curve {canon!r}; use one of "
-                               + ", ".join(_CANONICAL_ORDER))
+    _check_mapping_keys(mapping, fname)
     text, encoding = _decode(raw, fname)
     table = _read_las(text, fname) if _is_las(text, fname) else _read_csv(text, fname)
     table.header["encoding"] = encoding
+    return _well_from(table, fname, stem, mapping, require)
+
+
+def well_from_table(names: list[str], units: list[str], data: np.ndarray, *, name: str,
+                    mapping: dict[str, str] | None = None, require: bool = True,
+                    header: dict | None = None, depth_col: int | None = None) -> Well:
+    """A Well from columns already in memory (e.g. an API request): the same null mapping,
+    depth handling, curve recognition, unit conversion and report as ``read_well``.
+
+    ``units`` may be blank strings: units are then inferred from the value ranges where the
+    curve table allows it (CNC in %, ZDEN in kg/m3, ...). Without ``depth_col`` the rows keep
+    their order and the Well has no depth. Problems raise WellReadError / MissingCurvesError
+    whose messages start with ``name``.
+    """
+    names = [str(n) for n in names]
+    data = np.asarray(data, dtype=float)
+    if data.ndim != 2 or data.shape[1] != len(names) or len(units) != len(names):
+        raise InputValueError(f"{name}: {len(names)} names and {len(units)} units for data of "
+                              f"shape {data.shape}")
+    mapping = dict(mapping or {})
+    _check_mapping_keys(mapping, name)
+    table = _Table(names=names, units=[str(u or "") for u in units],
+                   descriptions=[""] * len(names), data=data, depth_col=depth_col,
+                   header=dict(header or {"format": "table", "NULL": None, "sections": {},
+                                          "other": ""}),
+                   noun="input")
+    return _well_from(table, name, name, mapping, require)
+
+
+def _well_from(table: _Table, fname: str, stem: str, mapping: dict[str, str],
+               require: bool) -> Well:
     report = MappingReport(warnings=list(table.warnings))
 
     data = _map_nulls(table.data, table.null)
@@ -888,7 +932,7 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
     others = [i for i in range(data.shape[1]) if i != depth_col]
     if not others or not np.isfinite(data[:, others]).any():
         null = table.null if table.null is not None else "-999.25"
-        raise _fail(fname, f"every curve value is null (NULL = {null}); the file holds no "
+        raise _fail(fname, f"every curve value is null (NULL = {null}); the {table.noun} holds no "
                            "log data")
 
     depth = None
@@ -960,9 +1004,12 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
                  if "null" in d.get("reason", "") and
                  _ALIAS_INDEX.get(curves.normalize_mnemonic(d["mnemonic"]), ("",))[0]
                  in missing_req]
-        hint = (f" ({', '.join(empty)} {'is in the file but holds' if len(empty) == 1 else 'are in the file but hold'} only null values)") if empty else ""
+        verbs = ("is", "holds") if len(empty) == 1 else ("are", "hold")
+        hint = (f" ({', '.join(empty)} {verbs[0]} in the {table.noun} but {verbs[1]} only "
+                "null values)") if empty else ""
         raise MissingCurvesError(
-            f"{fname}: required curve(s) {', '.join(missing_req)} not found{hint}; the file has "
+            f"{fname}: required curve(s) {', '.join(missing_req)} not found{hint}; the "
+            f"{table.noun} has "
             f"{_listing(table.names, unit_of)}; map them explicitly, e.g. "
             f"{missing_req[0]}=<mnemonic>",
             missing=missing_req, available=table.names)

@@ -47,6 +47,9 @@ class FakeModels(api.Models):
         self.calls: list[tuple[pd.DataFrame, str, object]] = []
         self.fail = fail
 
+    def predict_well(self, well, name):
+        return self.predict(well.curves, name, well.depth_ft())
+
     def predict(self, frame, name, depth_ft=None):
         self.get(name)
         if self.fail is not None:
@@ -108,6 +111,27 @@ def test_get_predictions_takes_columns_in_any_order_and_ignores_extras(client):
     handed = client.models.calls[-1][0]
     assert set(handed.columns) == {"ZDEN", "HRD", "GR", "CNC", "PE"}   # PE used, extras not
     assert handed["GR"].tolist() == ROWS["GR"].tolist()
+
+
+def test_get_predictions_converts_units_the_values_reveal(client):
+    frame = ROWS.assign(CNC=ROWS["CNC"] * 100, ZDEN=ROWS["ZDEN"] * 1000)   # % and kg/m3
+    r = post_split(client, frame)
+    assert r.status_code == 200, r.text
+    handed = client.models.calls[-1][0]
+    assert handed["CNC"].tolist()[:2] == pytest.approx([0.35, 0.36])
+    assert handed["ZDEN"].tolist() == pytest.approx(ROWS["ZDEN"].tolist())
+    out = pd.read_json(StringIO(r.text), orient="split")
+    assert out.loc[100, "pred_DTC"] == pytest.approx(300 - 80 * 2.33)
+
+
+def test_get_predictions_accepts_aliases_and_keeps_request_order(client):
+    frame = ROWS.rename(columns={"CNC": "NPHI", "ZDEN": "RHOB", "HRD": "ILD"})
+    frame = frame.assign(DEPTH=[4.0, 3.0, 2.0, 1.0]).iloc[::-1]   # no sorting by DEPTH
+    r = post_split(client, frame)
+    assert r.status_code == 200, r.text
+    handed = client.models.calls[-1][0]
+    assert handed["ZDEN"].tolist() == frame["RHOB"].tolist()
+    assert json.loads(r.text)["index"] == [103, 102, 101, 100]
 
 
 def test_get_predictions_keeps_string_index(client):
@@ -349,6 +373,20 @@ def test_v1_predict_units_are_converted(client):
     r = client.post("/api/v1/predict", json=req)
     assert r.status_code == 200, r.text
     assert client.models.calls[-1][0]["CNC"].tolist()[:2] == pytest.approx([0.35, 0.36])
+
+
+def test_v1_predict_only_gr_is_422_naming_the_missing_curves(client):
+    r = client.post("/api/v1/predict", json={"curves": {"GR": [50.0, 60.0]}})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["missing"] == ["CNC", "HRD", "ZDEN"]
+    assert "CNC, HRD, ZDEN" in body["detail"] and ".csv" not in body["detail"]
+
+
+def test_v1_predict_errors_do_not_mention_a_temporary_file(client):
+    r = client.post("/api/v1/predict", json={**V1, "mapping": {"ZDEN": "DEN_X"}})
+    assert r.status_code in (400, 422), r.text
+    assert "DEN_X" in r.json()["detail"] and ".csv" not in r.json()["detail"]
 
 
 @pytest.mark.parametrize("req, status, match", [

@@ -363,3 +363,17 @@ def test_csv_units_row_is_still_recognised():
     well = read_well(text, name="units.csv")
     assert len(well) == 2
     assert well.curves["CNC"].tolist() == pytest.approx([0.30, 0.31])
+
+
+def test_well_from_table_maps_like_a_file_and_keeps_row_order():
+    from sonic_model.wells import well_from_table
+
+    data = np.array([[35.0, 50.0, 1.0, 2330.0, 3.0], [30.0, 60.0, 2.0, 2400.0, 1.0]])
+    well = well_from_table(["NPHI", "GR", "ILD", "RHOB", "DEPT"], [""] * 5, data, name="request")
+    assert well.depth is None and well.report.depth is None
+    assert well.curves["CNC"].tolist() == pytest.approx([0.35, 0.30])
+    assert well.curves["ZDEN"].tolist() == pytest.approx([2.33, 2.40])
+    assert well.report.used["ZDEN"]["mnemonic"] == "RHOB"
+    with pytest.raises(MissingCurvesError, match=r"^request: required curve\(s\) CNC, HRD, "
+                                                 r"ZDEN not found; the input has GR"):
+        well_from_table(["GR"], [""], data[:, 1:2], name="request")
