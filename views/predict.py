@@ -229,13 +229,14 @@ def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
     # Callables: files are written only when asked for, so drawing the tracks never waits
     # for the LAS writer.
     c1, c2, _ = st.columns([1, 1, 4])
+    csv_name, las_name = f"{stem}_sonic_{ensemble}.csv", f"{stem}_sonic_{ensemble}.las"
     with c1:
         st.download_button("Download CSV", data=lambda: wells.write_csv(well, result),
-                           file_name=f"{stem}_sonic_{ensemble}.csv", mime="text/csv",
+                           file_name=csv_name, mime="text/csv", help=f"Saves {csv_name}",
                            icon=":material/download:", on_click="ignore", key="dl_csv")
     with c2:
         st.download_button("Download LAS", data=lambda: wells.write_las(well, result),
-                           file_name=f"{stem}_sonic_{ensemble}.las", mime="text/plain",
+                           file_name=las_name, mime="text/plain", help=f"Saves {las_name}",
                            icon=":material/download:", on_click="ignore", key="dl_las")
 
 
