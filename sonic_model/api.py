@@ -296,6 +296,12 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
     index = index if index is not None else list(range(n))
     if len(index) != n:
         raise InputValueError(f"'index' has {len(index)} labels for {n} rows of 'data'")
+    for i, label in enumerate(index):
+        # NaN/Infinity labels cannot be echoed in strict JSON; nested labels are not labels.
+        if (isinstance(label, float) and not np.isfinite(label)) or isinstance(label,
+                                                                              (list, dict)):
+            raise InputValueError(f"'index' label {i} is {json.dumps(label)}; row labels must be "
+                                  "finite numbers or strings")
     names = [str(c) for c in columns]
     width = len(names)
     for i, row in enumerate(data):
@@ -327,13 +333,17 @@ def _numeric(values: list[Any], name: str, index: list[Any]) -> np.ndarray:
     """Floats with null/NaN/inf -> NaN; a value that is not a number is a client error."""
     try:
         out = np.array(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        # OverflowError: an integer literal too big for a float (400 digits parse in JSON).
         for i, v in enumerate(values):
             try:
                 float(v if v is not None else "nan")
-            except (TypeError, ValueError):
-                raise InputValueError(f"curve {name}, index {index[i]!r}: {v!r} is not a number") \
-                    from None
+            except (TypeError, ValueError, OverflowError) as exc:
+                shown = repr(v) if len(repr(v)) <= 40 else repr(v)[:37] + "..."
+                what = ("is too large for a number" if isinstance(exc, OverflowError)
+                        else "is not a number")
+                raise InputValueError(f"curve {name}, row {i} (index {index[i]!r}): {shown} "
+                                      f"{what}") from None
         raise
     if out.ndim != 1:
         raise InputValueError(f"curve {name} holds nested values, not numbers")

@@ -191,8 +191,15 @@ def test_missing_curves_is_422_naming_them(client):
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"index":[1,2],"data":[[0.3,5,1,2.3]]}', 422,
      "index"),
     (b'\xff\xfe garbage', 400, "not valid JSON"),
+    (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[[0.3,1' + b"0" * 400 + b',1,2.3]]}', 422,
+     "curve GR, row 0"),
+    (b'{"columns":["CNC","GR","HRD","ZDEN"],"index":[NaN],"data":[[0.3,5,1,2.3]]}', 422,
+     "'index' label 0 is NaN"),
+    (b'{"columns":["CNC","GR","HRD","ZDEN"],"index":[0,Infinity],"data":[[0.3,5,1,2.3],'
+     b'[0.3,5,1,2.3]]}', 422, "'index' label 1 is Infinity"),
 ], ids=["broken", "empty", "broken-inner-string", "array", "no-data", "ragged-row", "flat-rows",
-        "non-numeric", "no-rows", "index-length", "not-utf8"])
+        "non-numeric", "no-rows", "index-length", "not-utf8", "huge-integer", "nan-label",
+        "infinite-label"])
 def test_malformed_bodies_are_client_errors(client, body, status, match):
     r = client.post("/api/get_predictions", content=body,
                     headers={"content-type": "application/json"})
@@ -398,10 +405,12 @@ def test_v1_predict_errors_do_not_mention_a_temporary_file(client):
     ({**V1, "depth_unit": "furlong"}, 422, "depth_unit"),
     ({"curves": {"GR": [50.0], "ILD": [1.0]}}, 422, "CNC"),
     ({"curves": {"GR": ["abc"]}}, 422, "curves"),
+    ({"curves": {**V1["curves"], "GR": [10 ** 400, 1.0, 2.0]}}, 422, "GR"),
     ({**V1, "units": {"XYZ": "m"}}, 422, "XYZ"),
     ({"curves": {**V1["curves"], "DEPT": [3.0, 2.0, 1.0]}}, 422, "depth"),
 ], ids=["bad-ensemble", "typo-field", "no-curves", "ragged", "depth-length", "depth-unit",
-        "missing-curves", "non-numeric", "units-unknown-curve", "depth-in-curves"])
+        "missing-curves", "non-numeric", "huge-integer", "units-unknown-curve",
+        "depth-in-curves"])
 def test_v1_predict_client_errors(client, req, status, match):
     r = client.post("/api/v1/predict", json=req)
     assert r.status_code == status, r.text
