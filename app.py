@@ -71,8 +71,8 @@ def sidebar() -> None:
                     + "\n".join(f"| {label} | {rmse:.2f} |" for label, rmse in board))
         ours = [r for r in tradeoff_rows(card) if r["kind"] == "ensemble"] if card else []
         if ours:
-            st.markdown("| Ours — Well #1 cross-validation (not a Well #2 score) | blocked CV "
-                        "| one well out |\n|:--|--:|--:|\n"
+            st.markdown("**Ours — Well #1 cross-validation (not a Well #2 score)**\n\n"
+                        "| ours | blocked CV | one well out |\n|:--|--:|--:|\n"
                         + "\n".join(f"| {r['key']} | {_cell(r['rmse_contest'])} | "
                                      f"{_cell(r['rmse_contest_lowo'])} |" for r in ours))
         st.caption("Our figures are contest RMSE (us/ft) from cross-validation on Well #1 "
