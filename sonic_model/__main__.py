@@ -28,19 +28,13 @@ class UsageError(SonicModelError):
 
 
 def _parse_maps(items: list[str]) -> dict[str, str]:
-    from .curves import CURVES
+    from .errors import InputValueError
+    from .wells import parse_mapping
 
-    mapping = {}
-    for item in items:
-        canon, sep, mnemonic = item.partition("=")
-        canon = canon.strip().upper()
-        if not sep or not mnemonic.strip():
-            raise UsageError(f"--map {item!r}: write CANON=MNEMONIC, e.g. --map HRD=AF90")
-        if canon not in CURVES:
-            raise UsageError(f"--map {item!r}: {canon} is not a canonical curve "
-                             f"(choose from {', '.join(CURVES)})")
-        mapping[canon] = mnemonic.strip()
-    return mapping
+    try:
+        return parse_mapping(items)
+    except InputValueError as exc:
+        raise UsageError(f"--map: {exc}") from None
 
 
 def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path, Path, str]]:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__, curves, ensemble, wells
 from .config import Settings, get_settings
-from .curves import INPUTS, RESULT_COLUMNS, RESULT_UNITS
+from .curves import RESULT_COLUMNS, RESULT_UNITS
 from .ensemble import ENSEMBLE_NAMES, EnsembleName
 from .errors import (
     ArtifactError, DataNotFoundError, FetchError, InputValueError, MissingCurvesError,
@@ -383,7 +383,7 @@ def _well_from_curves(req: PredictRequest) -> wells.Well:
     names = list(req.curves)
     data = np.column_stack([np.array(req.curves[n], dtype=float) for n in names])
     well = wells.well_from_table(names, [units.get(n, "") for n in names], data,
-                                 name="request", mapping=req.mapping)
+                                 name="request", mapping=wells.parse_mapping(req.mapping or {}))
     if req.depth is not None:
         if len(req.depth) != rows:
             raise InputValueError(f"'depth' has {len(req.depth)} values for {rows} rows")
@@ -555,7 +555,7 @@ def create_app(settings: Settings | None = None,
             description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = None,
     ) -> Response:
         models.get(ensemble)
-        overrides = _parse_mapping(mapping or [])
+        overrides = wells.parse_mapping(mapping or [])
         data = await file.read()
         filename = file.filename or "upload"
 
@@ -580,21 +580,6 @@ def create_app(settings: Settings | None = None,
         return models.card()
 
     return app
-
-
-def _parse_mapping(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        for part in item.split(","):
-            if not part.strip():
-                continue
-            canon, sep, mnemonic = part.partition("=")
-            canon = canon.strip().upper()
-            if not sep or not mnemonic.strip() or canon not in INPUTS:
-                raise InputValueError(f"mapping {part!r} is not CANON=MNEMONIC with CANON one of "
-                                      f"{', '.join(INPUTS)}")
-            out[canon] = mnemonic.strip()
-    return out
 
 
 app = create_app()

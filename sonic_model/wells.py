@@ -42,7 +42,8 @@ import pandas as pd
 from . import curves, qc, units
 from .errors import InputValueError, MissingCurvesError, WellReadError
 
-__all__ = ["MappingReport", "Well", "canonical_name", "read_well", "well_from_table",
+__all__ = ["MappingReport", "Well", "canonical_name", "parse_mapping", "read_well",
+           "well_from_table",
            "write_csv", "write_las"]
 
 _ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
@@ -764,6 +765,40 @@ def _order_rows(depth: np.ndarray, unit: str, warnings: list[str]) -> np.ndarray
 _ALIAS_INDEX: dict[str, tuple[str, int]] = {
     m: (canon, rank) for canon, names in curves.ALIASES.items() for rank, m in enumerate(names)
 }
+
+
+def parse_mapping(items: list[str] | dict[str, str]) -> dict[str, str]:
+    """User curve choices -> ``{canonical: mnemonic}`` for ``read_well(mapping=...)``.
+
+    ``items`` are ``"CANON=MNEMONIC"`` strings (several may share one string, comma-separated,
+    as a web form sends them) or an already split ``{canon: mnemonic}`` dict. CANON is any
+    canonical curve (inputs, and DTC/DTS for measured sonic), case-insensitive. The one parser
+    behind the CLI's ``--map`` and the API's ``mapping``; raises InputValueError saying what to
+    write.
+    """
+    if isinstance(items, dict):
+        pairs = [(str(k), "=", str(v) if v is not None else "", f"{k}={v}")
+                 for k, v in items.items()]
+    else:
+        pairs = []
+        for item in items:
+            for part in str(item).split(","):
+                if part.strip():
+                    canon, sep, mnemonic = part.partition("=")
+                    pairs.append((canon, sep, mnemonic, part.strip()))
+    out: dict[str, str] = {}
+    for canon, sep, mnemonic, text in pairs:
+        canon, mnemonic = canon.strip().upper(), mnemonic.strip()
+        if not sep or not canon or not mnemonic:
+            raise InputValueError(f"mapping {text!r}: write CANON=MNEMONIC, e.g. HRD=AF90")
+        if canon not in curves.CURVES:
+            raise InputValueError(f"mapping {text!r}: {canon} is not a canonical curve (choose "
+                                  f"from {', '.join(curves.CURVES)})")
+        if out.get(canon, mnemonic) != mnemonic:
+            raise InputValueError(f"mapping {text!r}: {canon} is already mapped to "
+                                  f"{out[canon]}; give one curve per canonical name")
+        out[canon] = mnemonic
+    return out
 
 
 def canonical_name(mnemonic: str) -> str | None:

@@ -360,7 +360,7 @@ def test_v1_predict_depth_in_metres_is_converted(client):
 
 def test_v1_predict_explicit_mapping(client):
     req = {"curves": {"NEU": [0.3], "GR": [50.0], "DEEP": [2.0], "DEN_X": [2.4]},
-           "mapping": {"CNC": "NEU", "HRD": "DEEP", "ZDEN": "DEN_X"}}
+           "mapping": {"CNC": "NEU", "hrd": "DEEP", "ZDEN": "DEN_X"}}
     r = client.post("/api/v1/predict", json=req)
     assert r.status_code == 200, r.text
     assert client.models.calls[-1][0]["ZDEN"].tolist() == [2.4]
@@ -407,10 +407,11 @@ def test_v1_predict_errors_do_not_mention_a_temporary_file(client):
     ({"curves": {"GR": ["abc"]}}, 422, "curves"),
     ({"curves": {**V1["curves"], "GR": [10 ** 400, 1.0, 2.0]}}, 422, "GR"),
     ({**V1, "units": {"XYZ": "m"}}, 422, "XYZ"),
+    ({**V1, "mapping": {"FOO": "NPHI"}}, 422, "FOO is not a canonical curve"),
     ({"curves": {**V1["curves"], "DEPT": [3.0, 2.0, 1.0]}}, 422, "depth"),
 ], ids=["bad-ensemble", "typo-field", "no-curves", "ragged", "depth-length", "depth-unit",
         "missing-curves", "non-numeric", "huge-integer", "units-unknown-curve",
-        "depth-in-curves"])
+        "mapping-unknown-canon", "depth-in-curves"])
 def test_v1_predict_client_errors(client, req, status, match):
     r = client.post("/api/v1/predict", json=req)
     assert r.status_code == status, r.text

@@ -100,3 +100,26 @@ def test_a_required_curve_present_but_all_null_is_named_as_such():
     with pytest.raises(WellReadError, match=r"ZDEN not found \(RHOB is in the file but holds "
                                             r"only null values\)"):
         read_well(payload, name="nulldensity.csv")
+
+
+def test_parse_mapping_accepts_canonical_names_inputs_and_targets():
+    from sonic_model.wells import parse_mapping
+
+    assert parse_mapping(["hrd=AF90", "ZDEN=DEN_X,DTC=DT"]) == {"HRD": "AF90", "ZDEN": "DEN_X",
+                                                               "DTC": "DT"}
+    assert parse_mapping({"dts": " DTSM "}) == {"DTS": "DTSM"}
+    assert parse_mapping([]) == {}
+
+
+@pytest.mark.parametrize("items, match", [
+    (["ZDEN"], r"mapping 'ZDEN': write CANON=MNEMONIC"),
+    (["ZDEN="], r"write CANON=MNEMONIC"),
+    (["FOO=BAR"], r"FOO is not a canonical curve \(choose from CAL, .*DTS\)"),
+    (["HRD=A,HRD=B"], r"HRD is already mapped to A"),
+], ids=["no-equals", "no-mnemonic", "unknown-canon", "twice"])
+def test_parse_mapping_errors_say_what_to_write(items, match):
+    from sonic_model.errors import InputValueError
+    from sonic_model.wells import parse_mapping
+
+    with pytest.raises(InputValueError, match=match):
+        parse_mapping(items)
