@@ -92,7 +92,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # FastAPI's default echoes each bad input; for a 50 MB body that echo can be the body.
     errors = [{k: v for k, v in err.items() if k in ("type", "loc", "msg")}
               for err in exc.errors()]
-    return JSONResponse({"detail": errors}, status_code=422)
+    # A body that is not JSON at all is 400 on every endpoint, as /api/get_predictions answers
+    # it; 422 is for JSON whose fields or values are wrong.
+    status = 400 if any(err.get("type") == "json_invalid" for err in errors) else 422
+    return JSONResponse({"detail": errors}, status_code=status)
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -497,8 +500,13 @@ def create_app(settings: Settings | None = None,
         responses={200: {"content": {"application/json": {"example": {
                         "columns": ["pred_DTC", "pred_DTS"], "index": [0, 1],
                         "data": [[88.1234, 152.4321], [88.4011, None]]}}}},
+                   400: {"description": "body is not valid JSON, or JSON that is not an "
+                                        "object (a split-orient frame or a string holding one)"},
                    413: {"description": "body or row count over the server's limit"},
-                   422: {"description": "missing curves, bad values or malformed JSON"}},
+                   422: {"description": "missing required curves (with 'missing' and "
+                                        "'available'), an object without 'columns'/'data', "
+                                        "values that are not numbers, ragged rows, bad index"},
+                   503: {"description": "the requested ensemble is not loaded"}},
         openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
             "schema": {"oneOf": [
                 {"type": "string", "description": "DataFrame.to_json(orient='split'), as a "
@@ -526,7 +534,13 @@ def create_app(settings: Settings | None = None,
         return Response(await _in_worker(models, work), media_type="application/json")
 
     @app.post("/api/v1/predict", response_model=PredictResponse, tags=["v1"],
-              summary="Predict DTC/DTS with P10/P90 and QC from curves sent as JSON")
+              summary="Predict DTC/DTS with P10/P90 and QC from curves sent as JSON",
+              responses={400: {"description": "body is not valid JSON; a 'mapping' names a "
+                                              "curve that is not in 'curves'"},
+                         413: {"description": "body or row count over the server's limit"},
+                         422: {"description": "missing required curves, unknown fields, "
+                                              "values that are not numbers, lengths differ"},
+                         503: {"description": "the requested ensemble is not loaded"}})
     async def predict_v1(req: PredictRequest, models: ModelsDep,
                          settings: SettingsDep) -> JSONResponse:
         models.get(req.ensemble)
@@ -544,7 +558,11 @@ def create_app(settings: Settings | None = None,
         summary="Upload a LAS or CSV well; get predictions as JSON, CSV or LAS",
         response_model=PredictResponse,
         responses={200: {"content": {"text/csv": {}, "text/plain": {}},
-                         "description": "JSON (format=json), CSV or LAS (as an attachment)"}},
+                         "description": "JSON (format=json), CSV or LAS (as an attachment)"},
+                   400: {"description": "the file cannot be read (detail names the problem)"},
+                   413: {"description": "body or row count over the server's limit"},
+                   422: {"description": "missing required curves, bad format/ensemble/mapping"},
+                   503: {"description": "the requested ensemble is not loaded"}},
     )
     async def predict_file(
         models: ModelsDep, settings: SettingsDep,

@@ -418,6 +418,21 @@ def test_v1_predict_client_errors(client, req, status, match):
     assert match in json.dumps(r.json()["detail"])
 
 
+@pytest.mark.parametrize("path", ["/api/get_predictions", "/api/v1/predict"])
+def test_malformed_json_is_400_on_every_endpoint(client, path):
+    r = client.post(path, content=b'{"curves": ', headers={"content-type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert "detail" in r.json()
+
+
+def test_openapi_documents_the_real_status_codes(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    compat = paths["/api/get_predictions"]["post"]["responses"]
+    assert "not valid JSON" in compat["400"]["description"]
+    assert "JSON" not in compat["422"]["description"].replace("split", "")
+    assert "not valid JSON" in paths["/api/v1/predict"]["post"]["responses"]["400"]["description"]
+
+
 def test_v1_predict_row_limit_is_413():
     c, _ = make_client(api_max_rows=2)
     with c:
