@@ -376,10 +376,13 @@ def test_v1_predict_reads_nan_and_infinity_literals_as_missing(client):
 
 
 def test_v1_predict_units_are_converted(client):
-    req = {**V1, "curves": {**V1["curves"], "NPHI": [35.0, 36.0, None]}, "units": {"NPHI": "%"}}
+    # Conductivity cannot be inferred from values: only the stated unit can convert it.
+    req = {**V1, "curves": {**V1["curves"], "ILD": [500.0, 400.0, 250.0]},
+           "units": {"ILD": "mS/m"}}
     r = client.post("/api/v1/predict", json=req)
     assert r.status_code == 200, r.text
-    assert client.models.calls[-1][0]["CNC"].tolist()[:2] == pytest.approx([0.35, 0.36])
+    assert client.models.calls[-1][0]["HRD"].tolist() == pytest.approx([2.0, 2.5, 4.0])
+    assert "1000/x" in r.json()["mapping"]["used"]["HRD"]["conversion"]
 
 
 def test_v1_predict_only_gr_is_422_naming_the_missing_curves(client):

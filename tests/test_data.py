@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -149,10 +150,13 @@ def _no_url_override(monkeypatch):
 
 # --------------------------------------------------------------------------- fetch_data
 
-def test_constants_match_the_data_readme():
-    assert data.ARCHIVE_URL.endswith("/Data3_1_2020.zip")
-    assert len(data.ARCHIVE_SHA256) == 64
-    assert set(data.FILE_SHA256) == {"train.csv", "test.csv"}
+def test_constants_match_the_data_readme(contest_dir):
+    readme = (contest_dir / "README.md").read_text(encoding="utf-8")
+    urls = set(re.findall(r"https://\S+/Data3_1_2020\.zip", readme))
+    assert urls == {data.ARCHIVE_URL}
+    hashes = dict(re.findall(r"^\|\s*([\w.]+)\s*\|.*\|\s*([0-9a-f]{64})\s*\|\s*$", readme,
+                             re.M))
+    assert hashes == {**data.FILE_SHA256, "Data3_1_2020.zip": data.ARCHIVE_SHA256}
 
 
 def test_published_archive_hash_matches_the_constant(archive_bytes):
