@@ -220,7 +220,7 @@ def _decode(raw: bytes, fname: str) -> tuple[str, str]:
 _SECTION_RE = re.compile(r"^[ \t]*~", re.M)
 
 
-def _is_las(text: str, fname: str) -> bool:
+def _is_las(text: str) -> bool:
     head = text[:20000]
     for line in head.splitlines():
         s = line.strip()
@@ -284,7 +284,7 @@ def _item_value(item):
     return v
 
 
-def _las_header(las, fname: str, version: str) -> tuple[dict, float | None]:
+def _las_header(las, version: str) -> tuple[dict, float | None]:
     sections: dict[str, list[dict]] = {}
     for sec_name, sec in las.sections.items():
         if sec_name in ("Curves",) or not hasattr(sec, "keys"):
@@ -498,7 +498,7 @@ def _read_las(text: str, fname: str) -> _Table:
         if bad:
             warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
     version = version or str(_item_value(las.version["VERS"]) if "VERS" in las.version else "")
-    header, null = _las_header(las, fname, version)
+    header, null = _las_header(las, version)
     header["wrapped"] = wrapped
     warnings.extend(f"lasio: {m}" for m in messages[:5])
     names = [str(c.mnemonic) for c in las.curves]
@@ -635,7 +635,7 @@ def _read_csv(text: str, fname: str) -> _Table:
         raise _fail(fname, "has no numeric columns; expected one column per curve")
     data = np.column_stack(cols)
     # A leading pandas row index (0, 1, 2, ...) written by DataFrame.to_csv is not a curve.
-    if names[0].startswith("COL1") and len(data) > 1 and data.shape[1] > 1:
+    if names[0] == "COL1" and len(data) > 1 and data.shape[1] > 1:
         c0 = data[:, 0]
         if np.array_equal(c0, np.arange(len(c0), dtype=float)):
             ignored.append({"mnemonic": names[0], "reason": "row index, not a curve"})
@@ -925,7 +925,7 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
     mapping = dict(mapping or {})
     _check_mapping_keys(mapping, fname)
     text, encoding = _decode(raw, fname)
-    table = _read_las(text, fname) if _is_las(text, fname) else _read_csv(text, fname)
+    table = _read_las(text, fname) if _is_las(text) else _read_csv(text, fname)
     table.header["encoding"] = encoding
     return _well_from(table, fname, stem, mapping, require)
 
@@ -1095,9 +1095,8 @@ def write_csv(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
                                      else np.arange(len(well.curves)))
     for c in well.curves.columns:
         out[c] = well.curves[c].to_numpy()
-    for c in curves.RESULT_COLUMNS:
-        name = c if c not in out.columns else f"{c}_RESULT"
-        out[name] = result[c].to_numpy()
+    for c in curves.RESULT_COLUMNS:     # never a canonical or depth name: no clash possible
+        out[c] = result[c].to_numpy()
     payload = out.to_csv(index=False, float_format="%.8g", lineterminator="\n")
     return _emit(payload.encode("utf-8"), dest)
 
@@ -1276,7 +1275,7 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
                                               descr=item.get("descr", ""))
     from . import __version__
     other = [f"Sonic curves predicted by SonicPredict {__version__}."]
-    ens = result.attrs.get("ensemble") if hasattr(result, "attrs") else None
+    ens = result.attrs.get("ensemble")
     if ens:
         other[0] = other[0][:-1] + f" (ensemble {ens})."
     other.append(_qc_legend())
