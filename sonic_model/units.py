@@ -42,6 +42,12 @@ def _typical(canonical: str, values: np.ndarray) -> bool:
     return not np.isfinite(med) or lo <= med <= hi
 
 
+def _plausible(canonical: str, values: np.ndarray) -> bool:
+    lo, hi = curves.CURVES[canonical].valid
+    med = _median(values)
+    return not np.isfinite(med) or lo <= med <= hi
+
+
 def _describe(unit_in_file: str, canonical_unit: str, rule: curves.UnitRule) -> str:
     if rule.identity:
         return "none"
@@ -68,7 +74,13 @@ def to_canonical(canonical: str, values: np.ndarray, unit: str | None, mnemonic:
     def infer() -> tuple[str, curves.UnitRule] | None:
         for alt in inferable:
             alt_rule = table[curves.normalize_unit(alt)]
-            if _typical(canonical, apply_rule(values, alt_rule)):
+            converted = apply_rule(values, alt_rule)
+            # The canonical unit stands while the values are physically possible in it; another
+            # unit must make them typical. A one-row API request with CNC 0.95 is unusual v/v,
+            # not 0.0095 from a percent.
+            if alt_rule.identity and _plausible(canonical, converted):
+                return alt, alt_rule
+            if _typical(canonical, converted):
                 return alt, alt_rule
         return None
 
