@@ -36,7 +36,7 @@ from .errors import (
     ArtifactError, DataNotFoundError, FetchError, InputValueError, MissingCurvesError,
     SonicModelError,
 )
-from .qc import QC_OK, QC_SEPARATOR
+from .qc import QC_OK, count_reasons
 
 log = logging.getLogger("sonic_model.api")
 
@@ -406,15 +406,6 @@ def _row_count(req: PredictRequest) -> int:
     return next(iter(lengths.values()))
 
 
-def _qc_summary(qc: pd.Series) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for text in qc.fillna(QC_OK).astype(str):
-        for reason in text.split(QC_SEPARATOR):
-            key = reason.split(":")[0].strip() or QC_OK
-            counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
 def _v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well) -> dict:
     results: dict[str, list] = {c: _rounded(result[c].to_numpy(dtype=float))
                                 for c in RESULT_COLUMNS if c != "QC"}
@@ -425,7 +416,7 @@ def _v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well
         "ensemble": name, "model_version": card.get("model_version"), "rows": len(result),
         "columns": list(RESULT_COLUMNS), "units": dict(RESULT_UNITS),
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
-        "results": results, "qc_summary": _qc_summary(result["QC"]),
+        "results": results, "qc_summary": count_reasons(result["QC"]),
         "mapping": well.report.to_dict(),
     }
 
