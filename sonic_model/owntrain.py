@@ -232,7 +232,8 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
     from .card import card_path
     from .ensemble import load_member_or_ensemble
 
-    store.validate_name(name)
+    if not overwrite:
+        store.ensure_free(name)        # before minutes of work, not after
     wells, checks = wells_checked or read_training_wells(sources, mapping)
     for c in checks:
         log(f"  {c.file}: {c.rows} rows; " + ", ".join(f"{t} {c.samples.get(t, 0)}"

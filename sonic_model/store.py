@@ -180,6 +180,16 @@ def delete_model(name: str) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def ensure_free(name: str) -> Path:
+    """The folder for a new model ``name``; ModelExistsError if the name is taken."""
+    final = model_dir(name)
+    if final.exists() or final.is_symlink():
+        raise ModelExistsError(f"a model named {name!r} already exists in {final.parent}; choose "
+                               f"another name, delete it first (python -m sonic_model models "
+                               f"--delete {name}) or replace it (--overwrite)")
+    return final
+
+
 @contextmanager
 def writing(name: str, overwrite: bool = False) -> Iterator[Path]:
     """A fresh temporary folder inside the store to write model ``name`` into.
@@ -188,11 +198,7 @@ def writing(name: str, overwrite: bool = False) -> Iterator[Path]:
     model appears whole or not at all); on an error it is removed and the old model, if any,
     stays. ModelExistsError up front if the name is taken and ``overwrite`` is False.
     """
-    final = model_dir(name)
-    if (final.exists() or final.is_symlink()) and not overwrite:
-        raise ModelExistsError(f"a model named {name!r} already exists in {final.parent}; choose "
-                               f"another name, or delete it first (python -m sonic_model models "
-                               f"--delete {name})")
+    final = ensure_free(name) if not overwrite else model_dir(name)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{name}-", dir=final.parent))
     try:
