@@ -90,3 +90,11 @@ def demo_well() -> tuple[str, bytes]:
         folder = data.fetch_data(data.default_fetch_dest())
     path = data.test_csv(folder)
     return "PDDA2020_Well2_test.csv", path.read_bytes()
+
+
+@st.cache_data(show_spinner=False, max_entries=40)
+def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
+    """A training well read and checked (owntrain.check_well): (TrainingWell | None, WellCheck)."""
+    from sonic_model import owntrain
+
+    return owntrain.check_well(data, name, _mapping_arg(mapping))

@@ -21,6 +21,8 @@ from . import artifacts
 from . import features as F
 from .curves import INPUTS, TARGETS
 
+LOWO_FILE = "lowo_predictions.npz"
+
 
 @dataclass
 class TrainingWell:
@@ -99,6 +101,10 @@ def train_model(wells, out_dir: Path, *, blocked_folds: int = 0, log=print, prog
     }
     (out_dir / RUNTIME_FILE).write_text(json.dumps(runtime, indent=1), encoding="utf-8")
     files[RUNTIME_FILE] = out_dir / RUNTIME_FILE
+    from .owntrain import save_lowo_predictions
+    files[LOWO_FILE] = save_lowo_predictions(out_dir, {
+        w.name: {"measured": y[a:b], "pred": mean[a:b], "p10": lo[a:b], "p90": hi[a:b]}
+        for w, (a, b) in zip(wells, folds)})
     card = {
         "schema": 1, "adapter": True,
         "model_version": f"adapter-{int(time.time())}",

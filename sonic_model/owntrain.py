@@ -139,19 +139,26 @@ def read_training_wells(sources, mapping: dict | None = None) -> tuple[list, lis
             except OSError as exc:
                 raise TrainingInputError(f"'{path}' cannot be read ({exc.strerror}); check its "
                                          "permissions") from None
+    check_names([name for name, _ in items])
+    return assemble([check_well(data, name, mapping) for name, data in items])
+
+
+def check_names(names: list[str]) -> None:
+    """Two wells may not share a name: reports and the card name wells by file stem."""
     stems: dict[str, str] = {}
-    for name, _ in items:
+    for name in names:
         stem = Path(name).stem
         if stem in stems:
             raise TrainingInputError(f"{stems[stem]} and {name} have the same name; wells are "
                                      "reported by file name, so rename one of them")
         stems[stem] = name
-    wells, checks = [], []
-    for name, data in items:
-        tw, check = check_well(data, name, mapping)
-        checks.append(check)
-        if tw is not None:
-            wells.append(tw)
+
+
+def assemble(checked: list[tuple]) -> tuple[list, list[WellCheck]]:
+    """(TrainingWell | None, WellCheck) per file -> (wells, checks), or the one message that
+    says which file stops training (and how many others do) or that two wells are needed."""
+    wells = [tw for tw, _ in checked if tw is not None]
+    checks = [c for _, c in checked]
     bad = [c for c in checks if c.problem]
     if bad:
         more = (f" ({len(bad) - 1} more file(s) with problems: "
@@ -265,6 +272,45 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
         load_member_or_ensemble("full", tmp)   # loads (sha256-checked) before it is published
     log(f"saved model {name!r} in {store.model_dir(name)}")
     return card
+
+
+# Held-out (leave-one-well-out) predictions per well, beside the artifacts, for crossplots.
+LOWO_FILE = "lowo_predictions.npz"
+
+
+def save_lowo_predictions(folder: Path, per_well: dict[str, dict]) -> Path:
+    """{well: {"measured", "pred", "p10", "p90"}} each (n, 2) DTC/DTS -> one .npz (no pickle)."""
+    path = Path(folder) / LOWO_FILE
+    arrays = {}
+    for i, (well, parts) in enumerate(per_well.items()):
+        arrays[f"w{i}_name"] = np.array(well)
+        for key in ("measured", "pred", "p10", "p90"):
+            arrays[f"w{i}_{key}"] = np.asarray(parts[key], dtype=np.float32)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    return path
+
+
+def load_lowo_predictions(folder: Path, card: dict) -> dict[str, pd.DataFrame] | None:
+    """Per well, a frame of measured DTC/DTS and their held-out predictions with P10/P90; None
+    when the model has none (its trainer did not keep them). sha256-checked against the card."""
+    from .ensemble import _verified_path
+
+    if LOWO_FILE not in (card.get("files") or {}):
+        return None
+    path = _verified_path(Path(folder), LOWO_FILE, card)
+    out = {}
+    with np.load(path, allow_pickle=False) as z:
+        i = 0
+        while f"w{i}_name" in z:
+            cols = {}
+            for key, suffix in (("measured", ""), ("pred", "_PRED"), ("p10", "_P10"),
+                                ("p90", "_P90")):
+                for j, t in enumerate(TARGETS):
+                    cols[f"{t}{suffix}"] = z[f"w{i}_{key}"][:, j].astype(float)
+            out[str(z[f"w{i}_name"])] = pd.DataFrame(cols)
+            i += 1
+    return out
 
 
 def lowo_table(card: dict) -> list[dict]:
