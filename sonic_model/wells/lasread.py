@@ -1,4 +1,4 @@
-"""LAS 1.2/2.0/3.0 text -> ``Table``."""
+"""LAS 1.2/2.0/3.0 text -> ``Table``, read by lasio (a thin repair step for ragged ~A lines)."""
 
 from __future__ import annotations
 
@@ -193,17 +193,21 @@ def _parse_rows(lines: list[tuple[int, list[str]]], ncols: int, first_line: int,
     return conv.to_numpy(dtype=float, na_value=np.nan).reshape(-1, ncols)
 
 
-def _parse_las_data(data_text: str, ncols: int, wrapped: bool, dlm: str, first_line: int,
-                    warnings: list[str]) -> np.ndarray | None:
-    """Fast path for the ~A section; None when the layout needs lasio's reader.
+def _repair_rows(data_text: str, ncols: int, wrapped: bool, dlm: str, first_line: int,
+                 warnings: list[str]) -> np.ndarray | None:
+    """The ~A rows when lasio would misread them, else None (lasio reads the data).
 
-    ``first_line`` is the file line number of the first data line (for warnings). Wrapped
-    data (WRAP=YES, or depth alone on the first data line of a multi-curve file) is read as a
-    token stream; any other file gives exactly one row per data line, never re-cut.
+    lasio's data reader flattens the section into one stream of values and reshapes it to the
+    curve count. That is right for wrapped data, but a single short or long line shifts every
+    later value into the wrong curve (or fails the reshape), and a truncated wrapped stream
+    fails outright. Those files are read here instead, one row per data line (extra values
+    cut, missing ones null, both warned with file line numbers), or as a padded token stream;
+    and so are comma-delimited rows (see below).
+    ``first_line`` is the file line number of the first data line.
     """
     sep = {"SPACE": None, "COMMA": ",", "TAB": "\t"}.get(dlm, "?")
     if sep == "?":
-        return None
+        return None               # an unusual delimiter: lasio's own splitter
     lines = [(i, _split_line(ln, sep)) for i, ln in enumerate(data_text.splitlines())
              if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
@@ -213,23 +217,22 @@ def _parse_las_data(data_text: str, ncols: int, wrapped: bool, dlm: str, first_l
                         "header does not say WRAP. YES; read as wrapped")
         wrapped = True
     if wrapped:
-        return _parse_tokens(data_text, ncols, warnings)
-    if any(len(tokens) != ncols for _, tokens in lines):
+        if sum(len(tokens) for _, tokens in lines) % ncols:
+            return _parse_tokens(data_text, ncols, warnings)
+        return None
+    # lasio 0.32 ignores DLM COMMA (it reads "1.0,2.0" as one value and leaves the other curves
+    # empty), so comma-delimited rows are always read here.
+    if sep == "," or any(len(tokens) != ncols for _, tokens in lines):
         return _parse_rows(lines, ncols, first_line, warnings)
-    try:
-        frame = pd.read_csv(io.StringIO(data_text), sep=r"\s+" if sep is None else sep,
-                            header=None, comment="#", names=range(ncols), skip_blank_lines=True,
-                            engine="c", skipinitialspace=True, low_memory=False)
-    except (pd.errors.ParserError, ValueError):   # e.g. quotes: the line-by-line reader copes
-        return _parse_rows(lines, ncols, first_line, warnings)
-    values, bad = _numeric(frame)
-    if bad:
-        warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
-    return values
+    return None
 
 
-def read_las_table(text: str, fname: str) -> Table:
-    version, wrapped, dlm = _version_of(text)
+# lasio's notes about how it read a file, not about the file: not shown to users.
+_LASIO_CHATTER = ("Only engine='normal' can read wrapped files", "Could not convert curve")
+
+
+def _split_sections(text: str, fname: str, warnings: list[str]) -> tuple[str, str, int]:
+    """(header text for lasio, ~A data text, file line number of the first data line)."""
     starts = [m.start() for m in _SECTION_RE.finditer(text)]
     titles = [text[s:s + 80].lstrip().split("\n", 1)[0].strip().upper() for s in starts]
     bounds = list(zip(starts, starts[1:] + [len(text)], titles))
@@ -239,8 +242,7 @@ def read_las_table(text: str, fname: str) -> Table:
                    if t.startswith("~A") or t.startswith("~LOG_DATA")), None)
     if data_i is None:
         raise fail(fname, "has no ~A (data) section; the file is incomplete or only a "
-                           "header; re-export it with its data")
-    warnings: list[str] = []
+                          "header; re-export it with its data")
     if sum(t.startswith("~A") or t.startswith("~LOG_DATA") for _, _, t in bounds) > 1:
         warnings.append("several data sections; only the first was read")
 
@@ -252,34 +254,46 @@ def read_las_table(text: str, fname: str) -> Table:
     s, e, _ = bounds[data_i]
     nl = text.find("\n", s)
     data_text = text[nl + 1:e] if 0 <= nl < e else ""
-    if version.startswith("3"):
-        # lasio 0.32 cannot skip the data of a 3.0 file: hand it an empty ~A instead.
+    return header_text, data_text, text.count("\n", 0, nl) + 2
+
+
+def _curve_count(las, fname: str) -> int:
+    if len(las.curves) == 0:
+        raise fail(fname, "defines no curves (empty ~Curve section); re-export the file with "
+                          "its curve definitions")
+    return len(las.curves)
+
+
+def read_las_table(text: str, fname: str) -> Table:
+    """LAS text -> Table, through lasio: the header always, the data unless ``_repair_rows``
+    has to read lines lasio would misalign."""
+    version, wrapped, dlm = _version_of(text)
+    warnings: list[str] = []
+    header_text, data_text, first_line = _split_sections(text, fname, warnings)
+    las3 = version.startswith("3")
+    # The header alone first (ignore_data; lasio 0.32 cannot skip the data of a 3.0 file, so
+    # that gets an empty ~A): the curve count decides whether lasio can read the rows.
+    if las3:
         las, messages = _lasio_read(header_text + "~A\n", fname)
-        messages = [m for m in messages if "no data in ~A" not in m and "empty" not in m]
     else:
         las, messages = _lasio_read(header_text, fname, ignore_data=True)
-    ncols = len(las.curves)
-    if ncols == 0:
-        raise fail(fname, "defines no curves (empty ~Curve section); re-export the file "
-                           "with its curve definitions")
-    first_line = text.count("\n", 0, nl) + 2   # file line number of the first data line
-    data = _parse_las_data(data_text, ncols, wrapped and not version.startswith("3"), dlm,
-                           first_line, warnings)
+    ncols = _curve_count(las, fname)
+    data = _repair_rows(data_text, ncols, wrapped and not las3, dlm, first_line, warnings)
     if data is None:
-        las, messages = _lasio_read(text, fname)
-        ncols = len(las.curves)
-        if ncols == 0:
-            raise fail(fname, "defines no curves (empty ~Curve section); re-export the file "
-                               "with its curve definitions")
+        # One ~A title for every version: lasio reads a 3.0 ~Log_Data body the same way.
+        las, messages = _lasio_read(header_text + "~A\n" + data_text, fname)
+        ncols = _curve_count(las, fname)
         frame = pd.DataFrame({i: c.data for i, c in enumerate(las.curves)})
         data, bad = _numeric(frame)
         if bad:
             warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
+    messages = [m for m in messages if not m.startswith(_LASIO_CHATTER)
+                and "no data in ~A" not in m and "empty" not in m]
     version = version or str(_item_value(las.version["VERS"]) if "VERS" in las.version else "")
     header, null = _las_header(las, version)
     header["wrapped"] = wrapped
     warnings.extend(f"lasio: {m}" for m in messages[:5])
     names = [str(c.mnemonic) for c in las.curves]
     return Table(names=names, units=[str(c.unit or "") for c in las.curves],
-                  descriptions=[str(c.descr or "") for c in las.curves], data=data,
-                  depth_col=0, header=header, null=null, warnings=warnings)
+                 descriptions=[str(c.descr or "") for c in las.curves], data=data,
+                 depth_col=0, header=header, null=null, warnings=warnings)
