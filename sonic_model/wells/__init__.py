@@ -25,10 +25,34 @@ from STRT/STEP. A file whose depth curve is entirely null is rejected.
 
 from __future__ import annotations
 
-from .mapping import canonical_name, parse_mapping
-from .read import read_well, well_from_table
-from .well import MappingReport, Well
-from .writers import write_csv, write_las
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = ["MappingReport", "Well", "canonical_name", "parse_mapping", "read_well",
-           "well_from_table", "write_csv", "write_las"]
+# Public name -> the module that defines it. Loaded on first use (PEP 562), so that
+# ``sonic_model.wells.encoding`` stays importable without numpy/pandas for the CLI's early checks.
+_EXPORTS = {
+    "MappingReport": "well", "Well": "well",
+    "canonical_name": "mapping", "parse_mapping": "mapping",
+    "read_well": "read", "well_from_table": "read",
+    "write_csv": "writers", "write_las": "writers",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from .mapping import canonical_name, parse_mapping
+    from .read import read_well, well_from_table
+    from .well import MappingReport, Well
+    from .writers import write_csv, write_las
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sonic_model.wells' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

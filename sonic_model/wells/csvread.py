@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import curves
-from .well import Table, fail
+from .encoding import fail
+from .well import Table
 
 
 _UNIT_IN_NAME = re.compile(r"^\s*(.*?)\s*[\[(]\s*([^\])]*)\s*[\])]\s*$")

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from .. import curves, units
-from .well import Table, fail
+from .encoding import fail
+from .well import Table
 
 
 def map_nulls(data: np.ndarray, null: float | None) -> np.ndarray:

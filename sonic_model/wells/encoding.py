@@ -1,4 +1,8 @@
-"""Bytes -> text: size limits, binary formats named, encodings sniffed, LAS told from CSV."""
+"""Bytes -> text: size limits, binary formats named, encodings sniffed, LAS told from CSV.
+
+Standard library only, so the CLI can reject a missing, empty, oversized or binary file
+(``check_file``) before it imports numpy, pandas and the models.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import InputValueError
-from .well import fail
+from ..errors import InputValueError, WellReadError
 
 _ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
+
+
+def fail(fname: str, problem: str) -> WellReadError:
+    """The one shape of a reading error: the file's name, then the problem and what to do."""
+    return WellReadError(f"{fname}: {problem}")
 
 
 def load_bytes(source, name: str | None, max_bytes: int) -> tuple[bytes, str, str]:
@@ -102,3 +110,10 @@ def is_las(text: str) -> bool:
     # Stray text before ~Version (seen in hand-edited files): still LAS if it has the sections.
     return bool(re.search(r"^[ \t]*~V", head, re.M | re.I)
                 and re.search(r"^[ \t]*~(A|LOG_DATA)", text, re.M | re.I))
+
+
+def check_file(path: str | os.PathLike, max_bytes: int) -> None:
+    """Raise the WellReadError that reading ``path`` would raise for a missing, unreadable,
+    oversized, empty or binary file, or one in an unknown encoding."""
+    raw, fname, _ = load_bytes(path, None, max_bytes)
+    decode(raw, fname)

@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .well import Table, fail
+from .encoding import fail
+from .well import Table
 
 _SECTION_RE = re.compile(r"^[ \t]*~", re.M)
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import curves
 from ..errors import InputValueError
-from .well import CANONICAL_ORDER, MappingReport, Table, fail
+from .encoding import fail
+from .well import CANONICAL_ORDER, MappingReport, Table
 
 _MAX_LISTED = 40          # curves named in a one-line error message
 

@@ -12,10 +12,10 @@ from .. import curves, units
 from ..errors import InputValueError, MissingCurvesError
 from .csvread import read_csv_table
 from .depth import find_depth, map_nulls, order_rows, resolve_depth_unit
-from .encoding import decode, is_las, load_bytes
+from .encoding import decode, fail, is_las, load_bytes
 from .lasread import read_las_table
 from .mapping import ALIAS_INDEX, listing, select_curves
-from .well import CANONICAL_ORDER, MappingReport, Table, Well, fail
+from .well import CANONICAL_ORDER, MappingReport, Table, Well
 
 
 def _check_mapping_keys(mapping: dict[str, str], fname: str) -> None:

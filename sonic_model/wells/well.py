@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from .. import curves
-from ..errors import WellReadError
 
 CANONICAL_ORDER: tuple[str, ...] = curves.INPUTS + curves.TARGETS
 
@@ -87,6 +86,3 @@ class Table:
     ignored: list[dict] = field(default_factory=list)   # columns that are not curves (text)
     noun: str = "file"               # what error messages call the source: "the file has ..."
 
-
-def fail(fname: str, problem: str) -> WellReadError:
-    return WellReadError(f"{fname}: {problem}")
