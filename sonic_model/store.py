@@ -150,7 +150,7 @@ def _existing(name: str) -> Path:
     if not (folder / CARD_NAME).is_file() or folder.is_symlink():
         names = model_names()
         have = f"the store has {', '.join(names)}" if names else "the store is empty"
-        raise UnknownModelError(f"no model named {name!r} in {folder.parent} ({have}); train one "
+        raise UnknownModelError(f"no model named {name!r} ({have}); train one "
                                 f"with `python -m sonic_model train --wells DIR --name {name}`")
     return folder
 

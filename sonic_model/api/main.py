@@ -18,7 +18,7 @@ from ..errors import SonicModelError
 from .deps import Models
 from .handlers import internal_error, sonic_error, validation_error
 from .middleware import BodyLimitMiddleware
-from .routes import compat, model, predict, service
+from .routes import compat, model, models, predict, service
 
 DESCRIPTION = """\
 Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None,
     app.state.models = Models(failures={n: "server is starting" for n in ENSEMBLE_NAMES})
     _add_error_handlers(app)
     _add_middleware(app, settings)
-    for routes in (service, compat, predict, model):
+    for routes in (service, compat, predict, model, models):
         app.include_router(routes.router)
     return app
 
