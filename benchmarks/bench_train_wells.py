@@ -9,6 +9,8 @@ fresh process with a throw-away model store:
   the issue: <= 5 minutes, <= 2 GB peak memory.
 - "force10": the ten FORCE wells as they are; also prints the model's leave-one-well-out
   table beside the bundled model.
+- "baseline": the issue's reference, a plain XGBoost on 7 curves + 3 rolling means, with the
+  same leave-one-well-out over the ten FORCE wells.
 
 Peak memory is the largest sum of resident memory over the command's whole process tree
 (training runs folds in worker processes), sampled every 0.2 s from /proc.
@@ -139,9 +141,47 @@ def bench(label: str, wells: Path, limits: tuple[float, float] | None) -> None:
         print(proc.stdout)
 
 
+def baseline_lowo() -> dict:
+    """The issue's reference: a plain XGBoost on the 7 input curves plus three rolling means
+    (GR, ZDEN, CNC over ~10 ft), leave-one-well-out over the ten FORCE wells. RMSE per well."""
+    import numpy as np
+    import pandas as pd
+    from xgboost import XGBRegressor
+
+    from sonic_model.curves import INPUTS
+    from sonic_model.wells import read_well
+
+    frames = {}
+    for path in sorted(FORCE.glob("*.las")):
+        f = read_well(path).curves.reindex(columns=[*INPUTS, "DTC", "DTS"]).copy()
+        for c in ("HRD", "HRM"):
+            f[c] = np.log10(f[c].clip(lower=0.01))
+        for c in ("GR", "ZDEN", "CNC"):
+            f[f"{c}_M10"] = f[c].rolling(20, center=True, min_periods=1).mean()
+        frames[path.stem] = f
+    cols = [c for c in frames[next(iter(frames))].columns if c not in ("DTC", "DTS")]
+    out: dict = {}
+    for held in frames:
+        train = pd.concat([f for k, f in frames.items() if k != held])
+        test = frames[held]
+        out[held] = {}
+        for t in ("DTC", "DTS"):
+            fit, ok = train[t].notna(), test[t].notna()
+            if not ok.any():
+                continue
+            model = XGBRegressor(n_estimators=300, max_depth=6, learning_rate=0.05,
+                                 subsample=0.8, colsample_bytree=0.8, n_jobs=2, random_state=0)
+            model.fit(train.loc[fit, cols], train.loc[fit, t])
+            err = model.predict(test.loc[ok, cols]) - test.loc[ok, t]
+            out[held][t] = round(float(np.sqrt(np.mean(err ** 2))), 2)
+        print(f"  baseline {held:12s} " + "  ".join(f"{t} {v:6.2f}" for t, v in out[held].items()),
+              flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=("20x50k", "force10"))
+    parser.add_argument("--only", choices=("20x50k", "force10", "baseline"))
     parser.add_argument("--wells", type=int, default=20)
     parser.add_argument("--rows", type=int, default=50_000)
     args = parser.parse_args()
@@ -157,6 +197,10 @@ def main() -> None:
             bench(f"{args.wells}x{args.rows // 1000}k", Path(tmp), (300.0, 2048.0))
     if args.only in (None, "force10"):
         bench("force10", FORCE, None)
+    if args.only in (None, "baseline"):
+        print("reference: plain XGBoost, 7 curves + 3 rolling means, leave-one-well-out RMSE "
+              "(us/ft)")
+        baseline_lowo()
 
 
 if __name__ == "__main__":
