@@ -181,3 +181,27 @@ def check_rows(n: int, max_rows: int) -> None:
 def download_name(filename: str | None, suffix: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (filename or "well").rsplit(".", 1)[0])[:80]
     return f"{stem or 'well'}_sonic.{suffix}"
+
+
+def summarize_card(card: dict) -> dict:
+    """The model card's headline: the data, and per ensemble its members, validation RMSE
+    (per scheme, without the per-fold lists), size and speed. The full card is ~15 KB of
+    per-fold and per-member detail; ``GET /api/v1/model?full=true`` returns it."""
+    data = card.get("data") or {}
+    return {
+        "model_version": card.get("model_version"),
+        "data": {k: data[k] for k in ("source", "licence", "attribution", "rows", "target")
+                 if k in data},
+        "ensembles": {name: {"label": ens.get("label"), "members": ens.get("members"),
+                             "validation": _headline_metrics(ens.get("metrics")),
+                             "size_bytes": ens.get("size_bytes"),
+                             "resources": ens.get("resources")}
+                      for name, ens in (card.get("ensembles") or {}).items()},
+        "leaderboard": card.get("leaderboard"),
+        "full_card": "/api/v1/model?full=true",
+    }
+
+
+def _headline_metrics(metrics: dict | None) -> dict:
+    return {scheme: {k: v for k, v in values.items() if k != "per_fold"}
+            for scheme, values in (metrics or {}).items() if isinstance(values, dict)}
