@@ -238,7 +238,7 @@ class PredictRequest(BaseModel):
     curves: dict[str, list[float | None]] = Field(
         description="curve name -> values, one per row; all the same length")
     depth: list[float | None] | None = Field(
-        None, description="depth per row; omitted means consecutive half-foot samples")
+        None, description="depth per row; omitted means consecutive samples 0.1 m apart")
     depth_unit: Literal["ft", "m"] = "ft"
     units: dict[str, str] | None = Field(
         None, description="curve name -> unit, e.g. {\"NPHI\": \"%\"}; omitted units are read "
@@ -513,7 +513,7 @@ def create_app(settings: Settings | None = None,
         """Columns CNC, GR, HRD and ZDEN (canonical names or the usual mnemonics) are required
         in any order; CAL and HRM are used when present; PE is accepted but is not a model
         input; other columns are ignored. CNC in % and ZDEN in kg/m3 are recognised from their
-        values and converted. Rows are taken as consecutive half-foot samples, in request order.
+        values and converted. Rows are taken as consecutive samples 0.1 m apart, in request order.
         null/NaN/inf and -999.25-style sentinels are missing values: such rows answer `null`."""
         models.get(ensemble)  # 503 before parsing a big body for nothing
         raw = await request.body()

@@ -5,7 +5,7 @@
 
 `frame` holds canonical input columns in canonical units (wells.read_well produces them);
 `depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
-rows are taken as consecutive half-foot samples, the contest layout.
+rows are taken as consecutive samples 0.1 m (0.328 ft) apart, the contest layout.
 This module imports numpy, pandas and joblib only: no scikit-learn, no xgboost package.
 """
 

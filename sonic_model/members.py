@@ -29,7 +29,7 @@ LIGHT_MEMBERS = ("xgb", "pcr", "knn")   # what SonicPredict deployed
 # neighbours in a low, meaningful space are real analogues (and the novelty measure for QC).
 KNN_FEATURES = ("CNC", "GR", "LRD", "ZDEN", "CNC_M10", "GR_M10", "LRD_M10", "ZDEN_M10")
 KNN_K = 12
-# Half-foot neighbours are near-duplicates: every 8th training sample (4 ft apart) keeps the
+# Neighbouring 0.1 m samples are near-duplicates: every 8th training sample (0.8 m apart) keeps the
 # information and makes the reference set eight times smaller and faster to search.
 KNN_THIN = 8
 

@@ -44,7 +44,7 @@ NOVELTY_FACTOR = 2.0
 @dataclass
 class WellOne:
     frame: pd.DataFrame       # raw contest columns
-    depth_ft: np.ndarray      # synthetic depth: 0.5 ft steps, a 1000-ft jump at each join
+    depth_ft: np.ndarray      # synthetic depth: 0.1 m steps (in ft), a 1000-ft jump at each join
     ff: F.FeatureFrame
     y: np.ndarray             # (n, 2) DTC, DTS (NaN where null/impossible)
     row_set: np.ndarray       # "all" / "core" / ""
@@ -78,7 +78,7 @@ def _clean_target(series: pd.Series, name: str) -> np.ndarray:
 
 
 def blocked_folds(n: int, k: int = K_BLOCKED) -> list[tuple[int, int]]:
-    """K contiguous, non-shuffled blocks along the file (half-foot neighbours are near-copies)."""
+    """K contiguous, non-shuffled blocks along the file (neighbouring 0.1 m samples are near-copies)."""
     edges = [int(e) for e in np.linspace(0, n, k + 1).round()]
     return list(zip(edges[:-1], edges[1:]))
 
