@@ -142,7 +142,13 @@ def sampling_step_ft(depth_ft: np.ndarray | None) -> float:
         return CONTEST_STEP_FT
     steps = np.abs(np.diff(np.asarray(depth_ft, dtype=float)))
     steps = steps[np.isfinite(steps) & (steps > 0)]
-    return float(np.median(steps)) if len(steps) else CONTEST_STEP_FT
+    if not len(steps):
+        return CONTEST_STEP_FT
+    # The mean of the regular steps, not their median: depths written to a few decimals
+    # (0.1 m in feet is 0.328083989...) have steps that scatter by the rounding, and the
+    # median picks one rounded value; the mean recovers the true step to ~1e-9.
+    median = float(np.median(steps))
+    return float(np.mean(steps[np.abs(steps - median) <= 0.01 * median]))
 
 
 @dataclass

@@ -406,6 +406,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
                      "clip_lo": fitted[s]["clip"][0].tolist(),
                      "clip_hi": fitted[s]["clip"][1].tolist()} for s in fitted},
         "ensembles": runtime_ensembles, "qc": qc, "pe_fill": 5.0,
+        "xgboost_version": _xgboost_version(),
     }
     runtime_path = out_dir / RUNTIME_FILE
     runtime_path.write_text(json.dumps(runtime, indent=1, sort_keys=True), encoding="utf-8")
@@ -468,6 +469,12 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
     log(f"wrote {out_dir} in {time.perf_counter() - started:.0f} s")
     return card
+
+
+def _xgboost_version() -> str:
+    from importlib.metadata import version
+    import xgboost
+    return getattr(xgboost, "__version__", None) or version("xgboost-cpu")
 
 
 def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:
