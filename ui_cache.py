@@ -25,10 +25,18 @@ ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light ch
 Mapping = tuple[tuple[str, str], ...]
 
 
+def model_choices() -> list[str]:
+    """The models the sidebar offers, in order; the one list every page chooses from.
+
+    The bundled ensembles today; models trained on a user's wells join here (own-wells).
+    """
+    return list(ENSEMBLES)
+
+
 def current_ensemble() -> str:
-    """The ensemble chosen in the sidebar, checked at the boundary (anything else -> full)."""
+    """The model chosen in the sidebar, checked at the boundary (anything else -> full)."""
     value = st.session_state.get(ENSEMBLE_KEY, "full")
-    return value if value in ENSEMBLES else "full"
+    return value if value in model_choices() else "full"
 
 
 @st.cache_resource(show_spinner=False)
