@@ -33,6 +33,17 @@ def model_choices() -> list[str]:
     return list(ENSEMBLES)
 
 
+def keep_choice() -> None:
+    """Carry the sidebar's model choice to the page being opened.
+
+    Each page of the classic pages/ layout is its own script, so the same radio on another
+    page is another widget and would start from its default; re-assigning the key before
+    the widget exists makes the new widget start from the user's choice.
+    """
+    if ENSEMBLE_KEY in st.session_state:
+        st.session_state[ENSEMBLE_KEY] = st.session_state[ENSEMBLE_KEY]
+
+
 def current_ensemble() -> str:
     """The model chosen in the sidebar, checked at the boundary (anything else -> full)."""
     value = st.session_state.get(ENSEMBLE_KEY, "full")

@@ -362,9 +362,9 @@ def _domains(tracks: list[Track]) -> list[tuple[float, float]]:
 
 def _scale_title(names: list[TrackCurve], rng: list[float], log: bool) -> dict:
     unit = UNITS.get(names[0].name, "")
-    label = " / ".join(f"<span style='color:{c.color}'>{c.name}</span>" for c in names)
+    label = "/".join(f"<span style='color:{c.color}'>{c.name}</span>" for c in names)
     return {"text": f"{_fmt(rng[0])}  {label} ({unit})  {_fmt(rng[1])}",
-            "font": {"size": 11}, "standoff": 2}
+            "font": {"size": 10}, "standoff": 2}
 
 
 def _axis(rng: list[float], log: bool, dom: tuple[float, float] | None, overlay: str | None
@@ -470,7 +470,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
             layout[f"xaxis{primary if primary > 1 else ''}"] = {
                 "domain": list(dom), "anchor": "y", "side": "top", "range": [0, len(QC_FLAGS)],
                 "showticklabels": False, "showgrid": False, "zeroline": False,
-                "fixedrange": True, "title": {"text": "QC", "font": {"size": 11},
+                "fixedrange": True, "title": {"text": "QC", "font": {"size": 10},
                                               "standoff": 2}}
             _add_qc_strip(fig, result["QC"], d_full, ref)
             continue

@@ -294,7 +294,7 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
     n_flag = int((scored & flagged).sum())
     share = n_flag / n_scored if n_scored else 0.0
     c1, c2, c3 = st.columns([1, 1, 3])
-    c1.metric("Samples scored", f"{n_scored:,} of {len(curves):,}",
+    c1.metric(f"Samples scored (of {len(curves):,})", f"{n_scored:,}",
               help="Samples in the selected range with measured sonic and a prediction.")
     c2.metric("QC-flagged among them", f"{share:.0%}", help=f"{n_flag:,} samples")
     c3.caption(("In-sample scores: the models were fitted on these very rows, so they say how "

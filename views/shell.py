@@ -80,6 +80,7 @@ def run_page(title: str, render: Callable[[], None]) -> None:
         initial_sidebar_state="expanded",
         menu_items={"About": "SonicPredict: DTC and DTS sonic logs synthesized from "
                              "conventional logs (SPWLA PDDA 2020 data)."})
+    ui_cache.keep_choice()
     try:
         render()
     finally:
@@ -137,7 +138,7 @@ def sidebar() -> None:
         ours = [r for r in tradeoff_rows(card) if r["kind"] == "ensemble"] if card else []
         if ours:
             st.markdown("**Ours — Well #1 cross-validation (not a Well #2 score)**\n\n"
-                        "| ours | blocked CV | one well out | RAM MB |\n|:--|--:|--:|--:|\n"
+                        "| ours | blocked CV | well out | RAM MB |\n|:--|--:|--:|--:|\n"
                         + "\n".join(f"| {r['key']} | {_cell(r['rmse_contest'])} | "
                                      f"{_cell(r['rmse_contest_lowo'])} | "
                                      f"{_cell(r['peak_rss_mb'], '.0f')} |" for r in ours))
