@@ -41,7 +41,7 @@ def render() -> None:
     left, right = st.columns([3, 2])
     with left:
         # Fixed size: the labels are placed in pixels so that none overlaps another.
-        st.plotly_chart(tradeoff_chart(trade, highlight=chosen, height=380, width=640),
+        st.plotly_chart(tradeoff_chart(trade, highlight=chosen, height=380, width=560),
                         width="content", config={"displayModeBar": False},
                         key="model_tradeoff")
     with right:
