@@ -27,11 +27,11 @@ def render() -> None:
     st.title("About SonicPredict")
 
     try:
-        card = ui_cache.get_card()
+        CARD = ui_cache.get_card()
     except SonicModelError:
-        card = None  # the published scores fall back to card.LEADERBOARD
-    _rows = ((card or {}).get("data") or {}).get("rows")
-    train_rows = f"{_rows:,}" if isinstance(_rows, int) else "the published"
+        CARD = None  # the published scores fall back to card.LEADERBOARD
+    _rows = ((CARD or {}).get("data") or {}).get("rows")
+    TRAIN_ROWS = f"{_rows:,}" if isinstance(_rows, int) else "the published"
 
     st.caption(f"Version {__version__}")
 
@@ -50,14 +50,14 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
                     f"{_use(n)} |" for n in INPUTS)
                 + f"""
 
-Teams trained on **Well #1** ({train_rows} half-foot samples, with measured DTC and DTS) and were
+Teams trained on **Well #1** ({TRAIN_ROWS} half-foot samples, with measured DTC and DTS) and were
 scored on the blind **Well #2** (inputs only; its sonic was kept by the organisers) with
 RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores (the original
 SonicPredict of 2020 is another team's entry, not this tool):
 
 | Well #2 leaderboard (published) | RMSE |
 |:--|--:|
-""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in leaderboard_rows(card)) + """
+""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in leaderboard_rows(CARD)) + """
 
 This tool's own figures (sidebar, Model page) are **cross-validation on Well #1** with contiguous
 blocks and leave-one-well-out folds; they are not Well #2 scores, whose answers were not published.
