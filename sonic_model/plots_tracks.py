@@ -435,6 +435,61 @@ def _depth_yaxis(d: np.ndarray, depth_unit: str) -> dict:
     return axis
 
 
+def _axis_key(no: int) -> str:
+    return "xaxis" if no == 1 else f"xaxis{no}"
+
+
+def _axis_ref(no: int) -> str:
+    return "x" if no == 1 else f"x{no}"
+
+
+def _draw_qc_track(fig: go.Figure, layout: dict, no: int, dom, qc, depth) -> None:
+    layout[_axis_key(no)] = {
+        "domain": list(dom), "anchor": "y", "side": "top", "range": [0, len(QC_FLAGS)],
+        "showticklabels": False, "showgrid": False, "zeroline": False, "fixedrange": True,
+        "title": {"text": "QC", "font": {"size": 10}, "standoff": 2}}
+    _add_qc_strip(fig, qc, depth, _axis_ref(no))
+
+
+def _draw_curve_track(fig: go.Figure, layout: dict, no: int, dom, track: Track,
+                      ranges: dict, curves: pd.DataFrame, result, d32, take) -> int:
+    """Axes and traces of one input or sonic track from axis number ``no``; returns the last
+    axis number used (an overlaid second scale takes one more)."""
+    first = track.curves[0]
+    log = first.name in LOG_CURVES
+    axis = _axis(ranges[first.name], log, dom, None)
+    axis["title"] = _scale_title([c for c in track.curves if c is first or c.same_axis],
+                                 ranges[first.name], log)
+    layout[_axis_key(no)] = axis
+    primary, last = _axis_ref(no), no
+    for tc in track.curves:
+        xref = primary
+        if tc is not first and not tc.same_axis:
+            last += 1
+            xref = _axis_ref(last)
+            over = _axis(ranges[tc.name], tc.name in LOG_CURVES, None, primary)
+            over["title"] = _scale_title([tc], ranges[tc.name], tc.name in LOG_CURVES)
+            layout[_axis_key(last)] = over
+        if track in SONIC_TRACKS:
+            _add_sonic(fig, tc.name, result, curves, d32, take, xref)
+        else:
+            _add_curve(fig, curves, tc, d32, take, xref)
+    return last
+
+
+def _finish(fig: go.Figure, layout: dict, frames: list[dict], title: str, height: int) -> None:
+    fig.update_layout(
+        **layout, shapes=frames, height=height,
+        margin={"l": 70, "r": 20, "t": 40 if title else 20, "b": 40},
+        title={"text": title, "x": 0.0, "font": {"size": 15}} if title else None,
+        plot_bgcolor="white", paper_bgcolor="white",
+        hovermode="y unified", hoversubplots="axis", hoverdistance=-1,
+        hoverlabel={"font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.92)"},
+        legend={"orientation": "h", "x": 0.0, "y": -0.015, "yanchor": "top",
+                "font": {"size": 11}, "itemclick": "toggle"},
+        dragmode="zoom", uirevision="tracks")
+
+
 def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth=None, *,
                  depth_unit: str = "ft", title: str | None = None, height: int = 860,
                  max_points: int = MAX_TRACK_POINTS, scales: Scales = "fixed") -> go.Figure:
@@ -457,55 +512,20 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
     tracks = _plan(curves, result)
 
     fig = go.Figure()
-    layout: dict = {}
-    frames: list[dict] = []
-    axis_no = 0
+    layout: dict = {"yaxis": _depth_yaxis(d_full[take], depth_unit)}
+    frames: list[dict] = []  # a box round every track, like a print
+    no = 0
     for track, dom in zip(tracks, _domains(tracks)):
         frames.append(dict(type="rect", xref="paper", yref="paper", x0=dom[0], x1=dom[1],
                            y0=0, y1=Y_TOP, line={"color": "#444", "width": 1}, layer="above"))
-        axis_no += 1
-        primary = axis_no
-        ref = "x" if primary == 1 else f"x{primary}"
+        no += 1
         if track is QC_TRACK:
-            layout[f"xaxis{primary if primary > 1 else ''}"] = {
-                "domain": list(dom), "anchor": "y", "side": "top", "range": [0, len(QC_FLAGS)],
-                "showticklabels": False, "showgrid": False, "zeroline": False,
-                "fixedrange": True, "title": {"text": "QC", "font": {"size": 10},
-                                              "standoff": 2}}
-            _add_qc_strip(fig, result["QC"], d_full, ref)
-            continue
-        first = track.curves[0]
-        shared = [c for c in track.curves if c is first or c.same_axis]
-        log = first.name in LOG_CURVES
-        axis = _axis(ranges[first.name], log, dom, None)
-        axis["title"] = _scale_title(shared, ranges[first.name], log)
-        layout[f"xaxis{primary if primary > 1 else ''}"] = axis
-        for tc in track.curves:
-            xref = ref
-            if tc is not first and not tc.same_axis:
-                axis_no += 1
-                xref = f"x{axis_no}"
-                over = _axis(ranges[tc.name], tc.name in LOG_CURVES, None, ref)
-                over["title"] = _scale_title([tc], ranges[tc.name], tc.name in LOG_CURVES)
-                layout[f"xaxis{axis_no}"] = over
-            if tc.name in ("DTC", "DTS") and track in SONIC_TRACKS:
-                _add_sonic(fig, tc.name, result, curves, d32, take, xref)
-            else:
-                _add_curve(fig, curves, tc, d32, take, xref)
-
-    layout["yaxis"] = _depth_yaxis(d_full[take], depth_unit)
+            _draw_qc_track(fig, layout, no, dom, result["QC"], d_full)
+        else:
+            no = _draw_curve_track(fig, layout, no, dom, track, ranges, curves, result, d32,
+                                   take)
     head = title or ""
     if stride > 1:
         head += f"  <span style='font-size:11px;color:#777'>(every {stride}th sample shown)</span>"
-    fig.update_layout(
-        **layout, shapes=frames, height=height,
-        margin={"l": 70, "r": 20, "t": 40 if head else 20, "b": 40},
-        title={"text": head, "x": 0.0, "font": {"size": 15}} if head else None,
-        plot_bgcolor="white", paper_bgcolor="white",
-        hovermode="y unified", hoversubplots="axis", hoverdistance=-1,
-        hoverlabel={"font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.92)"},
-        legend={"orientation": "h", "x": 0.0, "y": -0.015, "yanchor": "top",
-                "font": {"size": 11}, "itemclick": "toggle"},
-        dragmode="zoom", uirevision="tracks",
-    )
+    _finish(fig, layout, frames, head, height)
     return fig
