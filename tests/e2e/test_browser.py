@@ -209,7 +209,16 @@ def test_each_page_url_opened_first_on_a_fresh_server(fresh_app_url, browser, na
 
 def test_memory_chart_is_readable_without_scrolling_on_the_model_page(app_url, browser):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.goto(f"{app_url}/model")
+    page.goto(app_url)
+    side = page.locator("[data-testid=stSidebar]")
+    side.locator("[role=radiogroup] label").filter(has_text="light").first.click()
+    page.wait_for_timeout(1000)
+    # The navigation keeps the session: the choice made on Predict holds on the Model page.
+    side.locator("[data-testid=stPageLink] a").filter(has_text="Model").first.click()
+    page.get_by_text("light (dark) is in use").first.wait_for(timeout=60_000)
+    selected = side.locator("[data-testid=stRadioOption][data-selected=true]")
+    selected.filter(has_text="light").wait_for(timeout=30_000)
+    assert selected.count() == 1
     chart = page.locator("[data-testid=stMain] .js-plotly-plot").first
     chart.wait_for(timeout=60_000)
     page.wait_for_timeout(800)
