@@ -15,7 +15,8 @@ import streamlit as st
 
 import ui_cache
 from sonic_model import curves as C
-from sonic_model import explain, metrics, plots
+from sonic_model import explain
+from sonic_model import metrics, plots
 from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
 from sonic_model.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
