@@ -48,8 +48,9 @@ def page_files() -> list[Path]:
     """app.py, then pages/*.py in Streamlit's navigation order."""
     from streamlit.source_util import page_sort_key
 
-    pages = sorted((p for p in PAGES_DIR.glob("*.py") if not p.name.startswith(("_", "."))),
-                   key=page_sort_key)
+    # The same files Streamlit's classic layout turns into pages (runtime.scriptrunner).
+    pages = sorted((p for p in PAGES_DIR.glob("*.py")
+                    if not p.name.startswith(".") and p.name != "__init__.py"), key=page_sort_key)
     return [ENTRY] + pages
 
 
