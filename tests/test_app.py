@@ -165,6 +165,15 @@ def test_model_page_shows_members_weights_and_folds(model_dir):
     assert "contiguous folds" in text
     studies = [d.value for d in at.main.dataframe if "variant" in d.value.columns]
     assert studies and studies[0]["variant"].str.contains("with PE").any()
+    # The memory-vs-RMSE chart, at its own readable size, with why the linear member wins.
+    (chart,) = [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")
+                if "peak memory" in json.dumps(json.loads(c.proto.spec)["layout"]["xaxis"])]
+    assert chart["layout"]["height"] >= 360 and chart["layout"]["width"] >= 540
+    from sonic_model.card import load_card
+    from sonic_model.explain import why_member_beats_ensembles
+
+    assert [i.value for i in at.info] == [why_member_beats_ensembles(load_card())]
+    assert "alone beats both ensembles on pooled RMSE" in at.info[0].value
 
 
 def test_about_page_explains_contest_licence_and_api():
