@@ -115,6 +115,7 @@ def sidebar() -> None:
 
 pages = [
     st.Page(HERE / "views" / "predict.py", title="Predict", icon=":material/monitoring:", default=True),
+    st.Page(HERE / "views" / "batch.py", title="Batch", icon=":material/stacks:", url_path="batch"),
     st.Page(HERE / "views" / "model.py", title="Model", icon=":material/model_training:", url_path="model"),
     st.Page(HERE / "views" / "about.py", title="About", icon=":material/info:", url_path="about"),
 ]

@@ -52,6 +52,10 @@ class BatchInputError(SonicModelError, ValueError):
     """The batch itself cannot start: no such input, no wells found, OUT_DIR unusable."""
 
 
+class BatchWriteError(SonicModelError, OSError):
+    """An output cannot be written (disk full, no permission): that well fails, not the batch."""
+
+
 # --------------------------------------------------------------------------- the model
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: Model
     """One job per well with an output name no other well of the batch can take.
 
     Names are ``<folder>__<sub>__<stem>_sonic_<model>.<fmt>``; when two wells would still share a
-    name (w1.las beside w1.csv) each gets a short hash of its path, so the names are stable from
+    name (w1.las beside w1.csv) each gets a short hash of its path as given, so the names are stable from
     one run to the next for the same inputs.
     """
     if fmt not in ("csv", "las"):
@@ -191,7 +195,7 @@ def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: Model
     jobs = []
     for f, n in zip(found, names):
         if counts[n.casefold()] > 1:
-            n = f"{n}_{hashlib.sha1(str(f.rel).encode()).hexdigest()[:6]}"
+            n = f"{n}_{hashlib.sha1(f.label.encode()).hexdigest()[:6]}"
         jobs.append(Job(str(f.path), f.label, str(out / f"{n}.{fmt}"), fmt))
     return jobs
 
@@ -264,7 +268,13 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         well = wells.read_well(job.source, name=Path(job.label).name)
         result = ensemble.predict_well(well, ens)
         writer = wells.write_las if job.fmt == "las" else wells.write_csv
-        atomic_write(job.output, writer(well, result))
+        payload = writer(well, result)
+        try:
+            atomic_write(job.output, payload)
+        except OSError as exc:
+            raise BatchWriteError(f"{Path(job.label).name}: cannot write '{job.output}' "
+                                  f"({exc.strerror or exc}); check the free space and "
+                                  "permissions of the output folder") from None
         flagged = float(np.mean(result["QC"].to_numpy() != "OK")) if len(result) else 0.0
         scores = metrics.sonic_metrics(well.curves, result)
         return _row(job, "ok", rows=len(result), qc_flagged_share=round(flagged, 4),
@@ -473,6 +483,7 @@ def run_batch(jobs: list[Job], out_dir: str | os.PathLike, choice: ModelChoice, 
         else:
             rows[i] = row
 
+    _remove_stale_temps(out, {Path(jobs[i].output).name for i in pending})
     journal = _ReportJournal(report_path)
     total = len(jobs)
     done = 0
@@ -496,6 +507,53 @@ def run_batch(jobs: list[Job], out_dir: str | os.PathLike, choice: ModelChoice, 
         journal.finish(ordered)
     counts = {s: sum(1 for r in ordered if r["status"] == s) for s in STATUSES}
     return BatchSummary(ordered, report_path, time.perf_counter() - start, counts)
+
+
+def _remove_stale_temps(out: Path, names: set[str]) -> None:
+    """Temporary files of outputs about to be rewritten: leftovers of a killed run."""
+    for entry in os.scandir(out):
+        # ".<output name>.<pid>.tmp", as atomic_write names them
+        if (entry.name.startswith(".") and entry.name.endswith(".tmp")
+                and entry.name[1:-4].rpartition(".")[0] in names):
+            with _suppress_oserror():
+                os.unlink(entry.path)
+
+
+# --------------------------------------------------------------------------- uploads (the app)
+
+def score_files(files: list[tuple[str, bytes]], fmt: str, choice: ModelChoice, *,
+                progress: Progress | None = None) -> tuple[list[dict], bytes]:
+    """Score uploaded (name, bytes) files in this process; return the report rows and a zip of
+    the outputs plus batch_report.csv. The app's door onto run_batch."""
+    import io
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="sonic-batch-") as tmp:
+        inbox, out = Path(tmp) / "in", Path(tmp) / "out"
+        inbox.mkdir()
+        found, labels = [], set()
+        for i, (name, data) in enumerate(files):
+            base = PurePath(str(name).replace("\\", "/")).name or "upload"
+            label, k = base, 1
+            while label in labels:  # two uploads of the same name: both scored, both listed
+                k += 1
+                label = f"{base} ({k})"
+            labels.add(label)
+            path = inbox / f"{i:05d}{Path(base).suffix}"
+            path.write_bytes(data)
+            found.append(Found(path, PurePath(base), label))
+        if not found:
+            raise BatchInputError("no files to score; drop one or more LAS or CSV wells")
+        summary = run_batch(plan(found, out, fmt, choice), out, choice, workers=1,
+                            force=True, progress=progress)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for row in summary.rows:
+                if row["status"] == "ok":
+                    zf.write(out / row["output"], row["output"])
+            zf.write(summary.report, REPORT_NAME)
+        return summary.rows, buf.getvalue()
 
 
 # --------------------------------------------------------------------------- progress
