@@ -90,7 +90,7 @@ def cmd_batch(args) -> int:
                               force=args.force,
                               progress=None if args.quiet else batch.ProgressPrinter())
     c = summary.counts
-    print(f"{len(jobs)} wells: {c['ok']} scored, {c['skipped']} up to date, {c['error']} "
+    print(f"{len(jobs)} files: {c['ok']} scored, {c['skipped']} up to date, {c['error']} "
           f"refused, {summary.seconds:.1f} s; report: {summary.report}", file=sys.stderr)
     return summary.exit_code
 

@@ -423,7 +423,12 @@ class _ReportJournal:
         writer = csv.DictWriter(buf, fieldnames=REPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        atomic_write(self.path, buf.getvalue().encode("utf-8"))
+        try:
+            atomic_write(self.path, buf.getvalue().encode("utf-8"))
+        except OSError as exc:
+            raise BatchWriteError(f"cannot write the report '{self.path}' ({exc.strerror or exc})"
+                                  "; check the free space and permissions of the output folder"
+                                  ) from None
 
 
 # --------------------------------------------------------------------------- the batch
@@ -484,6 +489,8 @@ def run_batch(jobs: list[Job], out_dir: str | os.PathLike, choice: ModelChoice, 
             rows[i] = row
 
     _remove_stale_temps(out, {Path(jobs[i].output).name for i in pending})
+    # Started before the report is opened: an unreachable cluster must not wipe the last one.
+    results = _run([jobs[i] for i in pending], choice, workers, scheduler) if pending else ()
     journal = _ReportJournal(report_path)
     total = len(jobs)
     done = 0
@@ -495,7 +502,7 @@ def run_batch(jobs: list[Job], out_dir: str | os.PathLike, choice: ModelChoice, 
                 progress(rows[i], done, total)
         # Rows come back in completion order; the label (one per file) says whose it is.
         by_label = {jobs[i].label: i for i in pending}
-        for row in _run([jobs[i] for i in pending], choice, workers, scheduler):
+        for row in results:
             i = by_label[row["file"]]
             rows[i] = row
             journal.add(row)
@@ -601,7 +608,7 @@ class ProgressPrinter:
         eta = f", ~{_clock(elapsed / computed * left)} left" if left and computed else ""
         filled = int(self.WIDTH * done / max(total, 1))
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} wells, {self.failed} failed{eta}   ")
+        self.stream.write(f"\r[{bar}] {done}/{total} files, {self.failed} failed{eta}   ")
         self.stream.flush()
         self.drawn = True
         if done == total:

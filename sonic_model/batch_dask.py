@@ -37,8 +37,21 @@ class ModelPreload(WorkerPlugin):
         load_ensemble(self.choice.ensemble, model_dir=Path(self.choice.model_dir))
 
 
-def connect(address: str, timeout: float = 15) -> Client:
+def _probe(address: str) -> None:
+    """Fail in milliseconds, not after the client's whole timeout, when nothing listens."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname or not parts.port:
+        return  # tls://, ws://... : leave it to the client
+    with socket.create_connection((parts.hostname, parts.port), timeout=10):
+        pass
+
+
+def connect(address: str, timeout: float = 30) -> Client:
     try:
+        _probe(address)
         return Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise BatchInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
@@ -50,16 +63,23 @@ def connect(address: str, timeout: float = 15) -> Client:
 
 
 def run_dask(jobs: list[Job], choice: ModelChoice, address: str) -> Iterator[dict]:
-    """Report rows in completion order. A worker that dies takes only its wells with it."""
+    """Connect and preload the model now (so a wrong address fails before any file is
+    touched); the returned iterator yields report rows in completion order."""
     client = connect(address)
     try:
-        try:
-            client.register_plugin(ModelPreload(choice), name=PLUGIN_NAME)
-        except Exception as exc:  # a worker cannot load the model: every task would fail alike
-            raise BatchInputError(f"the Dask workers at {address} cannot load the model from "
-                                  f"'{choice.model_dir}' ({exc}); workers need the same "
-                                  "sonic_model install and the model folder at that path"
-                                  ) from None
+        client.register_plugin(ModelPreload(choice), name=PLUGIN_NAME)
+    except Exception as exc:  # a worker cannot load the model: every task would fail alike
+        client.close()
+        raise BatchInputError(f"the Dask workers at {address} cannot load the model from "
+                              f"'{choice.model_dir}' ({exc}); workers need the same "
+                              "sonic_model install and the model folder at that path"
+                              ) from None
+    return _results(client, jobs, choice)
+
+
+def _results(client: Client, jobs: list[Job], choice: ModelChoice) -> Iterator[dict]:
+    """A worker that dies takes only its wells with it."""
+    try:
         # pure=False: a re-run after --force must run again, not reuse a cached result.
         futures = client.map(score_one, jobs, choice=choice, pure=False)
         job_of = {f.key: j for f, j in zip(futures, jobs)}
