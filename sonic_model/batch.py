@@ -22,6 +22,7 @@ thread limits before numpy or libxgboost start their thread pools.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -225,17 +226,9 @@ def atomic_write(path: str | os.PathLike, payload: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        with _suppress_oserror():
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-class _suppress_oserror:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        return kind is not None and issubclass(kind, OSError)
 
 
 def _row(job: Job, status: str, **values) -> dict:
@@ -353,6 +346,11 @@ def _run(jobs: list[Job], choice: ModelChoice, workers: int, scheduler: str | No
 
         return run_dask(jobs, choice, scheduler)
     if workers <= 1 or len(jobs) <= 1:
+        from .ensemble import load_ensemble
+
+        # Loaded here, before the report is opened: a damaged model is one clear error for
+        # the batch, not the same message on every well.
+        load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
         return _run_inline(jobs, choice)
     return _run_pool(jobs, choice, min(workers, len(jobs)))
 
@@ -522,7 +520,7 @@ def _remove_stale_temps(out: Path, names: set[str]) -> None:
         # ".<output name>.<pid>.tmp", as atomic_write names them
         if (entry.name.startswith(".") and entry.name.endswith(".tmp")
                 and entry.name[1:-4].rpartition(".")[0] in names):
-            with _suppress_oserror():
+            with contextlib.suppress(OSError):
                 os.unlink(entry.path)
 
 

@@ -380,3 +380,19 @@ def test_batch_page_scores_dropped_files_and_offers_a_zip(field, model_dir):
     assert list(report["status"]) == ["ok", "ok", "error"]
     for name, rows in zip(report["output"][:2], report["rows"][:2]):
         assert len(pd.read_csv(archive.open(name))) == rows == 300
+
+
+def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, tmp_path):
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(model_dir, models)
+    with open(models / "runtime.json", "a", encoding="utf-8") as fh:
+        fh.write(" ")
+    env = dict(os.environ, SONIC_MODEL_DIR=str(models))
+    proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(field.root), "-o",
+                           str(tmp_path / "out"), "--workers", "1"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "sha256" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not list((tmp_path / "out").glob("*_sonic_*"))
