@@ -382,7 +382,8 @@ def test_batch_page_scores_dropped_files_and_offers_a_zip(field, model_dir):
         assert len(pd.read_csv(archive.open(name))) == rows == 300
 
 
-def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, tmp_path, workers):
     import shutil
 
     models = tmp_path / "models"
@@ -391,7 +392,7 @@ def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, t
         fh.write(" ")
     env = dict(os.environ, SONIC_MODEL_DIR=str(models))
     proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(field.root), "-o",
-                           str(tmp_path / "out"), "--workers", "1"], cwd=ROOT, env=env,
+                           str(tmp_path / "out"), "--workers", workers], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2
     assert "sha256" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
