@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--ensemble", choices=("full", "light"), default=None)
     which.add_argument("--model", metavar="NAME", help="a model from the model store")
-    p.add_argument("--workers", type=int, metavar="N", help="local processes (default: cores)")
+    p.add_argument("--workers", type=int, metavar="N", help="local processes (default: all cores; not used with --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
     p.add_argument("--force", action="store_true", help="recompute wells already done")

@@ -468,7 +468,12 @@ def run_batch(jobs: list[Job], out_dir: str | os.PathLike, choice: ModelChoice, 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BatchInputError(f"-o {out}: is a file; name a folder for the outputs")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchInputError(f"-o {out}: cannot create the output folder "
+                              f"({exc.strerror or exc}); choose a folder you can write to"
+                              ) from None
     report_path = out / REPORT_NAME
     earlier = read_report(report_path)
     try:

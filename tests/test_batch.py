@@ -123,10 +123,16 @@ def test_cli_las_output_reads_back(field, model_dir, tmp_path):
     (["EMPTY", "-o", "OUT"], "no well files"),
     (["EMPTY", "-o", "OUT", "--workers", "0"], "--workers 0: give 1 or more"),
     (["EMPTY", "-o", "OUT", "--ensemble", "full", "--model", "x"], "not allowed with"),
-], ids=["missing-input", "no-wells", "zero-workers", "ensemble-and-model"])
+    (["WELLS", "-o", "a_file.csv"], "-o a_file.csv: is a file; name a folder"),
+    (["WELLS", "-o", "a_file.csv/out"], "cannot create the output folder"),
+], ids=["missing-input", "no-wells", "zero-workers", "ensemble-and-model", "out-is-a-file",
+        "out-cannot-be-made"])
 def test_cli_usage_errors_are_one_line_exit_2(tmp_path, args, message):
     (tmp_path / "EMPTY").mkdir()
     (tmp_path / "EMPTY" / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "WELLS").mkdir()
+    (tmp_path / "WELLS" / "w.las").write_text("~Version\n")
+    (tmp_path / "a_file.csv").write_text("x\n1\n")
     proc = cli(*args, cwd=tmp_path)
     assert proc.returncode == 2
     assert message in proc.stderr
