@@ -8,9 +8,16 @@ from streamlit.testing.v1 import AppTest
 from forcewells import DTC_ONLY, PROJECT_DIR, WITH_DTS, write_subset
 from sonic_model import config
 
-PAGE = "import sys; sys.path.insert(0, %r)\nfrom views.train import render\nrender()\n" \
-    % str(PROJECT_DIR)
+APP = PROJECT_DIR / "app.py"
 TIMEOUT = 240
+
+
+def open_train_page() -> AppTest:
+    """The real app, switched to the Train page (with the shared sidebar)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/1_train.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.fixture
@@ -37,8 +44,8 @@ def test_upload_check_train_and_read_the_report(page_store, tmp_path):
     wells.mkdir()
     for stem in (*WITH_DTS[:2], DTC_ONLY):
         write_subset(stem, wells, rows=400)
-    at = AppTest.from_string(PAGE, default_timeout=TIMEOUT).run()
-    assert not at.exception
+    at = open_train_page()
+    assert at.sidebar.radio(key="ensemble").options == ["full", "light"]
     at.file_uploader(key="train_files").set_value(_files(wells)).run()
     table = _table(at, "teaches")
     assert list(table["file"]) == ["16_2-11_A.las", "16_2-16.las", "25_11-15.las"]
@@ -59,6 +66,27 @@ def test_upload_check_train_and_read_the_report(page_store, tmp_path):
     assert at.selectbox(key="train_crossplot_well").options == [*WITH_DTS[:2], DTC_ONLY]
     assert len(at.get("plotly_chart")) == 2
     assert _table(at, "LOWO DTC RMSE")["name"].tolist() == ["offset"]
+    # The new model is a choice in the sidebar at once, for every page.
+    assert at.sidebar.radio(key="ensemble").options == ["full", "light", "offset"]
+
+
+def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, page_store,
+                                                                     tmp_path):
+    import shutil
+
+    shutil.copytree(own_model["store"] / "small", page_store / "small")
+    well = write_subset("31_3-4", tmp_path, rows=300, name="target")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.file_uploader[0].set_value(("target.las", well.read_bytes(), "application/octet-stream"))
+    at.run()
+    names = lambda: [b.proto.help.removeprefix("Saves ") for b in at.get("download_button")]
+    assert names() == ["target_sonic_full.csv", "target_sonic_full.las"]
+    at.sidebar.radio(key="ensemble").set_value("small").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert names() == ["target_sonic_small.csv", "target_sonic_small.las"]
+    at.switch_page("pages/3_model.py").run()      # the choice survives a page switch
+    assert at.sidebar.radio(key="ensemble").value == "small"
+    assert not at.exception
 
 
 def test_a_bad_well_is_named_and_training_stays_off(page_store, tmp_path):
@@ -66,7 +94,7 @@ def test_a_bad_well_is_named_and_training_stays_off(page_store, tmp_path):
     wells.mkdir()
     write_subset(WITH_DTS[0], wells, rows=300)
     write_subset(WITH_DTS[1], wells, rows=300, drop=("DTC", "DTS"), name="no_sonic")
-    at = AppTest.from_string(PAGE, default_timeout=TIMEOUT).run()
+    at = open_train_page()
     at.file_uploader(key="train_files").set_value(_files(wells)).run()
     at.text_input(key="train_name").set_value("x").run()
     assert any("no_sonic.las: it has no measured DTC or DTS" in e.value for e in at.error)
