@@ -42,10 +42,12 @@ def _report(name: str) -> None:
                "and bias (predicted − measured) in us/ft; coverage = share of measured samples "
                "inside P10–P90 (0.80 is ideal).")
     rows = owntrain.lowo_table(card)
+    labels = {"rmse": "RMSE", "bias": "bias", "coverage": "P10–P90 coverage",
+              "bundled_rmse": "bundled RMSE", "bundled_bias": "bundled bias",
+              "bundled_coverage": "bundled coverage"}
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="train_lowo_table",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
-                                ("rmse", "bias", "coverage", "bundled_rmse", "bundled_bias",
-                                 "bundled_coverage")})
+                 column_config={c: st.column_config.NumberColumn(label, format="%.2f")
+                                for c, label in labels.items()})
     if not held_out:
         st.info("This model's trainer did not keep its held-out predictions, so there is no "
                 "crossplot; the table above has the scores.")
