@@ -13,7 +13,9 @@ model scored on the same wells, so the user sees what training bought them.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import platform
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,13 +260,27 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
         "versions": _versions(),
     }
     started = time.perf_counter()
-    with store.writing(name, overwrite=overwrite) as tmp:
+    with store.writing(name, overwrite=overwrite) as tmp, \
+            tempfile.TemporaryDirectory(prefix="sonic-cv-") as scratch:
+        # The trainer keeps its held-out predictions in a file when asked (its cv_cache); the
+        # crossplots on the Train page are drawn from them. A private scratch folder, so the
+        # file is ours, written by this process, and gone afterwards.
+        extra = {}
+        cv_file = Path(scratch) / "cv.joblib"
+        if "cv_cache" in inspect.signature(train_model).parameters:
+            extra["cv_cache"] = cv_file
         card = train_model(wells, tmp, log=log, progress=progress, n_jobs=n_jobs,
-                           card_extra={"own": own})
+                           card_extra={"own": own}, **extra)
         if any(p.suffix == ".joblib" for p in tmp.iterdir()):
             card = artifacts.convert_joblib_dir(tmp)
         import json
 
+        if cv_file.is_file():
+            _save_cv_predictions(tmp, cv_file, wells)
+            from .ensemble import sha256_file
+            path = tmp / LOWO_FILE
+            card.setdefault("files", {})[LOWO_FILE] = {"sha256": sha256_file(path),
+                                                       "bytes": path.stat().st_size}
         card["own"] = own
         card.setdefault("validation", {})["bundled"] = comparison
         card["own"]["training_seconds"] = round(time.perf_counter() - started, 1)
@@ -289,6 +305,31 @@ def save_lowo_predictions(folder: Path, per_well: dict[str, dict]) -> Path:
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **arrays)
     return path
+
+
+def _save_cv_predictions(folder: Path, cv_file: Path, wells) -> Path:
+    """Held-out ensemble predictions per well from the trainer's leave-one-well-out members,
+    combined with the stored full ensemble's weights and interval calibration."""
+    import json
+
+    import joblib  # the trainer's own file, written moments ago into our private folder
+
+    from .ensemble import RUNTIME_FILE, combine, interval
+
+    cv = joblib.load(cv_file)["lowo"]
+    spec = json.loads((Path(folder) / RUNTIME_FILE).read_text(encoding="utf-8"))
+    spec = spec["ensembles"]["full"]
+    kinds = list(spec["members"])
+    W = np.array([[spec["weights"][t][k] for t in TARGETS] for k in kinds])
+    mean, spread = combine(cv["pred"], kinds, W)
+    lo, hi = interval(mean, spread, cv["novelty"], spec["intervals"])
+    per_well, start = {}, 0
+    for w in wells:
+        a, b = start, start + len(w.frame)
+        start = b
+        per_well[w.name] = {"measured": w.frame[list(TARGETS)].to_numpy(dtype=float),
+                            "pred": mean[a:b], "p10": lo[a:b], "p90": hi[a:b]}
+    return save_lowo_predictions(folder, per_well)
 
 
 def load_lowo_predictions(folder: Path, card: dict) -> dict[str, pd.DataFrame] | None:
