@@ -203,6 +203,11 @@ def writing(name: str, overwrite: bool = False) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{name}-", dir=final.parent))
     try:
         yield tmp
+        # mkdtemp makes the folder owner-only; a model folder gets the user's usual mode (so a
+        # server running under another account of the same group can read it).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
         trash = None
         if final.exists() or final.is_symlink():
             if not overwrite:  # appeared while we trained
