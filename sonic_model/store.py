@@ -180,6 +180,18 @@ def delete_model(name: str) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def _umask() -> int:
+    """The process umask, read without os.umask (which sets it, racing other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def ensure_free(name: str) -> Path:
     """The folder for a new model ``name``; ModelExistsError if the name is taken."""
     final = model_dir(name)
@@ -205,9 +217,7 @@ def writing(name: str, overwrite: bool = False) -> Iterator[Path]:
         yield tmp
         # mkdtemp makes the folder owner-only; a model folder gets the user's usual mode (so a
         # server running under another account of the same group can read it).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
+        os.chmod(tmp, 0o777 & ~_umask())
         trash = None
         if final.exists() or final.is_symlink():
             if not overwrite:  # appeared while we trained
