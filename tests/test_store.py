@@ -126,3 +126,5 @@ def test_writing_is_atomic_and_refuses_taken_names(with_small):
     with store.writing("small", overwrite=True) as tmp:
         (tmp / "model_card.json").write_text('{"own": {"name": "small"}}')
     assert store.get_card("small") == {"own": {"name": "small"}}
+    # Readable like any other folder the user makes (mkdtemp alone would leave it owner-only).
+    assert (with_small / "small").stat().st_mode & 0o777 == 0o777 & ~store._umask()
