@@ -169,3 +169,18 @@ def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir,
     imported = {ln.rsplit("|", 1)[-1].strip() for ln in proc.stderr.splitlines()
                 if ln.startswith("import time:")}
     assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.ensemble"}
+
+
+def test_a_closed_stderr_does_not_stop_predict(contest_dir, model_dir, tmp_path):
+    # `predict a b 2>&1 | head -1`: the summary lines lose their reader; both wells are written.
+    frame = pd.read_csv(contest_dir / "test.csv")
+    frame.iloc[:300].to_csv(tmp_path / "a.csv", index=False)
+    frame.iloc[300:500].to_csv(tmp_path / "b.csv", index=False)
+    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", "predict", "a.csv", "b.csv",
+                             "-o", "out", "--ensemble", "light"], cwd=tmp_path,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc.stderr.close()
+    assert proc.wait(timeout=300) == 0
+    assert len(pd.read_csv(tmp_path / "out" / "a_sonic.csv")) == 300
+    assert len(pd.read_csv(tmp_path / "out" / "b_sonic.csv")) == 200
