@@ -5,8 +5,9 @@
 
 `frame` holds canonical input columns in canonical units (wells.read_well produces them);
 `depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
-rows are taken as consecutive half-foot samples, the contest layout.
-This module imports numpy, pandas and joblib only: no scikit-learn, no xgboost package.
+rows are taken as consecutive samples 0.1 m (0.328 ft) apart, the contest layout.
+This module imports numpy, pandas and joblib (scipy's KD-tree and libxgboost via the members):
+no scikit-learn, no xgboost package.
 """
 
 from __future__ import annotations
@@ -135,6 +136,10 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
             payloads[kind] = joblib.load(path)
         except Exception as exc:  # a verified file that still fails to load is an artifact problem
             raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
+    if any(part.get("kind") == "trees" for payload in payloads.values()
+           for part in payload.values()):
+        from .engine import check_trained_version
+        check_trained_version(runtime.get("xgboost_version"))
     sets = {}
     for set_name, s in runtime["sets"].items():
         sets[set_name] = {
