@@ -23,10 +23,11 @@ def run(*args, cwd=ROOT):
 
 
 def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Path:
-    """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics."""
+    """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics, in feet at
+    the contest's 0.1 m sampling (so the LAS and the depth-less CSV make the same features)."""
     las = lasio.LASFile()
     las.well["WELL"].value = "TEST-1"
-    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * 0.5, unit="ft")
+    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * (0.1 / 0.3048), unit="ft")
     spec = [("CALI", "CAL", "in", 1), ("NPHI", "CNC", "%", 100), ("GR", "GR", "gAPI", 1),
             ("ILD", "HRD", "ohmm", 1), ("ILM", "HRM", "ohmm", 1), ("PEF", "PE", "b/e", 1),
             ("RHOB", "ZDEN", "g/cm3", 1)]
