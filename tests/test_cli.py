@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.features import CONTEST_STEP_FT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +28,7 @@ def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Pat
     the contest's 0.1 m sampling (so the LAS and the depth-less CSV make the same features)."""
     las = lasio.LASFile()
     las.well["WELL"].value = "TEST-1"
-    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * (0.1 / 0.3048), unit="ft")
+    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * CONTEST_STEP_FT, unit="ft")
     spec = [("CALI", "CAL", "in", 1), ("NPHI", "CNC", "%", 100), ("GR", "GR", "gAPI", 1),
             ("ILD", "HRD", "ohmm", 1), ("ILM", "HRM", "ohmm", 1), ("PEF", "PE", "b/e", 1),
             ("RHOB", "ZDEN", "g/cm3", 1)]
