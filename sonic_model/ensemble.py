@@ -12,7 +12,6 @@ no scikit-learn, no xgboost package.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import pandas as pd
 from . import features as F
 from .card import load_card
 from .curves import CURVES, REQUIRED, RESULT_COLUMNS, TARGETS
+from .digest import sha256_file  # train and tests import it from here too
 from .errors import ArtifactError, InputValueError, MissingCurvesError
 from .members import MemberPredictor, to_sonic
 from .qc import QC_OK, join_reasons
@@ -51,14 +51,6 @@ class Ensemble:
     @property
     def label(self) -> str:
         return self.card["ensembles"][self.name]["label"]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
