@@ -5,7 +5,7 @@ exported form of every member is plain data (numpy arrays, XGBoost model bytes) 
 with numpy, scipy's KD-tree and libxgboost only, so the predict path imports neither
 scikit-learn nor the xgboost Python package.
 Each fitted member predicts two targets per row: DTC and the Vp/Vs ratio DTS/DTC (the
-shear route chosen by validation; train.run_studies re-measures it).
+shear route chosen by validation; studies.run_studies re-measures it).
 """
 
 from __future__ import annotations
