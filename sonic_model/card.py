@@ -204,6 +204,11 @@ def member_rows(card: dict) -> list[dict]:
 # ----------------------------------------------------------------------------- writing
 
 ENSEMBLE_LABELS = {"full": "Full (five members)", "light": "Light (XGBoost + PCR + KNN)"}
+MEMBERS_TEXT = ("tree members trained with XGBoost's own estimators: xgb and gbm XGBRegressor "
+                "(depth-wise / leaf-wise boosting), rf XGBRFRegressor; evaluated by libxgboost "
+                "(ctypes, version-checked). PCR: PCA + ridge collapsed to one linear map. KNN: "
+                "scipy cKDTree, k=12, distance-weighted; its mean neighbour distance is the "
+                "novelty measure for QC and bands")
 
 
 def weights_dict(kinds, W) -> dict:
@@ -284,6 +289,7 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
             "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs. DTC is learnt "
                      "from every row with DTC, Vp/Vs from rows with both DTC and DTS",
             "features": F.__doc__.strip().splitlines()[0],
+            "members": MEMBERS_TEXT,
         },
         "members": {k: {"label": MEMBER_LABELS[k],
                         "metrics": {s: score(ts.y, cv[s]["pred"][k], folds[s]) for s in cv},
