@@ -26,10 +26,7 @@ import pandas as pd
 from .curves import INPUTS, REQUIRED, TARGETS
 from .errors import SonicModelError, WellReadError
 
-try:  # model-core's trainer (CONTRACTS.md)
-    from .train import TrainingWell, train_model
-except ImportError:  # TEMPORARY until train.train_model lands on main: see _train_adapter.py
-    from ._train_adapter import TrainingWell, train_model
+from .train import TrainingWell, train_model
 
 WELL_SUFFIXES = (".las", ".csv")
 # Fewer samples with a target and the four required inputs than this is not a training well:
