@@ -273,8 +273,8 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
         }
     card = {
         "schema": 1,
-        "model_version": hashlib.sha256(b"".join(sha256_file(p).encode() for p in
-                                                 files.values())).hexdigest()[:12],
+        "model_version": sha256_bytes(b"".join(sha256_file(p).encode() for p in
+                                               files.values()))[:12],
         "data": {"wells": [{"name": w.name, "rows": int(b - a),
                             "rows_DTC": int(np.isfinite(ts.y[a:b, 0]).sum()),
                             "rows_DTS": int(np.isfinite(ts.y[a:b, 1]).sum()),
