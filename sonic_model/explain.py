@@ -115,10 +115,11 @@ def cv_versus_leaderboard(card: dict | None, ensemble: str = "full") -> str:
     if len(folds) >= 2:
         worst = int(np.argmax(folds))
         rest = [f for i, f in enumerate(folds) if i != worst]
-        text += (f", and block {worst + 1} (the shallow, very slow rocks no other block "
-                 f"resembles) is an extrapolation that alone scores {folds[worst]:.1f}; on the "
-                 f"other {len(rest)} blocks the {ensemble} ensemble scores "
-                 f"{min(rest):.1f}–{max(rest):.1f}")
+        # Block 1 is the top of the file: the shallow, very slow rocks (Vp/Vs up to 3.7).
+        what = " (the shallow, very slow rocks no other block resembles)" if worst == 0 else ""
+        text += (f", and block {worst + 1}{what} is an extrapolation that alone scores "
+                 f"{folds[worst]:.1f}; on the other {len(rest)} blocks the {ensemble} ensemble "
+                 f"scores {min(rest):.1f}–{max(rest):.1f}")
     return text + "."
 
 
