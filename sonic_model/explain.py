@@ -25,6 +25,8 @@ UNTRUSTED_SHARE = 0.5
 CAUTION_SHARE = 0.25
 
 Level = Literal["ok", "caution", "untrusted"]
+# Members that are linear in their features (see sonic_model.members).
+LINEAR_MEMBERS = frozenset({"pcr"})
 
 ADVICE = ("Train a model on offset wells from the same area that have measured DTC/DTS "
           "(the Train page) and predict with it; until then use only QC-OK intervals, and "
@@ -151,10 +153,11 @@ def why_member_beats_ensembles(card: dict | None) -> str | None:
             total += 1
             wins += x < y
     label = members[best].get("label", best)
+    how = ("a linear model extrapolates most gently" if best in LINEAR_MEMBERS else
+           f"{label} extrapolates best into it")
     text = (f"Why {label} alone beats both ensembles on pooled RMSE ({mem[best]:.2f} against "
             f"{ens[ref]:.2f}): pooled RMSE squares the errors, so the first block, an "
-            f"extrapolation for every model, dominates it, and a linear model extrapolates "
-            f"most gently.")
+            f"extrapolation for every model, dominates it, and {how}.")
     if total:
         text += (f" Fold by fold the {ref} ensemble is better on {wins} of the {total} held-out "
                  "folds: its weights minimise the geometric mean of per-fold RMSE, so that one "

@@ -77,3 +77,11 @@ def test_why_a_member_beats_the_ensembles_counts_the_folds_from_the_card():
     worse = {**CARD, "members": {"xgb": CARD["members"]["xgb"]}}
     assert explain.why_member_beats_ensembles(worse) is None
     assert explain.why_member_beats_ensembles({}) is None
+
+
+def test_a_non_linear_winner_is_not_called_linear():
+    card = {**CARD, "members": {"xgb": {"label": "XGBoost", "metrics": {
+        "blocked": {"contest": 20.0, "per_fold": [{"contest": 40.0}, {"contest": 9.0}]}}}}}
+    text = explain.why_member_beats_ensembles(card)
+    assert text.startswith("Why XGBoost alone beats both ensembles")
+    assert "linear" not in text and "XGBoost extrapolates best into it" in text
