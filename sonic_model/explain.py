@@ -163,3 +163,38 @@ def why_member_beats_ensembles(card: dict | None) -> str | None:
                  "folds: its weights minimise the geometric mean of per-fold RMSE, so that one "
                  "block cannot choose them alone (see the model card's per-fold figures).")
     return text
+
+
+# --------------------------------------------------------------------------- scores in context
+
+@dataclass(frozen=True)
+class ScoreContext:
+    """What scores against a well's own sonic rest on."""
+
+    samples: int            # rows considered
+    scored: int             # rows with measured sonic and a prediction
+    flagged: int            # of the scored rows, those with a QC flag
+    ok_scores: dict         # metrics.sonic_metrics over the QC-OK rows only
+
+    @property
+    def flagged_share(self) -> float:
+        return self.flagged / self.scored if self.scored else 0.0
+
+
+def score_context(measured: pd.DataFrame, result: pd.DataFrame) -> ScoreContext:
+    """How many samples the scores rest on, how many of those are flagged, and the scores on
+    the QC-OK ones alone (so a user can tell a bad well from a bad interval)."""
+    from .curves import TARGETS
+    from .metrics import sonic_metrics
+    from .qc import QC_OK
+
+    has = np.zeros(len(measured), dtype=bool)
+    for t in TARGETS:
+        if t in measured and f"{t}_PRED" in result:
+            has |= (np.isfinite(measured[t].to_numpy(dtype=float))
+                    & np.isfinite(result[f"{t}_PRED"].to_numpy(dtype=float)))
+    flagged = (result["QC"].fillna(QC_OK).astype(str) != QC_OK).to_numpy()
+    ok = ~flagged
+    return ScoreContext(samples=len(measured), scored=int(has.sum()),
+                        flagged=int((has & flagged).sum()),
+                        ok_scores=sonic_metrics(measured.loc[ok], result.loc[ok]))
