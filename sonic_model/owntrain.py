@@ -273,11 +273,16 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
         import json
 
         if cv_file.is_file():
-            _save_cv_predictions(tmp, cv_file, wells)
-            from .ensemble import sha256_file
-            path = tmp / LOWO_FILE
-            card.setdefault("files", {})[LOWO_FILE] = {"sha256": sha256_file(path),
-                                                       "bytes": path.stat().st_size}
+            try:
+                path = _save_cv_predictions(tmp, cv_file, wells)
+            except (KeyError, ValueError, IndexError) as exc:
+                # Crossplots are a view of the validation, not the model: a trainer whose
+                # held-out layout changed costs the plots (the page says so), never the model.
+                log(f"  held-out predictions not kept for crossplots ({exc!r})")
+            else:
+                from .ensemble import sha256_file
+                card.setdefault("files", {})[LOWO_FILE] = {"sha256": sha256_file(path),
+                                                           "bytes": path.stat().st_size}
         card["own"] = own
         card.setdefault("validation", {})["bundled"] = comparison
         card["own"]["training_seconds"] = round(time.perf_counter() - started, 1)
