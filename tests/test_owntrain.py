@@ -146,3 +146,19 @@ def test_the_stored_card_records_wells_validation_and_the_bundled_model(own_mode
     assert card["own"]["versions"]["numpy"] == np.__version__
     rows = owntrain.lowo_table(card)
     assert {r["well"] for r in rows} == set(lowo) | {"pooled"}
+
+
+def test_the_crossplots_show_the_held_out_predictions_the_table_scores(own_model):
+    folder = own_model["store"] / "small"
+    card = json.loads((folder / "model_card.json").read_text())
+    held_out = owntrain.load_lowo_predictions(folder, card)
+    lowo = {e["well"]: e for e in card["validation"]["lowo_wells"]}
+    assert set(held_out) == set(lowo)
+    for well, frame in held_out.items():
+        for t in ("DTC", "DTS"):
+            if lowo[well][t] is None:
+                assert frame[t].isna().all()
+                continue
+            err = (frame[f"{t}_PRED"] - frame[t]).dropna()
+            assert len(err) == lowo[well][t]["rows"]
+            assert np.sqrt(np.mean(err ** 2)) == pytest.approx(lowo[well][t]["rmse"], abs=0.01)
