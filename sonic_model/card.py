@@ -229,7 +229,8 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
     import numpy as np
 
     from . import features as F
-    from .ensemble import RUNTIME_FILE, combine, sha256_file
+    from .digest import sha256_file
+    from .ensemble import RUNTIME_FILE, combine
     from .members import FULL_MEMBERS, MEMBER_LABELS
     from .validation import _round, coverage, score, target_stats
 
@@ -273,8 +274,8 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
         }
     card = {
         "schema": 1,
-        "model_version": sha256_bytes(b"".join(sha256_file(p).encode() for p in
-                                               files.values()))[:12],
+        "model_version": sha256_bytes(b"".join(sha256_file(p).encode()
+                                               for p in files.values()))[:12],
         "data": {"wells": [{"name": w.name, "rows": int(b - a),
                             "rows_DTC": int(np.isfinite(ts.y[a:b, 0]).sum()),
                             "rows_DTS": int(np.isfinite(ts.y[a:b, 1]).sum()),

@@ -243,10 +243,10 @@ def fit_ensembles(ts: TrainingSet, cv: dict) -> dict:
 
 def qc_settings(ts: TrainingSet, cv: dict) -> dict:
     scheme = "blocked" if "blocked" in cv else next(iter(cv))
+    # A curve no training well has gets no envelope (no range to be outside of).
     return {
         "envelope": {c: [float(v) for v in np.nanquantile(ts.clean[c], INPUT_ENVELOPE_QUANTILES)]
-                     if ts.clean[c].notna().any() else [float("-inf"), float("inf")]
-                     for c in INPUTS},
+                     for c in INPUTS if ts.clean[c].notna().any()},
         "novelty_threshold": float(NOVELTY_FACTOR * np.nanmedian(cv[scheme]["novelty"])),
     }
 
