@@ -345,16 +345,6 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
         "[2/2] error   bad.las bad.las: file is empty"]
 
 
-def test_no_store_means_bundled_models_only(monkeypatch):
-    import importlib.util
-
-    if importlib.util.find_spec("sonic_model.store") is not None:
-        pytest.skip("the model store is installed: --model names resolve through it")
-    with pytest.raises(BatchInputError, match="no model store"):
-        batch.resolve_model(model="my_field")
-    assert batch.resolve_model(model="light").ensemble == "light"
-
-
 # --------------------------------------------------------------------------- the app page
 
 def test_batch_page_scores_dropped_files_and_offers_a_zip(field, model_dir):
@@ -406,11 +396,8 @@ def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, t
 
 
 def test_a_stored_model_scores_by_name(field, model_dir, tmp_path):
-    import importlib.util
     import shutil
 
-    if importlib.util.find_spec("sonic_model.store") is None:
-        pytest.skip("no model store in this checkout yet")
     store = tmp_path / "store"
     shutil.copytree(model_dir, store / "my_field")       # a stored model: a folder with its card
     env = dict(os.environ, SONIC_MODEL_STORE=str(store))
