@@ -8,12 +8,13 @@ bundled one by default, or each directory given) and prints, per well and target
 - rmse    us/ft;  bias = mean(predicted - measured)
 - cov     share of measured values inside P10–P90 (0.80 is the calibrated aim)
 - flag    share of samples whose QC is not OK
+- width   median P10–P90 width (us/ft)
 - conf    share of samples beyond 3 sigma of their own band while QC says OK, with
           sigma = (P90 - P10) / 2.563 (a normal band's P10–P90 is 2.563 sigma wide).
           The issue's target is <= 5 % (goal 0): a well the model has not seen must get
           wide bands or a flag, never a confident wrong answer.
 
-Run:  python benchmarks/honesty_force.py [MODEL_DIR ...] [--ensemble full|light]
+Run:  python benchmarks/honesty_force.py [MODEL_DIR ...] [--ensemble full light]
       [--data ../shared/force2020] [--max-rows N]
 Prints numbers, asserts nothing.
 """
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model_dirs", nargs="*", type=Path,
                     help="model directories (default: the bundled assets/models)")
-    ap.add_argument("--ensemble", default="full", choices=("full", "light"))
+    ap.add_argument("--ensemble", nargs="+", default=["full"], choices=("full", "light"))
     ap.add_argument("--data", type=Path, default=None,
                     help="folder of FORCE LAS files (default: ../shared/force2020)")
     ap.add_argument("--max-rows", type=int, default=None,
@@ -51,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wells = honesty.read_force_wells(data_dir, max_rows=args.max_rows)
     for model_dir in args.model_dirs or [get_settings().model_dir]:
-        rows = honesty.honesty_table(wells, model_dir, args.ensemble)
-        print(f"\nmodel {model_dir} ({args.ensemble}); {len(wells)} FORCE wells from {data_dir}")
-        print(honesty.format_table(rows))
+        for ensemble in args.ensemble:
+            rows = honesty.honesty_table(wells, model_dir, ensemble)
+            print(f"\nmodel {model_dir} ({ensemble}); {len(wells)} FORCE wells from {data_dir}")
+            print(honesty.format_table(rows))
     return 0
 
 

@@ -36,6 +36,7 @@ def band_figures(measured: np.ndarray, pred: np.ndarray, p10: np.ndarray, p90: n
     qc = np.asarray(qc_ok, bool)[ok]
     return {"n": n, "rmse": float(np.sqrt(np.mean(err ** 2))), "bias": float(err.mean()),
             "coverage": float(inside.mean()), "flagged": float((~qc).mean()),
+            "width": float(np.median(p90[ok] - p10[ok])),
             "confident_wrong": float(((np.abs(err) > CONFIDENT_SIGMAS * sigma) & qc).mean())}
 
 
@@ -102,10 +103,10 @@ def honesty_table(wells: list, model_dir: Path, ensemble: str = "full") -> list[
 
 def format_table(rows: list[dict]) -> str:
     head = f"{'well':14s} {'tgt':3s} {'n':>6s} {'rmse':>6s} {'bias':>7s} {'cov':>5s} " \
-           f"{'flag':>5s} {'conf':>5s}"
+           f"{'width':>5s} {'flag':>5s} {'conf':>5s}"
     lines = [head, "-" * len(head)]
     for r in sorted(rows, key=lambda r: (r["target"], r["well"].startswith("ALL"), r["well"])):
         lines.append(f"{r['well']:14s} {r['target']:3s} {r['n']:6d} {r['rmse']:6.1f} "
-                     f"{r['bias']:+7.1f} {r['coverage']:5.2f} {r['flagged']:5.2f} "
+                     f"{r['bias']:+7.1f} {r['coverage']:5.2f} {r['width']:5.0f} {r['flagged']:5.2f} "
                      f"{r['confident_wrong']:5.3f}")
     return "\n".join(lines)

@@ -20,8 +20,9 @@ import pandas as pd
 from . import card as card_mod
 from . import features as F
 from .curves import CURVES, INPUTS, TARGETS
-from .ensemble import combine, interval, member_predictions
-from .members import FULL_MEMBERS, LIGHT_MEMBERS, MEMBER_LABELS, MemberPredictor, fit_member, to_sonic
+from .ensemble import member_predictions
+from .ensemble_build import build_ensembles, choose
+from .members import FULL_MEMBERS, MEMBER_LABELS, MemberPredictor, fit_member, to_sonic
 
 # Well #1 joins three wells (../shared/pdda2020/README.md). The joins, read off the data:
 # row 13,125 starts a 6-inch hole (CAL ~6.2 in after a long null run), row 19,912 an
@@ -245,38 +246,6 @@ def fit_weights(y: np.ndarray, cv: dict, kinds) -> np.ndarray:
     return np.round(weights, 4)
 
 
-# ----------------------------------------------------------------------------- intervals
-
-def calibrate_intervals(y, mean, spread, novelty) -> dict:
-    """Scale s = a + b*spread + c*novelty fitted to |residual|; P10/P90 = mean + q*s.
-
-    Fitted on held-out predictions of both schemes pooled, so a well unlike the training
-    data (leave-one-well-out, large novelty) teaches the band to widen with novelty.
-    """
-    from scipy.optimize import nnls
-
-    cal = {}
-    for t, name in enumerate(TARGETS):
-        ok = np.isfinite(y[:, t]) & np.isfinite(mean[:, t]) & np.isfinite(novelty)
-        r = (y[ok, t] - mean[ok, t])
-        A = np.column_stack([np.ones(ok.sum()), spread[ok, t], novelty[ok]])
-        coef, _ = nnls(A, np.abs(r))
-        coef[0] = max(coef[0], 1e-3)
-        s = A @ coef
-        q10, q90 = np.quantile(r / s, [0.1, 0.9])
-        cal[name] = {"a": float(coef[0]), "b": float(coef[1]), "c": float(coef[2]),
-                     "q10": float(q10), "q90": float(q90)}
-    return cal
-
-
-def coverage(y, lo, hi) -> dict:
-    cov = {}
-    for t, name in enumerate(TARGETS):
-        ok = np.isfinite(y[:, t]) & np.isfinite(lo[:, t])
-        cov[name] = round(float(np.mean((y[ok, t] >= lo[ok, t]) & (y[ok, t] <= hi[ok, t]))), 3)
-    return cov
-
-
 # ----------------------------------------------------------------------------- studies
 
 def _study_task(w: WellOne, kind: str, columns: list[str], route: str, a: int, b: int):
@@ -358,35 +327,10 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         for k in FULL_MEMBERS
     }
 
-    ensembles_card, runtime_ensembles = {}, {}
-    for name, kinds, label in (("full", FULL_MEMBERS, "Full (five members)"),
-                               ("light", LIGHT_MEMBERS, "Light (XGBoost + PCR + KNN)")):
-        W = fit_weights(w.y, cv, kinds)
-        combined = {s: combine(cv[s]["pred"], kinds, W) for s in cv}
-        pool = {key: np.concatenate(vals) for key, vals in {
-            "y": [w.y for _ in cv], "mean": [combined[s][0] for s in cv],
-            "spread": [combined[s][1] for s in cv], "novelty": [cv[s]["novelty"] for s in cv],
-        }.items()}
-        cal = calibrate_intervals(pool["y"], pool["mean"], pool["spread"], pool["novelty"])
-        metrics = {}
-        for s in cv:
-            mean, spread = combined[s]
-            metrics[s] = score(w.y, mean, folds[s])
-            metrics[s]["coverage"] = coverage(w.y, *interval(mean, spread, cv[s]["novelty"], cal))
-        ensembles_card[name] = {
-            "label": label, "members": list(kinds),
-            "weights": {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
-                        for j, t in enumerate(TARGETS)},
-            "metrics": metrics,
-            "metrics_core_curves": {s: score(w.y, combine(cv[s]["core"], kinds, W)[0], folds[s])
-                                    for s in cv},
-            "intervals": _round(cal),
-        }
-        runtime_ensembles[name] = {"members": list(kinds),
-                                   "weights": ensembles_card[name]["weights"],
-                                   "intervals": cal}
-        log(f"{name}: blocked {metrics['blocked']['contest']:.2f}, lowo {metrics['lowo']['contest']:.2f}"
-            f", weights {ensembles_card[name]['weights']}")
+    gr = w.ff.clean["GR"].to_numpy()
+    prior, chosen, ensemble_studies = choose(w.y, gr, cv, FULL_MEMBERS, fit_weights=fit_weights,
+                                             log=log)
+    shipped = [k for k in FULL_MEMBERS if k in chosen["full"]]
 
     qc = {
         "envelope": {c: [float(v) for v in np.nanquantile(w.ff.clean[c], INPUT_ENVELOPE_QUANTILES)]
@@ -395,9 +339,12 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     }
 
     log("final fit on all of Well #1")
-    fitted = fit_sets(w, FULL_MEMBERS, np.ones(w.n, dtype=bool), log)
+    fitted = fit_sets(w, shipped, np.ones(w.n, dtype=bool), log)
+    other_fields, widen = other_field_widener(fitted, shipped, log)
+    ensembles_card, runtime_ensembles = build_ensembles(
+        w.y, gr, cv, chosen, prior, fit_weights=fit_weights, score=score, widen=widen, log=log)
     files = {}
-    for kind in FULL_MEMBERS:
+    for kind in shipped:
         path = out_dir / f"{kind}.joblib"
         joblib.dump({s: fitted[s]["members"][kind] for s in fitted}, path, compress=3)
         files[path.name] = path
@@ -430,21 +377,26 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
                        "lowo": {"wells": [list(f) for f in folds["lowo"]]},
                        "weights": "simplex weights minimising the geometric mean of per-fold RMSE "
                                   "over both schemes",
-                       "intervals": "scale a + b*spread + c*novelty fitted on held-out residuals "
-                                    "of both schemes; P10/P90 = empirical quantiles"},
+                       "intervals": "relative scale (intervals.py) fitted on held-out residuals "
+                                    "of both schemes; P10/P90 = empirical quantiles",
+                       "members": "backward elimination on held-out folds (selection.py): a "
+                                  "member ships only if it earns its place"},
         "method": {
             "curve_sets": {s: list(F.CURVE_SETS[s]) for s in F.CURVE_SETS},
             "routing": "rows with CAL and HRM use the 'all' models (PE imputed and flagged "
                        "when missing); other rows with CNC, GR, HRD, ZDEN use the 'core' models; "
                        "rows missing a required curve get NaN and a QC reason",
-            "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs",
+            "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs; in slow, "
+                     "soft rock blended towards Castagna's mudrock line (shear_prior.py) when "
+                     "validation says it helps (studies.shear_prior)",
             "features": F.__doc__.strip().splitlines()[0],
         },
         "studies": {
             "what": "contest RMSE of single members on held-out rows with all curves; "
                     "vpvs = DTS predicted as DTC x Vp/Vs, direct = DTS learnt directly; "
                     "with_pe = PE features added",
-            "results": studies},
+            "results": studies, **ensemble_studies},
+        "other_fields": other_fields,
         "members": members_card,
         "ensembles": ensembles_card,
         "qc": _round(qc),
@@ -453,7 +405,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         "leaderboard": card_mod.LEADERBOARD,
         "training_seconds": round(time.perf_counter() - started, 1),
     }
-    for k in FULL_MEMBERS:
+    for k in shipped:
         card["members"][k]["size_bytes"] = card["files"][f"{k}.joblib"]["bytes"]
     for name, e in card["ensembles"].items():
         e["size_bytes"] = sum(card["files"][f"{k}.joblib"]["bytes"] for k in e["members"]) \
@@ -462,12 +414,29 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
     if measure:
         log("measuring load time, memory and predict time of each member and ensemble")
-        for group, keys in (("members", FULL_MEMBERS), ("ensembles", ("full", "light"))):
+        for group, keys in (("members", shipped), ("ensembles", ("full", "light"))):
             for key in keys:
                 card[group][key]["resources"] = measure_resources(out_dir, key, data_dir)
         card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
     log(f"wrote {out_dir} in {time.perf_counter() - started:.0f} s")
     return card
+
+
+def other_field_widener(fitted: dict, kinds, log=print):
+    """(card entry, widen callback or None): the bands' between-field term from the FORCE
+    wells when they are on this machine (transfer.py); without them Well #1 alone decides."""
+    from . import transfer
+    from .honesty import read_force_wells
+
+    folder = transfer.find_force_dir()
+    if folder is None:
+        log("  no other-field wells found (../shared/force2020, $SONIC_FORCE_DIR): "
+            "bands calibrated on Well #1 only")
+        return {"wells": [], "note": "not found at training time"}, None
+    arrays = transfer.held_out_arrays(read_force_wells(folder), fitted, kinds, pe_fill=5.0)
+    entry: dict = {"source": "FORCE 2020 (Bormann et al. 2020, doi:10.5281/zenodo.4351156); "
+                             "predicted, never trained on"}
+    return entry, transfer.widener(arrays, entry, log)
 
 
 def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:

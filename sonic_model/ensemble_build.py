@@ -1,0 +1,117 @@
+"""From held-out member predictions to the shipped ensembles (issue 8): which members, the
+weights, whether the shear prior holds, the band calibration, and every figure for the card.
+
+Everything here is decided on held-out predictions of both validation schemes (blocked and
+leave-one-well-out); nothing is fitted on the rows it is scored on. train.py calls
+build_ensembles() once per training run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import selection
+from .breakdown import breakdown
+from .curves import TARGETS
+from .ensemble import combine
+from .intervals import band, coverage, fit_band, requantile
+from .shear_prior import DEFAULT_PRIOR, apply_shear_prior
+
+WIDEN_ROUNDS = 2
+LABELS = {"pcr": "PCR", "knn": "KNN", "gbm": "boosting", "xgb": "XGBoost", "rf": "random forest"}
+
+
+def _label(name: str, kinds) -> str:
+    return f"{name.capitalize()} ({' + '.join(LABELS.get(k, k) for k in kinds)})"
+
+
+def prior_study(y, gr, cv, kinds, weights) -> dict:
+    """Fold objective and per-fold contest RMSE with and without the mudrock shear prior."""
+    out = {}
+    for key, prior in (("without", None), ("with", DEFAULT_PRIOR)):
+        def fin(mean, scheme, prior=prior):
+            return apply_shear_prior(mean, gr, prior)[0]
+        per = {}
+        for s, part in cv.items():
+            mean = fin(combine(part["pred"], kinds, weights)[0], s)
+            rows = []
+            for a, b in part["folds"]:
+                ok = np.isfinite(y[a:b]).all(axis=1) & np.isfinite(mean[a:b]).all(axis=1)
+                e = (mean[a:b] - y[a:b])[ok]
+                rows.append(round(float(np.sqrt(np.mean(e ** 2))), 2) if ok.any() else None)
+            per[s] = rows
+        out[key] = {"objective": round(selection.fold_objective(y, cv, kinds, weights, fin), 3),
+                    "per_fold_contest": per}
+    return out
+
+
+def choose(y, gr, cv: dict, candidates, *, fit_weights, log=print):
+    """-> (shear prior or None, {"full": members, "light": members}, studies for the card).
+
+    y (n, 2) measured DTC/DTS; gr (n,) cleaned GR (the shear prior's hot-shale cut); cv the
+    cross-validation output of train.cross_validate; fit_weights from train.py.
+    """
+    W_all = fit_weights(y, cv, list(candidates))
+    study = prior_study(y, gr, cv, list(candidates), W_all)
+    # The prior ships only if it lowers the fold objective (re-decided on every training run).
+    prior = DEFAULT_PRIOR if study["with"]["objective"] < study["without"]["objective"] else None
+    log(f"  shear prior: objective {study['without']['objective']} without, "
+        f"{study['with']['objective']} with -> {'on' if prior else 'off'}")
+
+    def fin(mean, scheme):
+        return apply_shear_prior(mean, gr, prior)[0]
+
+    full, full_steps = selection.select_members(y, cv, candidates, fit_weights, fin,
+                                                selection.FULL_TOLERANCE, log)
+    light, light_steps = selection.select_members(y, cv, full, fit_weights, fin,
+                                                  selection.LIGHT_TOLERANCE, log)
+    studies = {"shear_prior": study,
+               "member_selection": {"full": full_steps, "light": light_steps}}
+    return prior, {"full": full, "light": light}, studies
+
+
+def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, score,
+                    widen=None, log=print):
+    """-> (ensembles card section, runtime ensembles) for {"full": members, "light": ...}.
+
+    widen(kinds, weights, prior, cal) -> cal adds the between-field band term (transfer.py)
+    before the bands are scored, so the card's coverage is that of the shipped bands.
+    """
+    card, runtime = {}, {}
+    for name, kinds in ensembles.items():
+        W = fit_weights(y, cv, kinds)
+        parts = {}
+        for s, part in cv.items():
+            mean, spread = combine(part["pred"], kinds, W)
+            mean, gap = apply_shear_prior(mean, gr, prior)
+            parts[s] = (mean, spread, part["novelty"], gap)
+        pool = [np.concatenate([p[i] for p in parts.values()]) for i in range(4)]
+        pool_y = np.concatenate([y for _ in cv])
+        cal = fit_band(pool_y, *pool)
+        if widen is not None:
+            # Widen for other fields, give Well #1 back its calibrated coverage, widen again:
+            # width moves from familiar to novel samples (ROUNDS measured: 2 converges).
+            for _ in range(WIDEN_ROUNDS):
+                cal = requantile(widen(kinds, W, prior, cal), pool_y, *pool)
+            cal = widen(kinds, W, prior, cal)
+        metrics, per_interval = {}, {}
+        for s, (mean, spread, novelty, gap) in parts.items():
+            lo, hi = band(mean, spread, novelty, cal, gap)
+            metrics[s] = score(y, mean, cv[s]["folds"])
+            metrics[s]["coverage"] = coverage(y, lo, hi)
+            per_interval[s] = breakdown(y, mean, lo, hi, cv[s]["folds"])
+        core = {s: score(y, apply_shear_prior(combine(cv[s]["core"], kinds, W)[0], gr, prior)[0],
+                         cv[s]["folds"]) for s in cv}
+        weights = {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
+                   for j, t in enumerate(TARGETS)}
+        card[name] = {"label": _label(name, kinds), "members": list(kinds), "weights": weights,
+                      "metrics": metrics, "metrics_core_curves": core,
+                      "per_interval": per_interval, "shear_prior": prior,
+                      "intervals": {t: {k: (round(v, 4) if isinstance(v, float) else v)
+                                        for k, v in c.items()} for t, c in cal.items()}}
+        runtime[name] = {"members": list(kinds), "weights": weights, "intervals": cal,
+                         "shear_prior": prior}
+        log(f"{name} {kinds}: blocked {metrics['blocked']['contest']:.2f}, "
+            f"lowo {metrics['lowo']['contest']:.2f}, coverage blocked "
+            f"{metrics['blocked']['coverage']}, lowo {metrics['lowo']['coverage']}")
+    return card, runtime
