@@ -1,14 +1,16 @@
-"""The command line: predict, train, info, serve, fetch-data.
+"""The command line: predict, batch, train, info, serve, fetch-data.
 
-Exit codes (DESIGN.md): 0 success; 2 bad input or usage, with one line on stderr naming the
-problem; 1 internal error. No traceback reaches the user (set SONIC_DEBUG=1 to see one).
-Imports stay inside the commands so `predict` never loads streamlit, plotly, fastapi,
-scikit-learn or the xgboost Python package.
+Exit codes: 0 success (also when the reader closes our output pipe early, as `| head` does);
+2 bad input or usage, with one line on stderr naming the problem; 1 internal error. No
+traceback reaches the user (set SONIC_DEBUG=1 to see one). Imports stay inside the commands so
+`predict` never loads streamlit, plotly, fastapi, scikit-learn or the xgboost Python package,
+and it checks its input files before it imports numpy, pandas or the models.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -28,6 +30,8 @@ class UsageError(SonicModelError):
 
 
 def _parse_maps(items: list[str]) -> dict[str, str]:
+    if not items:
+        return {}
     from .errors import InputValueError
     from .wells import parse_mapping
 
@@ -59,11 +63,24 @@ def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path,
     return plan
 
 
+def _check_inputs(inputs: list[Path]) -> None:
+    """Fail fast on a missing, empty, oversized or binary input: before the heavy imports and
+    the model load, so a wrong file costs a fraction of a second, not seconds."""
+    from .config import get_settings
+    from .wells.encoding import check_file
+
+    for src in inputs:
+        check_file(src, get_settings().max_file_bytes)
+
+
 def cmd_predict(args) -> int:
+    inputs = [Path(p) for p in args.inputs]
+    mapping = _parse_maps(args.map or [])
+    plan = _outputs(inputs, Path(args.output), args.format)
+    _check_inputs(inputs)
+
     from . import ensemble, wells
 
-    mapping = _parse_maps(args.map or [])
-    plan = _outputs([Path(p) for p in args.inputs], Path(args.output), args.format)
     ens = ensemble.load_ensemble(args.ensemble)
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping)
@@ -75,6 +92,24 @@ def cmd_predict(args) -> int:
             print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags "
                   f"({ens.name} ensemble)", file=sys.stderr)
     return 0
+
+
+def cmd_batch(args) -> int:
+    from . import batch
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give 1 or more")
+    choice = batch.resolve_model(args.ensemble, args.model)
+    out = Path(args.output)
+    jobs = batch.plan(batch.discover(args.inputs, out), out, args.format, choice)
+    workers = args.workers or batch.available_cores()
+    summary = batch.run_batch(jobs, out, choice, workers=workers, scheduler=args.scheduler,
+                              force=args.force,
+                              progress=None if args.quiet else batch.ProgressPrinter())
+    c = summary.counts
+    print(f"{len(jobs)} files: {c['ok']} scored, {c['skipped']} up to date, {c['error']} "
+          f"refused, {summary.seconds:.1f} s; report: {summary.report}", file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_train(args) -> int:
@@ -141,6 +176,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
     p.set_defaults(func=cmd_predict)
 
+    p = sub.add_parser("batch", help="score folders of wells: one output each + batch_report.csv")
+    p.add_argument("inputs", nargs="+", metavar="IN",
+                   help="well files, or folders searched recursively for .las/.csv/.txt")
+    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for outputs")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="csv")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--ensemble", choices=("full", "light"), default=None)
+    which.add_argument("--model", metavar="NAME", help="a model from the model store")
+    p.add_argument("--workers", type=int, metavar="N", help="local processes (default: all cores; not used with --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
+    p.add_argument("--force", action="store_true", help="recompute wells already done")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_batch)
+
     p = sub.add_parser("train", help="validate and fit the ensembles on Well #1")
     p.add_argument("--data", metavar="DIR", help="contest data directory (train.csv)")
     p.add_argument("--out", metavar="DIR", help="where to write the artifacts (default assets/models)")
@@ -164,10 +214,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_closed_pipe() -> int:
+    # The reader went away (`... | head -1`): a normal end. Point stdout/stderr at /dev/null so
+    # the interpreter's final flush cannot raise again, and exit 0.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()          # a closed pipe shows here, inside the handler below
+        return code
+    except BrokenPipeError:
+        return _quiet_closed_pipe()
     except SonicModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
