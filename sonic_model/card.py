@@ -184,6 +184,32 @@ def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:
     return rows
 
 
+def interval_rows(card: dict, ensemble: str, scheme: str) -> list[dict]:
+    """Held-out figures per interval (fold, measured Vp/Vs band, DTC band) of one ensemble:
+    {"interval", "rows", "DTC rmse", "DTC bias", "DTC coverage", "DTC width", "DTS ..."}.
+    Empty for cards written before the per-interval figures existed."""
+    table = card.get("ensembles", {}).get(ensemble, {}).get("per_interval", {}).get(scheme)
+    if not table:
+        return []
+    rows = []
+    for key, label in (("by_fold", None), ("by_vpvs", "Vp/Vs"), ("by_dtc", "DTC")):
+        for entry in table.get(key, []):
+            if label is None:
+                name = f"fold {entry['fold']} (rows {entry['start']:,}–{entry['stop']:,})"
+            else:
+                lo, hi = entry["vpvs" if label == "Vp/Vs" else "dtc"]
+                name = f"{label} {lo:g}–{hi:g}" if hi < 900 else f"{label} above {lo:g}"
+                if lo == 0:
+                    name = f"{label} below {hi:g}"
+            row = {"interval": name, "rows": entry.get("rows")}
+            for t in ("DTC", "DTS"):
+                f = entry.get(t) or {}
+                for k in ("rmse", "bias", "coverage", "width"):
+                    row[f"{t} {k}"] = f.get(k)
+            rows.append(row)
+    return rows
+
+
 def member_rows(card: dict) -> list[dict]:
     """One row per member: label, size, blocked-CV RMSE and the ensembles that use it."""
     ensembles = card.get("ensembles", {})
