@@ -14,10 +14,9 @@ from . import selection
 from .breakdown import breakdown
 from .curves import TARGETS
 from .ensemble import combine
-from .intervals import band, coverage, fit_band, requantile
+from .intervals import band, coverage, fit_band
 from .shear_prior import DEFAULT_PRIOR, apply_shear_prior
 
-WIDEN_ROUNDS = 2
 LABELS = {"pcr": "PCR", "knn": "KNN", "gbm": "boosting", "xgb": "XGBoost", "rf": "random forest"}
 
 
@@ -74,8 +73,8 @@ def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, sco
                     widen=None, log=print):
     """-> (ensembles card section, runtime ensembles) for {"full": members, "light": ...}.
 
-    widen(kinds, weights, prior, cal) -> cal adds the between-field band term (transfer.py)
-    before the bands are scored, so the card's coverage is that of the shipped bands.
+    widen (transfer.OtherFieldWidener) adds the between-field band term before the bands
+    are scored, so the card's coverage is that of the shipped bands.
     """
     card, runtime = {}, {}
     for name, kinds in ensembles.items():
@@ -89,11 +88,10 @@ def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, sco
         pool_y = np.concatenate([y for _ in cv])
         cal = fit_band(pool_y, *pool)
         if widen is not None:
-            # Widen for other fields, give Well #1 back its calibrated coverage, widen again:
-            # width moves from familiar to novel samples (ROUNDS measured: 2 converges).
-            for _ in range(WIDEN_ROUNDS):
-                cal = requantile(widen(kinds, W, prior, cal), pool_y, *pool)
-            cal = widen(kinds, W, prior, cal)
+            home = (pool_y, *pool)
+            if name == "full":   # the per-well check costs ~20 s; the light one is alike
+                widen.leave_one_out(name, kinds, W, prior, cal, home)
+            cal = widen.fit(name, kinds, W, prior, cal, home)
         metrics, per_interval = {}, {}
         for s, (mean, spread, novelty, gap) in parts.items():
             lo, hi = band(mean, spread, novelty, cal, gap)

@@ -170,7 +170,7 @@ def fit_transfer(cal: dict, y, mean, spread, novelty, gap=None, *,
 
         if share(0.0) <= max_exceed:
             continue
-        for _ in range(30):      # bisection: the share falls as t grows
+        for _ in range(16):      # bisection to 4/2**16: the share falls as t grows
             mid = 0.5 * (lo_t + hi_t)
             lo_t, hi_t = (mid, hi_t) if share(mid) > max_exceed else (lo_t, mid)
         out[name]["transfer"] = float(hi_t)

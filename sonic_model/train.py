@@ -424,7 +424,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
 
 
 def other_field_widener(fitted: dict, kinds, log=print):
-    """(card entry, widen callback or None): the bands' between-field term from the FORCE
+    """(card entry, widener or None): the bands' between-field term from the FORCE
     wells when they are on this machine (transfer.py); without them Well #1 alone decides."""
     from . import transfer
     from .honesty import read_force_wells
@@ -437,7 +437,7 @@ def other_field_widener(fitted: dict, kinds, log=print):
     arrays = transfer.held_out_arrays(read_force_wells(folder), fitted, kinds, pe_fill=5.0)
     entry: dict = {"source": "FORCE 2020 (Bormann et al. 2020, doi:10.5281/zenodo.4351156); "
                              "predicted, never trained on"}
-    return entry, transfer.widener(arrays, entry, log)
+    return entry, transfer.OtherFieldWidener(arrays, entry, log)
 
 
 def _xgboost_version() -> str:
