@@ -63,6 +63,16 @@ def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path,
     return plan
 
 
+def _note(message: str) -> None:
+    """A progress line on stderr. If its reader has gone away (`2>&1 | head -1`) the work goes
+    on: the remaining wells are still predicted and written, the notes go to /dev/null."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+
+
 def _check_inputs(inputs: list[Path]) -> None:
     """Fail fast on a missing, empty, oversized or binary input: before the heavy imports and
     the model load, so a wrong file costs a fraction of a second, not seconds."""
@@ -89,8 +99,8 @@ def cmd_predict(args) -> int:
         writer(well, result, target)
         if not args.quiet:
             flagged = int((result["QC"] != "OK").sum())
-            print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags "
-                  f"({ens.name} ensemble)", file=sys.stderr)
+            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags "
+                  f"({ens.name} ensemble)")
     return 0
 
 
@@ -117,7 +127,7 @@ def cmd_train(args) -> int:
 
     train.train(data_dir=Path(args.data) if args.data else None,
                 out_dir=Path(args.out) if args.out else None,
-                log=lambda msg: print(msg, file=sys.stderr, flush=True),
+                log=_note,
                 measure=not args.no_measure,
                 cv_cache=Path(args.cv_cache) if args.cv_cache else None)
     return 0
