@@ -69,14 +69,19 @@ def choose(y, gr, cv: dict, candidates, *, fit_weights, log=print):
     return prior, {"full": full, "light": light}, studies
 
 
-def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, score,
-                    widen=None, log=print):
-    """-> (ensembles card section, runtime ensembles) for {"full": members, "light": ...}.
+def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, widen=None,
+                    log=print) -> dict:
+    """Weights, shear prior and band calibration of each ensemble from held-out predictions.
 
+    -> {name: {"kinds", "weights" (m, 2), "intervals", "shear_prior",
+               "combined": {scheme: (mean, spread)}, "bands": {scheme: (lo, hi)},
+               "card": {...}}}; "combined" means have the shear prior applied and "bands" are
+    the shipped bands, so every figure computed from them is that of the predict path;
+    "card" holds the per-interval figures and the settings for the model card.
     widen (transfer.OtherFieldWidener) adds the between-field band term before the bands
-    are scored, so the card's coverage is that of the shipped bands.
+    are drawn.
     """
-    card, runtime = {}, {}
+    out = {}
     for name, kinds in ensembles.items():
         W = fit_weights(y, cv, kinds)
         parts = {}
@@ -92,24 +97,37 @@ def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, sco
             if name == "full":   # the per-well check costs ~20 s; the light one is alike
                 widen.leave_one_out(name, kinds, W, prior, cal, home)
             cal = widen.fit(name, kinds, W, prior, cal, home)
-        metrics, per_interval = {}, {}
-        for s, (mean, spread, novelty, gap) in parts.items():
-            lo, hi = band(mean, spread, novelty, cal, gap)
-            metrics[s] = score(y, mean, cv[s]["folds"])
-            metrics[s]["coverage"] = coverage(y, lo, hi)
-            per_interval[s] = breakdown(y, mean, lo, hi, cv[s]["folds"])
-        core = {s: score(y, apply_shear_prior(combine(cv[s]["core"], kinds, W)[0], gr, prior)[0],
-                         cv[s]["folds"]) for s in cv}
+        bands = {s: band(mean, spread, novelty, cal, gap)
+                 for s, (mean, spread, novelty, gap) in parts.items()}
+        per_interval = {s: breakdown(y, parts[s][0], *bands[s], cv[s]["folds"]) for s in cv}
+        out[name] = {"kinds": list(kinds), "weights": W, "intervals": cal,
+                     "shear_prior": prior,
+                     "combined": {s: (p[0], p[1]) for s, p in parts.items()}, "bands": bands,
+                     "card": {"label": _label(name, kinds), "per_interval": per_interval,
+                              "shear_prior": prior}}
+        cov = {s: coverage(y, *bands[s]) for s in cv}
+        log(f"{name} {'+'.join(kinds)}: held-out coverage {cov}")
+    return out
+
+
+def sections(ensembles: dict, y, cv: dict, gr, score) -> tuple[dict, dict]:
+    """(card "ensembles" section, runtime.json "ensembles" section) from build_ensembles."""
+    card, runtime = {}, {}
+    for name, e in ensembles.items():
+        kinds, W, prior = e["kinds"], e["weights"], e["shear_prior"]
         weights = {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
                    for j, t in enumerate(TARGETS)}
-        card[name] = {"label": _label(name, kinds), "members": list(kinds), "weights": weights,
-                      "metrics": metrics, "metrics_core_curves": core,
-                      "per_interval": per_interval, "shear_prior": prior,
+        metrics = {}
+        for s in cv:
+            metrics[s] = score(y, e["combined"][s][0], cv[s]["folds"])
+            metrics[s]["coverage"] = coverage(y, *e["bands"][s])
+        core = {s: score(y, apply_shear_prior(combine(cv[s]["core"], kinds, W)[0], gr, prior)[0],
+                         cv[s]["folds"]) for s in cv}
+        card[name] = {"members": list(kinds), "weights": weights, "metrics": metrics,
+                      "metrics_core_curves": core,
                       "intervals": {t: {k: (round(v, 4) if isinstance(v, float) else v)
-                                        for k, v in c.items()} for t, c in cal.items()}}
-        runtime[name] = {"members": list(kinds), "weights": weights, "intervals": cal,
-                         "shear_prior": prior}
-        log(f"{name} {kinds}: blocked {metrics['blocked']['contest']:.2f}, "
-            f"lowo {metrics['lowo']['contest']:.2f}, coverage blocked "
-            f"{metrics['blocked']['coverage']}, lowo {metrics['lowo']['coverage']}")
+                                        for k, v in c.items()} for t, c in e["intervals"].items()},
+                      **e["card"]}
+        runtime[name] = {"members": list(kinds), "weights": weights,
+                         "intervals": e["intervals"], "shear_prior": prior}
     return card, runtime

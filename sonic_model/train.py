@@ -21,7 +21,7 @@ from . import card as card_mod
 from . import features as F
 from .curves import CURVES, INPUTS, TARGETS
 from .ensemble import member_predictions
-from .ensemble_build import build_ensembles, choose
+from .ensemble_build import build_ensembles, choose, sections
 from .members import FULL_MEMBERS, MEMBER_LABELS, MemberPredictor, fit_member, to_sonic
 
 # Well #1 joins three wells (../shared/pdda2020/README.md). The joins, read off the data:
@@ -341,8 +341,9 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     log("final fit on all of Well #1")
     fitted = fit_sets(w, shipped, np.ones(w.n, dtype=bool), log)
     other_fields, widen = other_field_widener(fitted, shipped, log)
-    ensembles_card, runtime_ensembles = build_ensembles(
-        w.y, gr, cv, chosen, prior, fit_weights=fit_weights, score=score, widen=widen, log=log)
+    ensembles = build_ensembles(w.y, gr, cv, chosen, prior, fit_weights=fit_weights,
+                                widen=widen, log=log)
+    ensembles_card, runtime_ensembles = sections(ensembles, w.y, cv, gr, score)
     files = {}
     for kind in shipped:
         path = out_dir / f"{kind}.joblib"
