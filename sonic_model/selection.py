@@ -35,7 +35,8 @@ def fold_objective(y, cv: dict, kinds, weights, finish) -> float:
             if ok.sum() > 50:
                 e = (mean[a:b] - y[a:b])[ok]
                 logs.append(np.log(np.sqrt(np.mean(e ** 2))))
-    return float(np.exp(np.mean(logs)))
+    # No fold with enough rows holding both logs: nothing can be judged (inf keeps everything).
+    return float(np.exp(np.mean(logs))) if logs else float("inf")
 
 
 def select_members(y, cv: dict, candidates, fit_weights, finish, tolerance: float,
@@ -47,7 +48,7 @@ def select_members(y, cv: dict, candidates, fit_weights, finish, tolerance: floa
     kept = list(candidates)
     score = fold_objective(y, cv, kept, fit_weights(y, cv, kept), finish)
     steps = [{"members": list(kept), "objective": round(score, 3)}]
-    while len(kept) > 1:
+    while len(kept) > 1 and np.isfinite(score):
         trials = []
         for k in kept:
             if k in ALWAYS:

@@ -130,3 +130,12 @@ def test_selection_drops_a_member_that_earns_nothing_and_keeps_one_that_does():
     assert not {"good", "copy"} <= set(kept)   # one of the twins goes
     assert "other" in kept
     assert record["steps"][-1]["objective"] <= record["steps"][0]["objective"] * 1.002
+
+
+def test_selection_keeps_every_member_when_no_fold_can_judge_them():
+    y = np.full((300, 2), np.nan)
+    pred = {"a": np.ones((300, 2)), "knn": np.ones((300, 2))}
+    cv = {"lowo": {"folds": [(0, 150), (150, 300)], "pred": pred}}
+    kept, _ = selection.select_members(y, cv, ["a", "knn"], lambda y, cv, k: np.full((len(k), 2), 0.5),
+                                       lambda m, s: m, 0.002, log=lambda m: None)
+    assert kept == ["a", "knn"]
