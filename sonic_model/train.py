@@ -288,6 +288,9 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     ensembles = build_ensembles(ts.y, gr, cv, chosen, prior, fit_weights=fit_weights,
                                 widen=widen, log=log)
     files = {}
+    for kind in FULL_MEMBERS:     # a member that did not earn its place ships no stale file
+        if kind not in shipped:
+            (out_dir / f"{kind}.joblib").unlink(missing_ok=True)
     for kind in shipped:
         path = out_dir / f"{kind}.joblib"
         joblib.dump({s: fitted[s]["members"][kind] for s in fitted}, path, compress=3)
