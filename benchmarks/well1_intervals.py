@@ -4,7 +4,8 @@ for blocked and leave-one-well-out validation (issue 8, part 2). Prints numbers,
 The figures are those `python -m sonic_model train` wrote into the model card
 (ensembles.<name>.per_interval), computed from held-out predictions only; this script prints
 them for a model directory (the bundled one by default), with the shear-prior and
-member-selection studies of the same run.
+member-selection studies of the same run, and the other-field (FORCE) band term with its
+leave-one-FORCE-well-out check.
 
 Run:  python benchmarks/well1_intervals.py [MODEL_DIR] [--ensemble full light]
 """
@@ -54,6 +55,13 @@ def main(argv=None) -> int:
     if other:
         print(f"\nbetween-field band term: {other.get('transfer')} from {len(other.get('wells', []))} "
               f"other-field wells (novelty cap {other.get('novelty_cap')})")
+        for name, rows in other.get("leave_one_well_out", {}).items():
+            print(f"  {name}, term fitted without the well (share beyond 3 sigma, QC ignored; "
+                  "P10-P90 coverage):")
+            for r in rows:
+                cells = [f"{t} {r[t]['exceed_3sigma']:.3f} cov {r[t]['coverage']:.2f}"
+                         for t in ("DTC", "DTS") if t in r]
+                print(f"    {r['well']:12s} " + "   ".join(cells))
     return 0
 
 
