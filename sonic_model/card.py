@@ -10,9 +10,18 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
                     "lowo_wells": [{"well", "DTC": STATS | None, "DTS": STATS | None}],
                     "pooled": {"scheme", "DTC": STATS, "DTS": STATS}},
      "members":   {key: {"label", "metrics": METRICS, "size_bytes", "resources": RES}},
+                   # every validated member; size_bytes/resources only for those that ship
      "ensembles": {"full"|"light": {"label", "members": [key...],
                    "weights": {"DTC": {key: w}, "DTS": {key: w}},
-                   "metrics": METRICS, "size_bytes", "resources": RES}},
+                   "metrics": METRICS, "size_bytes", "resources": RES,
+                   "intervals": {"DTC"|"DTS": band calibration (intervals.py)},
+                   "shear_prior": dict | None,            # shear_prior.py settings
+                   "per_interval": {scheme: {"by_fold"|"by_vpvs"|"by_dtc": [
+                       {..., "rows", "DTC"|"DTS": {"rmse", "bias", "coverage", "width"}}]}}}},
+     "studies": {"shear_prior": {"with"|"without": {"objective", "per_fold_contest"}},
+                 "member_selection": {"full"|"light": {"steps": [...], "tolerance"}}, ...},
+     "other_fields": {"wells", "transfer": {ensemble: {"DTC", "DTS"}}, "novelty_cap",
+                      "leave_one_well_out": {ensemble: [{"well", "DTC"|"DTS": {...}}]}},
      "files": {relative_path: {"sha256", "bytes"}},
      "leaderboard": {name: rmse}}          # the bundled model: the contest's Well #2 scores
     METRICS = {"blocked"|"lowo": {"DTC": rmse, "DTS": rmse, "contest": rmse,
