@@ -266,6 +266,7 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
     from . import features as F
     from .digest import sha256_file
     from .ensemble import RUNTIME_FILE, combine
+    from .shear_prior import apply_shear_prior
     from .members import FULL_MEMBERS, MEMBER_LABELS
     from .validation import _round, coverage, score, target_stats
 
@@ -306,8 +307,10 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
         ensembles_card[name] = {
             "label": ENSEMBLE_LABELS[name], "members": list(kinds),
             "weights": weights_dict(kinds, W), "metrics": metrics,
-            "metrics_core_curves": {s: score(ts.y, combine(cv[s]["core"], kinds, W)[0], folds[s])
-                                    for s in cv},
+            # The four-curve figure goes through the same shear prior predict() applies.
+            "metrics_core_curves": {s: score(ts.y, apply_shear_prior(
+                combine(cv[s]["core"], kinds, W)[0], ts.clean["GR"].to_numpy(),
+                e.get("shear_prior"))[0], folds[s]) for s in cv},
             "intervals": _round(e["intervals"]),
             **e.get("card", {}),
         }
