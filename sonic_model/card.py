@@ -238,7 +238,8 @@ def member_rows(card: dict) -> list[dict]:
 
 # ----------------------------------------------------------------------------- writing
 
-ENSEMBLE_LABELS = {"full": "Full (five members)", "light": "Light (XGBoost + PCR + KNN)"}
+# Fallback labels; training labels each ensemble with the members selection.py kept.
+ENSEMBLE_LABELS = {"full": "Full", "light": "Light"}
 MEMBERS_TEXT = ("tree members trained with XGBoost's own estimators: xgb and gbm XGBRegressor "
                 "(depth-wise / leaf-wise boosting), rf XGBRFRegressor; evaluated by libxgboost "
                 "(ctypes, version-checked). PCR: PCA + ridge collapsed to one linear map. KNN: "
@@ -305,7 +306,7 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
             metrics[s] = score(ts.y, e["combined"][s][0], folds[s])
             metrics[s]["coverage"] = coverage(ts.y, *e["bands"][s])
         ensembles_card[name] = {
-            "label": ENSEMBLE_LABELS[name], "members": list(kinds),
+            "label": ENSEMBLE_LABELS.get(name, name), "members": list(kinds),
             "weights": weights_dict(kinds, W), "metrics": metrics,
             # The four-curve figure goes through the same shear prior predict() applies.
             "metrics_core_curves": {s: score(ts.y, apply_shear_prior(
