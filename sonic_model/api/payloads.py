@@ -175,10 +175,11 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     results: dict[str, list] = {c: _rounded(result[c].to_numpy(dtype=float))
                                 for c in RESULT_COLUMNS if c != "QC"}
     results["QC"] = result["QC"].fillna(QC_OK).astype(str).tolist()
-    card = models.get(name).card or {}
+    ens = models.get(name)
+    card = ens.card or {}
     depth_ft = well.depth_ft()
     return {
-        "ensemble": name, "model_version": card.get("model_version"), "rows": len(result),
+        "ensemble": ens.name, "model": name, "model_version": card.get("model_version"), "rows": len(result),
         "columns": list(RESULT_COLUMNS), "units": dict(RESULT_UNITS),
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
         "results": results, "qc_summary": count_reasons(result["QC"]),
