@@ -171,6 +171,11 @@ def cmd_info(args) -> int:
         print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {f(row['peak_rss_mb'], 7)} "
               f"{f(row['rmse_dtc'])} {f(row['rmse_dts'])} {f(row['rmse_contest'], 8)} "
               f"{f(row['rmse_contest_lowo'])}")
+    from .breakdown import format_breakdown
+
+    for scheme, table in card["ensembles"].get("full", {}).get("per_interval", {}).items():
+        print()
+        print(format_breakdown("full ensemble, held out", scheme, table))
     return 0
 
 
