@@ -48,6 +48,16 @@ NOVELTY_FACTOR = 2.0
 # shear part of the final model needs this many rows with DTC and DTS.
 MIN_SET_ROWS = 500
 PE_FILL = 5.0
+# Above this many trainable rows (curves + DTC), members fit on every k-th row of each well
+# (one stride for all wells) in cross-validation and in the final fit; neighbouring samples
+# (0.1-0.15 m apart) are near-copies and the features already carry 10-ft windows. Below it,
+# nothing changes (the bundled model fits on Well #1's ~30,000 rows). 20 wells x 50,000
+# samples, every row: not finished after 45 min holding 3.6 GB (issue 9's limits: 5 min, 2 GB).
+ROW_BUDGET = 150_000
+# Above the budget, leave-one-well-out fits hold out groups of wells (each well still
+# predicted only by members that never saw it, and scored as its own fold); at most this
+# many fits, a multiple of the two worker processes.
+MAX_LOWO_FITS = 6
 
 
 @dataclass
@@ -115,6 +125,33 @@ def build_training_set(wells: list[TrainingWell]) -> TrainingSet:
     return TrainingSet([w.name for w in wells], bounds, features, clean, y, row_set, sets)
 
 
+def fit_plan(ts: TrainingSet, budget: int = ROW_BUDGET) -> tuple[np.ndarray, dict]:
+    """(rows members may fit on, card entry). Every row while the trainable rows fit in
+    `budget`; above it every `stride`-th row of each well, counted from the well's top."""
+    available = int(train_rows(ts, "core").sum())
+    stride = max(1, -(-available // budget))
+    keep = np.ones(ts.n, dtype=bool)
+    if stride > 1:
+        keep[:] = False
+        for a, b in ts.bounds:
+            keep[a:b:stride] = True
+    used = int((train_rows(ts, "core") & keep).sum())
+    entry = {"rows_available": available, "rows_used": used, "stride": stride,
+             "row_budget": budget}
+    if stride > 1:
+        entry["note"] = (f"{available:,} trainable rows exceed the budget of {budget:,}: "
+                         f"members fit on every {stride}th sample of each well ({used:,} rows) "
+                         "in validation and in the final fit; every row is predicted and scored")
+    return keep, entry
+
+
+def float32_features(ts: TrainingSet) -> TrainingSet:
+    """The same set with float32 features (members and predict read them as float32 anyway):
+    half the memory for large sets."""
+    ts.features = ts.features.astype(np.float32)
+    return ts
+
+
 # ----------------------------------------------------------------------------- per-set data
 
 def set_matrix(ts: TrainingSet, curve_set: str) -> np.ndarray:
@@ -172,14 +209,50 @@ def predict_sets(ts: TrainingSet, fitted: dict, rows: np.ndarray, kinds,
 
 # ----------------------------------------------------------------------------- validation
 
-def _fold_task(ts: TrainingSet, kinds, a: int, b: int):
-    """Fit on everything outside rows a:b, predict rows a:b (routed, and core-only)."""
-    test = np.zeros(ts.n, dtype=bool)
-    test[a:b] = True
-    fitted = fit_sets(ts, kinds, ~test, log=lambda msg: None)
+def _fold_task(ts: TrainingSet, kinds, test: np.ndarray, keep: np.ndarray | None = None):
+    """Fit on rows outside `test` (and in `keep`), predict the `test` rows (routed, and
+    core-only). -> per-member predictions, core-only predictions, novelty on test rows."""
+    fit_mask = ~test if keep is None else (~test & keep)
+    fitted = fit_sets(ts, kinds, fit_mask, log=lambda msg: None)
     pred, novelty = predict_sets(ts, fitted, test, kinds)
     core, _ = predict_sets(ts, fitted, test, kinds, force_set="core")
-    return ({k: pred[k][a:b] for k in kinds}, {k: core[k][a:b] for k in kinds}, novelty[a:b])
+    return ({k: pred[k][test] for k in kinds}, {k: core[k][test] for k in kinds}, novelty[test])
+
+
+def _subset(ts: TrainingSet, idx: np.ndarray) -> TrainingSet:
+    """Rows `idx` (sorted) of a training set: what one fold's worker process needs."""
+    return TrainingSet(ts.names, ts.bounds, ts.features.iloc[idx].reset_index(drop=True),
+                       ts.clean.iloc[idx].reset_index(drop=True), ts.y[idx], ts.row_set[idx],
+                       ts.sets)
+
+
+def fold_tasks(ts: TrainingSet, schemes: dict, keep: np.ndarray | None = None):
+    """[(scheme, held-out row indices)]: one per fold; above the row budget (`keep` given),
+    leave-one-well-out holds out wells in at most MAX_LOWO_FITS interleaved groups."""
+    tasks = []
+    for s, folds in schemes.items():
+        groups = [[f] for f in folds]
+        if keep is not None and s == "lowo" and len(folds) > MAX_LOWO_FITS:
+            groups = [list(folds[g::MAX_LOWO_FITS]) for g in range(MAX_LOWO_FITS)]
+        for group in groups:
+            tasks.append((s, np.concatenate([np.arange(a, b) for a, b in group])))
+    return tasks
+
+
+def _task_args(ts: TrainingSet, test_idx: np.ndarray, keep: np.ndarray | None):
+    """(training set, test mask, keep mask) for a worker. Below the budget the whole set (as
+    it always was); above it only the rows the fold fits on or predicts, so each worker
+    holds a fraction of the wells instead of a copy of all of them."""
+    if keep is None:
+        test = np.zeros(ts.n, dtype=bool)
+        test[test_idx] = True
+        return ts, test, None
+    mask = keep.copy()
+    mask[test_idx] = True
+    idx = np.flatnonzero(mask)
+    test = np.zeros(ts.n, dtype=bool)
+    test[test_idx] = True
+    return _subset(ts, idx), test[idx], keep[idx]
 
 
 def schemes_for(ts: TrainingSet, k_blocked: int) -> dict[str, list[tuple[int, int]]]:
@@ -196,28 +269,32 @@ def schemes_for(ts: TrainingSet, k_blocked: int) -> dict[str, list[tuple[int, in
 
 
 def cross_validate(ts: TrainingSet, kinds, schemes: dict, log=print, n_jobs: int = 2,
-                   progress=None, done: int = 0, total: int | None = None) -> dict:
+                   progress=None, done: int = 0, total: int | None = None,
+                   keep: np.ndarray | None = None) -> dict:
     """Out-of-fold predictions per scheme: {scheme: {"folds", "pred", "core", "novelty"}}.
 
     Folds run in parallel processes (each member fits on one thread); `progress` hears of
-    each fold as it finishes.
+    each fold as it finishes. `keep` (above the row budget, fit_plan): rows members may fit
+    on, and grouped leave-one-well-out fits (fold_tasks); every row is still predicted.
     """
     from joblib import Parallel, delayed
 
-    tasks = [(s, a, b) for s, folds in schemes.items() for a, b in folds]
+    tasks = fold_tasks(ts, schemes, keep)
     total = total or len(tasks)
-    log(f"  cross-validating {len(kinds)} members on {len(tasks)} folds ({n_jobs} processes)")
+    log(f"  cross-validating {len(kinds)} members in {len(tasks)} fits ({n_jobs} processes)")
     t0 = time.perf_counter()
     out = {s: {"folds": folds, "pred": {k: np.full((ts.n, 2), np.nan) for k in kinds},
                "core": {k: np.full((ts.n, 2), np.nan) for k in kinds},
                "novelty": np.full(ts.n, np.nan)} for s, folds in schemes.items()}
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fold_task)(ts, kinds, a, b) for _, a, b in tasks)
-    for i, ((s, a, b), (pred, core, novelty)) in enumerate(zip(tasks, results)):
+    # A generator of tasks: joblib builds each worker's share only shortly before it runs.
+    jobs = (delayed(_fold_task)(sub, kinds, test, sub_keep)
+            for sub, test, sub_keep in (_task_args(ts, idx, keep) for _, idx in tasks))
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    for i, ((s, idx), (pred, core, novelty)) in enumerate(zip(tasks, results)):
         for k in kinds:
-            out[s]["pred"][k][a:b] = pred[k]
-            out[s]["core"][k][a:b] = core[k]
-        out[s]["novelty"][a:b] = novelty
+            out[s]["pred"][k][idx] = pred[k]
+            out[s]["core"][k][idx] = core[k]
+        out[s]["novelty"][idx] = novelty
         if progress is not None:
             progress(done + i + 1, total, f"validated fold {i + 1} of {len(tasks)} ({s})")
     log(f"  cross-validation took {time.perf_counter() - t0:.0f} s")
@@ -239,13 +316,15 @@ def qc_settings(ts: TrainingSet, cv: dict) -> dict:
 def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int = 0,
                 log=print, progress=None, measure: bool = False, n_jobs: int = 2,
                 card_extra: dict | None = None, cv_cache: Path | None = None,
-                other_fields: list | None = None) -> dict:
+                other_fields: list | None = None, row_budget: int = ROW_BUDGET) -> dict:
     """Validate (leave-one-well-out, plus `blocked_folds` contiguous blocks if > 0), fit on
     all wells, write `out_dir` (artifacts, runtime.json, model_card.json). Returns the card.
 
     `progress(done, total, message)` is called as folds and final fits finish.
     `other_fields`: wells.Well objects from other fields with measured sonic, never trained
     on, that fit the bands' between-field term (transfer.py); None: the wells alone decide.
+    `row_budget`: above this many trainable rows members fit on a per-well stride of rows
+    and leave-one-well-out holds out groups of wells (fit_plan, fold_tasks; card "fit_rows").
     `cv_cache`: our own file of held-out predictions from an earlier run with the same wells
     (a development shortcut of `python -m sonic_model train --cv-cache`).
     """
@@ -260,7 +339,13 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     ts = build_training_set(wells)
     log(f"{len(wells)} well(s), {ts.n} rows; curve sets {', '.join(ts.sets)}")
     schemes = schemes_for(ts, blocked_folds)
-    n_folds = sum(len(f) for f in schemes.values())
+    keep, rows_entry = fit_plan(ts, row_budget)
+    if rows_entry["stride"] > 1:
+        log(f"  {rows_entry['note']}")
+        ts = float32_features(ts)
+    else:
+        keep = None               # every row: the path the bundled model was trained on
+    n_folds = len(fold_tasks(ts, schemes, keep))
     total = n_folds + 1 + (1 if measure else 0)
 
     if cv_cache is not None and Path(cv_cache).is_file():
@@ -269,7 +354,8 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
         if progress is not None:
             progress(n_folds, total, "reused held-out predictions")
     else:
-        cv = cross_validate(ts, FULL_MEMBERS, schemes, log, n_jobs, progress, 0, total)
+        cv = cross_validate(ts, FULL_MEMBERS, schemes, log, n_jobs, progress, 0, total,
+                            keep=keep)
         if cv_cache is not None:
             joblib.dump(cv, cv_cache)
     # Which members ship, whether the mudrock shear prior holds (ensemble_build.py), then the
@@ -281,7 +367,7 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     qc = qc_settings(ts, cv)
 
     log("final fit on all wells")
-    fitted = fit_sets(ts, shipped, np.ones(ts.n, dtype=bool), log)
+    fitted = fit_sets(ts, shipped, np.ones(ts.n, dtype=bool) if keep is None else keep, log)
     if progress is not None:
         progress(n_folds + 1, total, "fitted the final members")
     other_entry, widen = other_field_widener(other_fields, fitted, shipped, log)
@@ -317,6 +403,9 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     if other_entry:
         extra["other_fields"] = other_entry
     card = card_mod.build_card(ts, wells, cv, ensembles, qc, files, extra)
+    if keep is not None:          # the bundled model's card stays as it was
+        card["fit_rows"] = {**rows_entry, "lowo_fits": sum(s == "lowo" for s, _ in
+                                                           fold_tasks(ts, schemes, keep))}
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_path = card_mod.write_card(out_dir, card)
     if measure:

@@ -205,3 +205,68 @@ def test_progress_reports_every_fold_and_the_final_fit(own_model):
 def test_wells_without_enough_shear_are_refused_with_what_to_add(own_wells, tmp_path):
     with pytest.raises(InputValueError, match="both DTC and DTS.*shear log"):
         T.train_model([own_wells[2], own_wells[2]], tmp_path, log=lambda m: None)
+
+
+# ----------------------------------------------------------------------------- large sets
+
+def test_the_bundled_models_rows_are_under_the_budget_so_nothing_is_thinned(contest, card):
+    keep, entry = T.fit_plan(contest)
+    assert entry["stride"] == 1 and keep.all()
+    assert entry["rows_used"] == entry["rows_available"] < T.ROW_BUDGET
+    # one fit per fold, as before the budget existed; and no fit_rows entry in the card
+    schemes = T.schemes_for(contest, 5)
+    assert len(T.fold_tasks(contest, schemes, None)) == 5 + 3
+    assert "fit_rows" not in card
+
+
+def test_a_large_set_fits_on_a_per_well_stride_of_rows(own_wells):
+    # ~190,000 rows: the three FORCE subsets repeated, as six wells
+    big = [T.TrainingWell(f"{w.name}-{i}", pd.concat([w.frame] * 64, ignore_index=True), None)
+           for i in range(2) for w in own_wells]
+    ts = T.build_training_set(big)
+    assert ts.n > T.ROW_BUDGET
+    keep, entry = T.fit_plan(ts)
+    assert entry["stride"] == 2 and entry["rows_available"] == ts.n
+    assert entry["rows_used"] <= T.ROW_BUDGET < entry["rows_available"]
+    for a, b in ts.bounds:                      # every other row of each well, from its top
+        assert keep[a] and not keep[a + 1] and keep[a:b].sum() == -(-(b - a) // 2)
+
+
+def test_grouped_wells_are_each_held_out_once():
+    schemes = {"lowo": [(i * 10, i * 10 + 10) for i in range(14)]}
+    ts = T.TrainingSet([], [], pd.DataFrame(), pd.DataFrame(), np.zeros((140, 2)),
+                       np.full(140, "core"), ("core",))
+    tasks = T.fold_tasks(ts, schemes, np.ones(140, dtype=bool))
+    assert len(tasks) == T.MAX_LOWO_FITS
+    held = np.concatenate([idx for _, idx in tasks])
+    assert sorted(held) == list(range(140))
+    assert len(T.fold_tasks(ts, schemes, None)) == 14          # below the budget: one per well
+
+
+def test_thinned_folds_do_not_see_the_held_out_well(own_wells):
+    ts = T.build_training_set(own_wells)
+    keep, entry = T.fit_plan(ts, budget=400)
+    assert entry["stride"] == 4
+    schemes = {"lowo": list(ts.bounds)}
+    quiet = dict(log=lambda m: None, n_jobs=1, keep=keep)
+    base = T.cross_validate(ts, ["pcr", "knn"], schemes, **quiet)
+    a, b = ts.bounds[1]
+    poisoned = T.build_training_set(own_wells)
+    poisoned.y[a:b] += 500.0
+    after = T.cross_validate(poisoned, ["pcr", "knn"], schemes, **quiet)
+    for k in ("pcr", "knn"):
+        assert np.isfinite(base["lowo"]["pred"][k][:, 0]).all()     # every row predicted
+        np.testing.assert_allclose(base["lowo"]["pred"][k][a:b], after["lowo"]["pred"][k][a:b])
+        assert not np.allclose(base["lowo"]["pred"][k][:a], after["lowo"]["pred"][k][:a])
+
+
+def test_a_model_above_the_budget_says_so_in_its_card_and_scores_every_row(own_wells,
+                                                                          tmp_path):
+    card = T.train_model(own_wells, tmp_path, log=lambda m: None, row_budget=400)
+    rows = card["fit_rows"]
+    assert rows["rows_available"] == 3 * ROWS and rows["stride"] == 4
+    assert rows["rows_used"] == 3 * (-(-ROWS // 4)) and "every 4th sample" in rows["note"]
+    assert all(w["DTC"]["rows"] == ROWS for w in card["validation"]["lowo_wells"])
+    ens = E.load_ensemble("full", model_dir=tmp_path)
+    result = E.predict(own_wells[0].frame, ens, depth_ft=own_wells[0].depth_ft)
+    assert result["DTC_PRED"].notna().all()
