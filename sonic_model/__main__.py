@@ -1,14 +1,16 @@
 """The command line: predict, train, info, serve, fetch-data.
 
-Exit codes (DESIGN.md): 0 success; 2 bad input or usage, with one line on stderr naming the
-problem; 1 internal error. No traceback reaches the user (set SONIC_DEBUG=1 to see one).
-Imports stay inside the commands so `predict` never loads streamlit, plotly, fastapi,
-scikit-learn or the xgboost Python package.
+Exit codes: 0 success (also when the reader closes our output pipe early, as `| head` does);
+2 bad input or usage, with one line on stderr naming the problem; 1 internal error. No
+traceback reaches the user (set SONIC_DEBUG=1 to see one). Imports stay inside the commands so
+`predict` never loads streamlit, plotly, fastapi, scikit-learn or the xgboost Python package,
+and it checks its input files before it imports numpy, pandas or the models.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -28,6 +30,8 @@ class UsageError(SonicModelError):
 
 
 def _parse_maps(items: list[str]) -> dict[str, str]:
+    if not items:
+        return {}
     from .errors import InputValueError
     from .wells import parse_mapping
 
@@ -59,11 +63,24 @@ def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path,
     return plan
 
 
+def _check_inputs(inputs: list[Path]) -> None:
+    """Fail fast on a missing, empty, oversized or binary input: before the heavy imports and
+    the model load, so a wrong file costs a fraction of a second, not seconds."""
+    from .config import get_settings
+    from .wells.encoding import check_file
+
+    for src in inputs:
+        check_file(src, get_settings().max_file_bytes)
+
+
 def cmd_predict(args) -> int:
+    inputs = [Path(p) for p in args.inputs]
+    mapping = _parse_maps(args.map or [])
+    plan = _outputs(inputs, Path(args.output), args.format)
+    _check_inputs(inputs)
+
     from . import ensemble, wells
 
-    mapping = _parse_maps(args.map or [])
-    plan = _outputs([Path(p) for p in args.inputs], Path(args.output), args.format)
     ens = ensemble.load_ensemble(args.ensemble)
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping)
@@ -164,10 +181,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_closed_pipe() -> int:
+    # The reader went away (`... | head -1`): a normal end. Point stdout/stderr at /dev/null so
+    # the interpreter's final flush cannot raise again, and exit 0.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()          # a closed pipe shows here, inside the handler below
+        return code
+    except BrokenPipeError:
+        return _quiet_closed_pipe()
     except SonicModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -143,3 +143,29 @@ def test_las_output_records_which_ensemble_made_it(contest_dir, model_dir, tmp_p
     out = tmp_path / "w_pred.las"
     assert run("predict", src, "-o", out, "--ensemble", "light").returncode == 0
     assert "(ensemble light)" in lasio.read(str(out)).other
+
+
+@pytest.mark.parametrize("args", [("info",), ("info", "--json")], ids=["info", "info-json"])
+def test_a_closed_output_pipe_is_a_normal_end(model_dir, args):
+    # `python -m sonic_model info | head -1`: the reader leaves before the CLI writes. Closing
+    # our end at once, while the child is still importing, makes that deterministic.
+    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert err == ""
+
+
+def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir, tmp_path):
+    src = tmp_path / "empty.las"
+    src.write_bytes(b"  \n")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "sonic_model", "predict",
+                           str(src), "-o", str(tmp_path / "o.csv")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    message = [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
+    assert message == ["error: empty.las: file is empty; export the well again"]
+    imported = {ln.rsplit("|", 1)[-1].strip() for ln in proc.stderr.splitlines()
+                if ln.startswith("import time:")}
+    assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.ensemble"}

@@ -13,7 +13,8 @@ import pytest
 
 from sonic_model import curves, qc
 from sonic_model.errors import InputValueError
-from sonic_model.wells import _format_column, read_well, write_csv, write_las
+from sonic_model.wells import read_well, write_csv, write_las
+from sonic_model.wells.writers import _format_column
 from wellfiles import GENERIC, SCHLUMBERGER, canonical_well, vendor_las
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -1,0 +1,74 @@
+"""What routes depend on: the loaded models (built once in the lifespan, handed to routes by
+``Depends(get_models)``), the settings, and a bounded worker pool for CPU-bound work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import anyio
+import pandas as pd
+from fastapi import Depends, Request
+
+from .. import ensemble, wells
+from ..config import Settings
+from ..ensemble import ENSEMBLE_NAMES
+from ..errors import ArtifactError, SonicModelError
+
+log = logging.getLogger("sonic_model.api")
+
+
+@dataclass
+class Models:
+    """The ensembles this server loaded, and why any failed to load."""
+
+    loaded: dict[str, Any] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    # Bounds how many predictions run at once, so memory stays flat under concurrent clients.
+    limiter: anyio.CapacityLimiter | None = None
+
+    @classmethod
+    def load(cls, names: tuple[str, ...] = ENSEMBLE_NAMES) -> Models:
+        models = cls()
+        for name in names:
+            try:
+                models.loaded[name] = ensemble.load_ensemble(name)
+            except SonicModelError as exc:
+                log.error("ensemble %r not loaded: %s", name, exc)
+                models.failures[name] = str(exc)
+        return models
+
+    def get(self, name: str) -> Any:
+        try:
+            return self.loaded[name]
+        except KeyError:
+            raise ArtifactError(self.failures.get(name, f"ensemble {name!r} is not loaded")) \
+                from None
+
+    def predict_well(self, well: wells.Well, name: str) -> pd.DataFrame:
+        return ensemble.predict_well(well, self.get(name))
+
+    def card(self) -> dict:
+        for ens in self.loaded.values():
+            return ens.card
+        from .card import load_card
+        return load_card()
+
+
+def get_models(request: Request) -> Models:
+    return request.app.state.models
+
+
+def get_api_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ModelsDep = Annotated[Models, Depends(get_models)]
+SettingsDep = Annotated[Settings, Depends(get_api_settings)]
+
+
+async def in_worker(models: Models, fn: Callable, *args: Any) -> Any:
+    # Parsing and prediction are CPU-bound: keep them off the event loop, a few at a time.
+    return await anyio.to_thread.run_sync(fn, *args, limiter=models.limiter)
