@@ -80,16 +80,22 @@ def cmd_predict(args) -> int:
     _check_inputs(inputs)
 
     from . import ensemble, wells
+    from .extras import predict_extended
 
     ens = ensemble.load_ensemble(args.ensemble)
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping)
-        result = ensemble.predict_well(well, ens)
+        result = predict_extended(well, ens, ignore_measured=args.ignore_measured,
+                                  elastic=args.elastic, splice=args.splice)
         writer = wells.write_las if fmt == "las" else wells.write_csv
         writer(well, result, target)
         if not args.quiet:
             flagged = int((result["QC"] != "OK").sum())
-            print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags "
+            used = ""
+            if "DTS_SOURCE" in result.columns:
+                used = (f", DTS from the measured DTC on "
+                        f"{int((result['DTS_SOURCE'] == 'DTC-conditioned').sum())} samples")
+            print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} "
                   f"({ens.name} ensemble)", file=sys.stderr)
     return 0
 
@@ -156,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
+    p.add_argument("--ignore-measured", action="store_true",
+                   help="predict DTS from the logs alone even where the well has a valid DTC")
+    p.add_argument("--elastic", action="store_true",
+                   help="add VP, VS, VPVS, PR, AI, SI, G_DYN, K_DYN (best sonic per sample)")
+    p.add_argument("--splice", action="store_true",
+                   help="add DTC_SPLICE, DTS_SPLICE (measured where valid, else predicted) "
+                        "and SPLICE_SOURCE")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("train", help="validate and fit the ensembles on Well #1")

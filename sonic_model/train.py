@@ -460,6 +460,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
             + card["files"][RUNTIME_FILE]["bytes"]
     card_path = card_mod.card_path(out_dir)
     card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
+    card = _add_conditioned(w, out_dir, log) or card
     if measure:
         log("measuring load time, memory and predict time of each member and ensemble")
         for group, keys in (("members", FULL_MEMBERS), ("ensembles", ("full", "light"))):
@@ -468,6 +469,22 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
     log(f"wrote {out_dir} in {time.perf_counter() - started:.0f} s")
     return card
+
+
+def _add_conditioned(w: WellOne, out_dir: Path, log) -> dict | None:
+    """The DTC-conditioned shear set (conditioned.py), validated like the ensembles: blocked
+    folds and leave-one-well-out over Well #1's three wells. Returns the updated card."""
+    from types import SimpleNamespace
+
+    from . import conditioned
+
+    cols = [c for c in (*INPUTS, *TARGETS) if c in w.frame.columns]
+    wells = [SimpleNamespace(name=f"Well #1 ({'abc'[i]})", depth_ft=w.depth_ft[a:b],
+                             frame=w.frame.iloc[a:b][cols].reset_index(drop=True))
+             for i, (a, b) in enumerate(w.wells())]
+    if conditioned.extend_model(out_dir, wells, blocked_folds=K_BLOCKED, log=log) is None:
+        return None
+    return card_mod.load_card(out_dir)
 
 
 def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:
