@@ -96,3 +96,25 @@ def test_las_dts_source_codes_follow_the_route(well_las, model_dir, tmp_path):
     assert set(np.unique(code)) <= {0, 1, 2}
     assert (code[NULLED] == 1).all() and (code == 2).mean() > 0.5
     assert "DTS_SOURCE: 1 = DTS from the logs alone" in las.other
+
+
+def test_api_file_upload_with_elastic_and_splice(well_las, model_dir):
+    from fastapi.testclient import TestClient
+
+    from sonic_model import api
+
+    with TestClient(api.create_app(), raise_server_exceptions=False) as client:
+        r = client.post("/api/v1/predict/file",
+                        files={"file": ("tiny.las", well_las.read_bytes(), "text/plain")},
+                        data={"elastic": "true", "splice": "true"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        for c in ("DTS_SOURCE", "DTC_SPLICE", "SPLICE_SOURCE", "VP", "PR", "AI"):
+            assert c in body["columns"] and len(body["results"][c]) == 400
+        assert body["units"]["AI"] == "m/s*g/cm3" and body["units"]["VP"] == "m/s"
+        assert body["results"]["SPLICE_SOURCE"][NULLED.start] == "DTC predicted, DTS predicted"
+        plain = client.post("/api/v1/predict/file", data={"ignore_measured": "true"},
+                            files={"file": ("tiny.las", well_las.read_bytes(), "text/plain")})
+        assert plain.status_code == 200
+        assert plain.json()["columns"] == ["DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90",
+                                           "DTS_P10", "DTS_P90", "QC"]
