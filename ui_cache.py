@@ -63,11 +63,15 @@ def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
-def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str) -> pd.DataFrame:
-    from sonic_model import ensemble
+def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
+            options: tuple[str, ...] = ()) -> pd.DataFrame:
+    """options: any of "ignore_measured", "elastic", "splice" (extras.predict_extended); the
+    rock-physics baselines and the logs-only DTS always come along for the shear tracks."""
+    from sonic_model.extras import predict_extended
 
     well = read_well(data, name, mapping)
-    return ensemble.predict_well(well, get_ensemble(ensemble_name))
+    return predict_extended(well, get_ensemble(ensemble_name), baselines=True,
+                            logs_only_column=True, **{o: True for o in options})
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -118,3 +118,38 @@ def test_api_file_upload_with_elastic_and_splice(well_las, model_dir):
         assert plain.status_code == 200
         assert plain.json()["columns"] == ["DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90",
                                            "DTS_P10", "DTS_P90", "QC"]
+
+
+def test_app_shows_shear_routes_and_elastic_tracks(model_dir):
+    """The Predict page: route tracks and crossplot for a well with DTC; elastic on demand."""
+    import json
+
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    from wellfiles import vendor_las as las_text
+
+    streamlit.cache_data.clear()
+    data = las_text(canonical_well(400), GENERIC).encode()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.file_uploader[0].set_value(("tiny.las", data, "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+              for c in at.main.get("plotly_chart")]
+    assert "Vp–Vs by shear route" in titles
+    specs = [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")]
+    names = {t.get("name") for s in specs for t in s["data"]}
+    assert {"predicted, DTC-conditioned", "mudrock line (Castagna 1985)",
+            "Greenberg–Castagna (1992), Vsh from GR", "logs-only DTS"} <= names
+    assert "VP" not in names
+    at.toggle(key="elastic").set_value(True).run()
+    assert not at.exception
+    names = {t.get("name") for c in at.main.get("plotly_chart")
+             for t in json.loads(c.proto.spec)["data"]}
+    assert {"VP", "VS", "PR", "AI", "K_DYN"} <= names
+    # switching the measured DTC off leaves only the logs-only route in the crossplot
+    at.toggle(key="use_measured").set_value(False).run()
+    names = {t.get("name") for c in at.main.get("plotly_chart")
+             for t in json.loads(c.proto.spec)["data"]}
+    assert "predicted, DTC-conditioned" not in names and "predicted, logs-only" in names

@@ -19,6 +19,7 @@ from sonic_model import metrics, plots
 from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
 from sonic_model.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
+from views import shear_section
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
@@ -321,9 +322,10 @@ def main() -> None:
                    "them in Curve mapping above and the prediction runs by itself. The tracks "
                    "below show the inputs only.")
     else:
+        extras = shear_section.options(well)
         try:
             with st.spinner(f"Predicting DTC and DTS with the {ensemble} ensemble…"):
-                result = ui_cache.predict(data, name, mapping, ensemble)
+                result = ui_cache.predict(data, name, mapping, ensemble, extras)
         except SonicModelError as exc:
             st.error(str(exc))
 
@@ -348,6 +350,7 @@ def main() -> None:
     st.plotly_chart(plots.vp_vs_crossplot(result.loc[mask], view, depth,
                                           depth_unit=well.depth_unit),
                     width="stretch", key="vpvs")
+    shear_section.render(view, result.loc[mask], depth, well.depth_unit)
 
 
 main()
