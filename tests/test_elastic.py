@@ -56,3 +56,47 @@ def test_missing_inputs_give_nan_not_errors():
     assert np.isnan(out.loc[0, "VP"]) and np.isnan(out.loc[0, "AI"])
     assert np.isnan(out.loc[1, "VS"]) and np.isfinite(out.loc[1, "VP"])
     assert np.isfinite(out.loc[2, "VPVS"]) and np.isnan(out.loc[2, "G_DYN"])
+
+
+# ----------------------------------------------------------------------------- figures
+
+def _result(n=50):
+    import pandas as pd
+
+    dtc = np.linspace(70, 120, n)
+    dts = dtc * 1.8
+    res = pd.DataFrame({"DTC_PRED": dtc, "DTS_PRED": dts, "DTS_LOGS_ONLY": dts + 5,
+                        "DTS_MUDROCK": dts - 3, "DTS_GC": dts + 2})
+    res["DTS_SOURCE"] = ["DTC-conditioned"] * (n // 2) + ["logs-only (measured DTC cycle skip)"] * (n - n // 2)
+    el = elastic_logs(dtc, dts, np.full(n, 2.4))
+    return pd.concat([res, el], axis=1)
+
+
+def test_crossplot_colours_points_by_route():
+    from sonic_model.plots_elastic import vp_vs_by_route
+
+    res = _result()
+    fig = vp_vs_by_route(res)
+    by_name = {t.name: t for t in fig.data}
+    assert len(by_name["predicted, DTC-conditioned"].x) == 25
+    assert len(by_name["predicted, logs-only"].x) == 25   # reasons in brackets still count
+    assert by_name["predicted, DTC-conditioned"].marker.color != by_name["predicted, logs-only"].marker.color
+    assert by_name["predicted, DTC-conditioned"].x[0] == pytest.approx(304.8 / 70)
+
+
+def test_shear_and_elastic_tracks_share_a_reversed_depth_axis():
+    from sonic_model.plots_elastic import elastic_tracks, shear_tracks
+
+    res = _result()
+    depth = 1000 + 0.5 * np.arange(len(res))
+    curves = {"DTC": res["DTC_PRED"] + 1, "DTS": res["DTS_PRED"] + 1}
+    fig = shear_tracks(curves, res, depth, depth_unit="m")
+    names = [t.name for t in fig.data]
+    assert names[:5] == ["measured DTS", "predicted DTS (conditioned where DTC is valid)",
+                         "logs-only DTS", "mudrock line (Castagna 1985)",
+                         "Greenberg–Castagna (1992), Vsh from GR"]
+    assert fig.layout.yaxis.autorange == "reversed"
+    fig = elastic_tracks(res, depth)
+    assert {t.name for t in fig.data} == set(ELASTIC_COLUMNS)
+    assert "GPa" in fig.layout.xaxis5.title.text and "m/s*g/cm3" in fig.layout.xaxis4.title.text
+    assert fig.layout.yaxis.autorange == "reversed"
