@@ -130,6 +130,15 @@ def cmd_info(args) -> int:
         print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {f(row['peak_rss_mb'], 7)} "
               f"{f(row['rmse_dtc'])} {f(row['rmse_dts'])} {f(row['rmse_contest'], 8)} "
               f"{f(row['rmse_contest_lowo'])}")
+    cond = card.get("conditioned")
+    if cond:
+        print("DTS with a valid measured DTC, held-out RMSE (us/ft) on the same rows: "
+              "conditioned / logs-only / mudrock / Greenberg-Castagna")
+        for scheme, v in cond["validation"].items():
+            p = v["pooled"]
+            print(f"  {scheme:8s} {p['conditioned']['rmse']:7.2f} {p['logs_only']['rmse']:7.2f} "
+                  f"{p['mudrock']['rmse']:7.2f} {p['greenberg_castagna']['rmse']:7.2f}"
+                  f"   ({p['conditioned']['rows']:,} rows)")
     return 0
 
 
