@@ -2,7 +2,11 @@
 the same file wrapped, via lasio's own reader for comparison, and the contest CSV if present;
 then write_las / write_csv for that well plus the 7 result columns (32 curves; write_las
 target <= 0.4 s), lasio's own writer on the same curves for comparison, and write_las on a
-copy whose last 1,000 rows have no depth.
+copy whose last 1,000 rows have no depth. Last, real files: read_well beside lasio.read on the
+ten FORCE 2020 wells and on the contest's Well #1 written as LAS (issue 11: LAS is read through
+lasio unless an own parser is >= 3x faster on real files; the former own ~A parser measured
+1.6x on the FORCE wells, so read_well now hands the data to lasio and its time is lasio's plus
+the mapping).
 
     .venv/bin/python benchmarks/bench_read.py
 """
@@ -98,10 +102,41 @@ def main() -> None:
         holes.depth[-1000:] = np.nan
         print(f"last 1,000 rows without depth    write_las: "
               f"{best_of(lambda: write_las(holes, res)):.3f} s")
-    contest = Path("/work/shared/pdda2020/train.csv")
+    contest = SHARED / "pdda2020" / "train.csv"
     if contest.is_file():
         print(f"contest train.csv (30143 x 9)    read_well: "
               f"{best_of(lambda: read_well(contest)):.3f} s")
+    real_files(contest)
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def real_files(contest: Path) -> None:
+    """read_well vs lasio.read on real LAS files: the FORCE wells, and Well #1 as LAS."""
+    paths = sorted((SHARED / "force2020").glob("*.las"))
+    with tempfile.TemporaryDirectory() as tmp:
+        if contest.is_file():
+            frame = pd.read_csv(contest)
+            las = lasio.LASFile()
+            las.append_curve("DEPT", 1000 + 0.5 * np.arange(len(frame)), unit="ft")
+            for col in frame.columns:
+                las.append_curve(col, frame[col].replace(-999, np.nan).to_numpy(dtype=float))
+            as_las = Path(tmp) / "well1.las"
+            las.write(str(as_las), version=2.0)
+            paths.append(as_las)
+        if not paths:
+            print("no real LAS files found beside the checkout (../shared); skipped")
+            return
+        ours = theirs = 0.0
+        for path in paths:
+            a = best_of(lambda: read_well(path, require=False), 3)
+            b = best_of(lambda: lasio.read(str(path)), 3)
+            ours, theirs = ours + a, theirs + b
+            print(f"{path.name:22s} {path.stat().st_size / 1e6:5.1f} MB  read_well {a:.3f} s  "
+                  f"lasio.read {b:.3f} s")
+        print(f"{len(paths)} real LAS files: read_well {ours:.3f} s, lasio.read {theirs:.3f} s "
+              f"(read_well = lasio plus checks, mapping, units and depth ordering)")
 
 
 if __name__ == "__main__":

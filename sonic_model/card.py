@@ -21,10 +21,10 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
+from .digest import sha256_bytes
 from .errors import ArtifactError
 
 CARD_NAME = "model_card.json"
@@ -161,7 +161,7 @@ def is_training_data(data: bytes, card: dict | None) -> bool:
     card's ``data.train_sha256``; False when the card does not record one.
     """
     expected = str(((card or {}).get("data") or {}).get("train_sha256") or "").lower()
-    return bool(expected) and hashlib.sha256(data).hexdigest() == expected
+    return bool(expected) and sha256_bytes(data) == expected
 
 
 def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:

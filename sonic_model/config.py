@@ -10,10 +10,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def bundled_model_dir() -> Path:
+    """The shipped artifacts: package data ``sonic_model/models`` in an installed wheel
+    (pyproject.toml maps assets/models there), else ``assets/models`` of the source checkout."""
+    packaged = resources.files(__package__) / "models"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return PROJECT_DIR / "assets" / "models"
 
 
 def _env_path(name: str) -> Path | None:
@@ -23,7 +33,8 @@ def _env_path(name: str) -> Path | None:
 
 @dataclass(frozen=True)
 class Settings:
-    # Where the trained artifacts and model_card.json live (committed under assets/models).
+    # Where the trained artifacts and model_card.json live ($SONIC_MODEL_DIR, else the bundled
+    # ones: bundled_model_dir()).
     model_dir: Path
     # Explicit contest data directory ($SONIC_DATA_DIR); None means "search the defaults".
     data_dir: Path | None
@@ -39,7 +50,7 @@ class Settings:
 def get_settings() -> Settings:
     cors = os.environ.get("SONIC_API_CORS_ORIGINS", "").strip()
     return Settings(
-        model_dir=_env_path("SONIC_MODEL_DIR") or PROJECT_DIR / "assets" / "models",
+        model_dir=_env_path("SONIC_MODEL_DIR") or bundled_model_dir(),
         data_dir=_env_path("SONIC_DATA_DIR"),
         max_file_bytes=int(os.environ.get("SONIC_MAX_FILE_BYTES", 200 * 1024 * 1024)),
         api_max_body_bytes=int(os.environ.get("SONIC_API_MAX_BODY_BYTES", 50 * 1024 * 1024)),

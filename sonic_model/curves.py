@@ -39,7 +39,7 @@ REQUIRED: tuple[str, ...] = tuple(n for n, c in CURVES.items() if c.role == "req
 OPTIONAL: tuple[str, ...] = tuple(n for n, c in CURVES.items() if c.role == "optional")
 TARGETS: tuple[str, ...] = ("DTC", "DTS")
 
-# The result columns every door (CSV, LAS, API v1) hands back, in this order (DESIGN.md).
+# The result columns every door (CSV, LAS, API v1) hands back, in this order.
 RESULT_COLUMNS: tuple[str, ...] = (
     "DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90", "DTS_P10", "DTS_P90", "QC",
 )

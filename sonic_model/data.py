@@ -7,7 +7,6 @@ it is found at run time or downloaded from the contest's public repository.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import config
+from .digest import sha256_file
 from .errors import DataNotFoundError, FetchError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,17 +170,9 @@ def load_test(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- fetching the data
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _verified(dest: Path) -> bool:
     try:
-        return all(_sha256_file(dest / name) == sha for name, sha in FILE_SHA256.items())
+        return all(sha256_file(dest / name) == sha for name, sha in FILE_SHA256.items())
     except OSError:
         return False
 
@@ -198,7 +190,6 @@ def _download(url: str, target: Path, expected: str, timeout: float,
     """Stream ``url`` into ``target``, verifying its sha256. Raises FetchError."""
     hint = (f"check your connection or download it by hand and put "
             f"{' and '.join(REQUIRED_FILES)} in {dest}")
-    digest = hashlib.sha256()
     done = 0
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "sonicpredict-fetch-data"})
@@ -215,7 +206,6 @@ def _download(url: str, target: Path, expected: str, timeout: float,
                 if done > MAX_ARCHIVE_BYTES:
                     raise FetchError(f"could not download {url}: more than {MAX_ARCHIVE_BYTES:,} "
                                      f"bytes, far larger than the contest archive; wrong address?")
-                digest.update(chunk)
                 out.write(chunk)
                 if progress:
                     progress(done, total)
@@ -244,7 +234,7 @@ def _download(url: str, target: Path, expected: str, timeout: float,
     except OSError as exc:  # writing the temp file: disk full, permissions...
         raise FetchError(f"could not write the download into {dest}: {exc}") from exc
 
-    got = digest.hexdigest()
+    got = sha256_file(target)
     if got != expected:
         raise FetchError(
             f"the archive from {url} has sha256 {got}, expected {expected} ({done:,} bytes "
@@ -283,7 +273,7 @@ def _unpack(archive: Path, into: Path, url: str) -> None:
         raise FetchError(f"could not unpack the archive from {url} into {into.parent}: {exc}") from exc
 
     for name, expected in FILE_SHA256.items():
-        got = _sha256_file(into / name)
+        got = sha256_file(into / name)
         if got != expected:
             raise FetchError(f"{name} from the archive at {url} has sha256 {got}, expected "
                              f"{expected}; this is not the published PDDA 2020 data")

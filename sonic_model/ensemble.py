@@ -5,13 +5,13 @@
 
 `frame` holds canonical input columns in canonical units (wells.read_well produces them);
 `depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
-rows are taken as consecutive half-foot samples, the contest layout.
-This module imports numpy, pandas and joblib only: no scikit-learn, no xgboost package.
+rows are taken as consecutive samples 0.1 m (0.328 ft) apart, the contest layout.
+This module imports numpy, pandas and joblib (scipy's KD-tree and libxgboost via the members):
+no scikit-learn, no xgboost package.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ import pandas as pd
 from . import features as F
 from .card import load_card
 from .curves import CURVES, REQUIRED, RESULT_COLUMNS, TARGETS
+from .digest import sha256_file  # train and tests import it from here too
 from .errors import ArtifactError, InputValueError, MissingCurvesError
 from .members import MemberPredictor, to_sonic
 from .qc import QC_OK, join_reasons
@@ -51,14 +52,6 @@ class Ensemble:
     @property
     def label(self) -> str:
         return self.card["ensembles"][self.name]["label"]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
@@ -144,6 +137,10 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
             payloads[kind] = joblib.load(path)
         except Exception as exc:  # a verified file that still fails to load is an artifact problem
             raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
+    if any(part.get("kind") == "trees" for payload in payloads.values()
+           for part in payload.values()):
+        from .engine import check_trained_version
+        check_trained_version(runtime.get("xgboost_version"))
     sets = {}
     for set_name, s in runtime["sets"].items():
         sets[set_name] = {

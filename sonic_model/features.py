@@ -4,7 +4,9 @@ The contest winners' main gain was depth context (rolling statistics and gradien
 it, but a window never reaches across a gap (a null run or a jump in depth), because a
 neighbour on the far side of a gap is another interval, or another well joined to this one.
 Windows are defined in feet and converted to samples with the well's own sampling step, so a
-well logged every 0.1 m sees the same physical context as the contest's half-foot samples.
+well logged every half foot sees the same physical context as the contest's rows, which are
+0.1 m (0.328 ft) apart (matched sample by sample against public Volve logs; there is no depth
+column, so depth-less input is taken to be in that layout).
 There is no absolute-depth feature: the contest data has none and it would not transfer.
 """
 
@@ -17,7 +19,8 @@ import pandas as pd
 
 from .curves import CURVES, INPUTS, NULL_SENTINELS, REQUIRED
 
-CONTEST_STEP_FT = 0.5
+# The contest rows are 0.1 m apart; a file without depth is taken to be in that layout.
+CONTEST_STEP_FT = 0.1 / 0.3048
 # Resistivity spikes reach 60,000 ohm.m in Well #1; work in log10 and cap at physical extremes.
 LOG_RES_LIMITS = (-1.5, 4.0)
 # Context windows (feet). Means at three scales, spread and gradient at the middle scale.
@@ -139,7 +142,13 @@ def sampling_step_ft(depth_ft: np.ndarray | None) -> float:
         return CONTEST_STEP_FT
     steps = np.abs(np.diff(np.asarray(depth_ft, dtype=float)))
     steps = steps[np.isfinite(steps) & (steps > 0)]
-    return float(np.median(steps)) if len(steps) else CONTEST_STEP_FT
+    if not len(steps):
+        return CONTEST_STEP_FT
+    # The mean of the regular steps, not their median: depths written to a few decimals
+    # (0.1 m in feet is 0.328083989...) have steps that scatter by the rounding, and the
+    # median picks one rounded value; the mean recovers the true step to ~1e-9.
+    median = float(np.median(steps))
+    return float(np.mean(steps[np.abs(steps - median) <= 0.01 * median]))
 
 
 @dataclass

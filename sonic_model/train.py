@@ -44,7 +44,7 @@ NOVELTY_FACTOR = 2.0
 @dataclass
 class WellOne:
     frame: pd.DataFrame       # raw contest columns
-    depth_ft: np.ndarray      # synthetic depth: 0.5 ft steps, a 1000-ft jump at each join
+    depth_ft: np.ndarray      # synthetic depth: 0.1 m steps (in ft), a 1000-ft jump at each join
     ff: F.FeatureFrame
     y: np.ndarray             # (n, 2) DTC, DTS (NaN where null/impossible)
     row_set: np.ndarray       # "all" / "core" / ""
@@ -78,7 +78,7 @@ def _clean_target(series: pd.Series, name: str) -> np.ndarray:
 
 
 def blocked_folds(n: int, k: int = K_BLOCKED) -> list[tuple[int, int]]:
-    """K contiguous, non-shuffled blocks along the file (half-foot neighbours are near-copies)."""
+    """K contiguous, non-shuffled blocks along the file (neighbouring 0.1 m samples are near-copies)."""
     edges = [int(e) for e in np.linspace(0, n, k + 1).round()]
     return list(zip(edges[:-1], edges[1:]))
 
@@ -406,6 +406,7 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
                      "clip_lo": fitted[s]["clip"][0].tolist(),
                      "clip_hi": fitted[s]["clip"][1].tolist()} for s in fitted},
         "ensembles": runtime_ensembles, "qc": qc, "pe_fill": 5.0,
+        "xgboost_version": _xgboost_version(),
     }
     runtime_path = out_dir / RUNTIME_FILE
     runtime_path.write_text(json.dumps(runtime, indent=1, sort_keys=True), encoding="utf-8")
@@ -485,6 +486,12 @@ def _add_conditioned(w: WellOne, out_dir: Path, log) -> dict | None:
     if conditioned.extend_model(out_dir, wells, blocked_folds=K_BLOCKED, log=log) is None:
         return None
     return card_mod.load_card(out_dir)
+
+
+def _xgboost_version() -> str:
+    from importlib.metadata import version
+    import xgboost
+    return getattr(xgboost, "__version__", None) or version("xgboost-cpu")
 
 
 def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:

@@ -8,6 +8,7 @@ The tests at the end use the real artifacts (the ``model_dir`` fixture: skip loc
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from io import StringIO
 
@@ -295,6 +296,27 @@ def test_model_card(client):
     assert r.json()["model_version"] == "test-1"
 
 
+def test_index_page_links_to_pages_that_answer(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    links = re.findall(r'href="([^"]+)"', r.text)
+    assert {"/docs", "/redoc", "/openapi.json", "/api/v1/model", "/healthz"} <= set(links)
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_nothing_from_other_hosts(client, page):
+    r = client.get(page)
+    assert r.status_code == 200
+    refs = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert refs and all(ref.startswith("/") for ref in refs), refs
+    assert "cdn" not in r.text and "fonts.googleapis" not in r.text
+    for ref in refs:
+        asset = client.get(ref)
+        assert asset.status_code == 200 and len(asset.content) > 1000, ref
+
+
 def test_openapi_docs_have_examples(client):
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
@@ -514,6 +536,23 @@ def test_real_healthz_and_card(real_client):
     assert real_client.get("/healthz").json()["status"] == "ok"
     card = real_client.get("/api/v1/model").json()
     assert {"full", "light"} <= set(card["ensembles"])
+
+
+def test_real_card_is_a_summary_unless_full_is_asked(real_client, model_dir):
+    brief = real_client.get("/api/v1/model")
+    full = real_client.get("/api/v1/model", params={"full": "true"})
+    assert brief.status_code == full.status_code == 200
+    assert full.json() == json.loads((model_dir / "model_card.json").read_text())
+    summary = brief.json()
+    assert len(brief.content) * 4 < len(full.content)
+    assert summary["full_card"] == "/api/v1/model?full=true"
+    assert summary["data"]["licence"] == full.json()["data"]["licence"]
+    for name, ens in full.json()["ensembles"].items():
+        shown = summary["ensembles"][name]
+        assert shown["members"] == ens["members"]
+        for scheme, metrics in ens["metrics"].items():
+            assert shown["validation"][scheme]["DTC"] == metrics["DTC"]
+            assert "per_fold" not in shown["validation"][scheme]
 
 
 @pytest.mark.parametrize("ensemble", ["full", "light"])

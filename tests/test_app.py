@@ -485,5 +485,5 @@ def test_about_page_reads_the_training_rows_from_the_card(model_dir):
     at = run_app()
     at.switch_page("views/about.py").run()
     text = " ".join(m.value for m in at.markdown)
-    assert f"{load_card()['data']['rows']:,} half-foot samples" in text
+    assert f"{load_card()['data']['rows']:,} samples 0.1 m apart" in text
     assert "Original SonicPredict (2020), published five-model | 16.31" in text

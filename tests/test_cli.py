@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.features import CONTEST_STEP_FT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +27,7 @@ def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Pat
     """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics."""
     las = lasio.LASFile()
     las.well["WELL"].value = "TEST-1"
-    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * 0.5, unit="ft")
+    las.append_curve("DEPT", start_ft + np.arange(len(frame)) * CONTEST_STEP_FT, unit="ft")
     spec = [("CALI", "CAL", "in", 1), ("NPHI", "CNC", "%", 100), ("GR", "GR", "gAPI", 1),
             ("ILD", "HRD", "ohmm", 1), ("ILM", "HRM", "ohmm", 1), ("PEF", "PE", "b/e", 1),
             ("RHOB", "ZDEN", "g/cm3", 1)]

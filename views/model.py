@@ -94,7 +94,7 @@ def main() -> None:
     wells_ = val.get("lowo", {}).get("wells", [])
     st.caption(f"Blocked: {val.get('blocked', {}).get('k', len(folds))} contiguous folds along "
                f"Well #1 (rows {', '.join(f'{a:,}–{b:,}' for a, b in folds)}). Neighbouring "
-               "half-foot samples are near-duplicates, so shuffled folds would flatter every "
+               "0.1 m samples are near-duplicates, so shuffled folds would flatter every "
                "model. Leave-one-well-out: the three wells joined in the training file (rows "
                f"{', '.join(f'{a:,}–{b:,}' for a, b in wells_)}).")
     scheme = st.segmented_control("Scheme", ["blocked", "lowo"], default="blocked",

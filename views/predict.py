@@ -160,7 +160,7 @@ def header_summary(well) -> None:
         cols[3].metric("Step", f"{step:.4g} {well.depth_unit}" if math.isfinite(step) else "–")
     else:
         cols[1].metric("Depth", "none", help="No depth curve: rows are shown by sample number "
-                       "and taken as consecutive half-foot samples.")
+                       "and taken as consecutive samples 0.1 m apart (the contest layout).")
     cols[4].metric("Inputs mapped", f"{sum(c in well.curves for c in C.INPUTS)} / {len(C.INPUTS)}",
                    help="Measured sonic: " + (", ".join(t for t in C.TARGETS if t in well.curves)
                                               or "none"))

@@ -18,7 +18,7 @@ from ..errors import SonicModelError
 from .deps import Models
 from .handlers import internal_error, sonic_error, validation_error
 from .middleware import BodyLimitMiddleware
-from .routes import compat, model, predict, service
+from .routes import compat, docs, model, predict, service
 
 DESCRIPTION = """\
 Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
@@ -27,7 +27,8 @@ Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
   (plain, or double-encoded as a JSON string), `pred_DTC`/`pred_DTS` out with your index.
 * `POST /api/v1/predict` -- curves as JSON by canonical name or mnemonic, with P10/P90 and QC.
 * `POST /api/v1/predict/file` -- upload LAS or CSV; JSON, CSV or LAS back.
-* `GET /api/v1/model` -- the model card: data, validation RMSE, size and speed.
+* `GET /api/v1/model` -- the model card in brief: data, validation RMSE, size and speed
+  (`?full=true`: the whole card, per fold and per member).
 
 Client errors answer 4xx with `{"detail": ...}`; missing curves are **422** (SonicPredict
 answered 500).
@@ -62,13 +63,16 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 def create_app(settings: Settings | None = None,
                load_models: Callable[[], Models] = Models.load) -> FastAPI:
     settings = settings or get_settings()
+    # docs_url/redoc_url None: FastAPI's own pages load their scripts from a CDN; routes/docs.py
+    # serves the same pages from local files.
     app = FastAPI(title="SonicPredict API", version=__version__, description=DESCRIPTION,
-                  lifespan=_lifespan(load_models))
+                  lifespan=_lifespan(load_models), docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.models = Models(failures={n: "server is starting" for n in ENSEMBLE_NAMES})
     _add_error_handlers(app)
     _add_middleware(app, settings)
-    for routes in (service, compat, predict, model):
+    docs.mount_assets(app)
+    for routes in (docs, service, compat, predict, model):
         app.include_router(routes.router)
     return app
 

@@ -29,6 +29,33 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
     index, from either body form. Names and units go through ``wells.well_from_table`` like
     every other door: canonical names or aliases, units inferred from the values (CNC in %,
     ZDEN in kg/m3 are converted)."""
+    columns, data, index = _split_parts(_load_json(raw))
+    check_rows(len(data), max_rows)
+    index = _checked_index(index, len(data))
+    names = [str(c) for c in columns]
+    _check_row_widths(data, len(names), index)
+    kept, values = [], []
+    for pos, name in enumerate(names):
+        try:
+            values.append(_numeric([row[pos] for row in data], name, index))
+        except InputValueError:
+            if wells.canonical_name(name) is not None:
+                raise
+            continue           # a text column (well name, zone...) that is not a curve
+        kept.append(name)
+    matrix = np.column_stack(values) if values else np.empty((len(data), 0))
+    well = wells.well_from_table(kept, [""] * len(kept), matrix, name="request",
+                                 require=False)
+    missing = well.missing_required
+    if missing:
+        raise MissingCurvesError(
+            f"missing required curve(s): {', '.join(missing)}; the request has "
+            f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
+            f"(CAL and HRM are used when present).", missing=missing, available=names)
+    return well, index
+
+
+def _load_json(raw: bytes) -> dict:
     try:
         obj = json.loads(raw)
         if isinstance(obj, str):          # SonicPredict clients: json.dumps(df.to_json(...))
@@ -39,6 +66,10 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
     if not isinstance(obj, dict):
         raise BadJSON("body must be a split-orient frame: an object with 'columns' and 'data' "
                       f"(got a JSON {type(obj).__name__})")
+    return obj
+
+
+def _split_parts(obj: dict) -> tuple[list, list, list | None]:
     # Checked by hand rather than by SplitFrame (which documents the shape in OpenAPI): pydantic
     # would copy every row of a body that may hold millions of values.
     columns, data, index = obj.get("columns"), obj.get("data"), obj.get("index")
@@ -46,8 +77,10 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
             or not (index is None or isinstance(index, list)):
         raise InputValueError("a split-orient frame needs 'columns' (a list of names) and 'data' "
                               "(a list of rows), and optionally 'index' (a list of labels)")
-    n = len(data)
-    check_rows(n, max_rows)
+    return columns, data, index
+
+
+def _checked_index(index: list | None, n: int) -> list:
     index = index if index is not None else list(range(n))
     if len(index) != n:
         raise InputValueError(f"'index' has {len(index)} labels for {n} rows of 'data'")
@@ -57,31 +90,14 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
                                                                               (list, dict)):
             raise InputValueError(f"'index' label {i} is {json.dumps(label)}; row labels must be "
                                   "finite numbers or strings")
-    names = [str(c) for c in columns]
-    width = len(names)
+    return index
+
+
+def _check_row_widths(data: list, width: int, index: list) -> None:
     for i, row in enumerate(data):
         if not isinstance(row, list) or len(row) != width:
             size = f"{len(row)} values" if isinstance(row, list) else f"a {type(row).__name__}"
             raise InputValueError(f"row {i} (index {index[i]!r}) has {size} for {width} columns")
-    kept, values = [], []
-    for pos, name in enumerate(names):
-        try:
-            values.append(_numeric([row[pos] for row in data], name, index))
-        except InputValueError:
-            if wells.canonical_name(name) is not None:
-                raise
-            continue           # a text column (well name, zone...) that is not a curve
-        kept.append(name)
-    matrix = np.column_stack(values) if values else np.empty((n, 0))
-    well = wells.well_from_table(kept, [""] * len(kept), matrix, name="request",
-                                 require=False)
-    missing = well.missing_required
-    if missing:
-        raise MissingCurvesError(
-            f"missing required curve(s): {', '.join(missing)}; the request has "
-            f"{', '.join(names) or 'no columns'}. Send CNC, GR, HRD and ZDEN "
-            f"(CAL and HRM are used when present).", missing=missing, available=names)
-    return well, index
 
 
 def _numeric(values: list[Any], name: str, index: list[Any]) -> np.ndarray:
@@ -188,3 +204,27 @@ def check_rows(n: int, max_rows: int) -> None:
 def download_name(filename: str | None, suffix: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (filename or "well").rsplit(".", 1)[0])[:80]
     return f"{stem or 'well'}_sonic.{suffix}"
+
+
+def summarize_card(card: dict) -> dict:
+    """The model card's headline: the data, and per ensemble its members, validation RMSE
+    (per scheme, without the per-fold lists), size and speed. The full card is ~15 KB of
+    per-fold and per-member detail; ``GET /api/v1/model?full=true`` returns it."""
+    data = card.get("data") or {}
+    return {
+        "model_version": card.get("model_version"),
+        "data": {k: data[k] for k in ("source", "licence", "attribution", "rows", "target")
+                 if k in data},
+        "ensembles": {name: {"label": ens.get("label"), "members": ens.get("members"),
+                             "validation": _headline_metrics(ens.get("metrics")),
+                             "size_bytes": ens.get("size_bytes"),
+                             "resources": ens.get("resources")}
+                      for name, ens in (card.get("ensembles") or {}).items()},
+        "leaderboard": card.get("leaderboard"),
+        "full_card": "/api/v1/model?full=true",
+    }
+
+
+def _headline_metrics(metrics: dict | None) -> dict:
+    return {scheme: {k: v for k, v in values.items() if k != "per_fold"}
+            for scheme, values in (metrics or {}).items() if isinstance(values, dict)}

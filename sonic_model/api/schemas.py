@@ -37,7 +37,7 @@ class PredictRequest(BaseModel):
     curves: dict[str, list[float | None]] = Field(
         description="curve name -> values, one per row; all the same length")
     depth: list[float | None] | None = Field(
-        None, description="depth per row; omitted means consecutive half-foot samples")
+        None, description="depth per row; omitted means consecutive samples 0.1 m apart")
     depth_unit: Literal["ft", "m"] = "ft"
     units: dict[str, str] | None = Field(
         None, description="curve name -> unit, e.g. {\"NPHI\": \"%\"}; omitted units are read "

@@ -79,66 +79,25 @@ def listing(names: list[str], unit_of: dict[str, str] | None = None) -> str:
     return ", ".join(shown) + more if shown else "no curves"
 
 
-def select_curves(table: Table, data: np.ndarray, depth_col: int | None, mapping: dict[str, str],
-            fname: str, report: MappingReport) -> dict[str, int]:
+def select_curves(table: Table, data: np.ndarray, depth_col: int | None,
+                  mapping: dict[str, str], fname: str, report: MappingReport) -> dict[str, int]:
+    """{canonical: column}: the user's mapping first, then the alias table (first alias wins,
+    then the most samples); the report says why each was chosen and why others were not."""
     names = table.names
     counts = np.sum(np.isfinite(data), axis=0) if data.size else np.zeros(len(names), dtype=int)
-    chosen: dict[str, int] = {}
-    user_cols: set[int] = set()
+    chosen = _user_choices(table, depth_col, mapping, fname, report)
+    user_cols = set(chosen.values())
     lost: dict[int, str] = {}
-
-    for canon, mnem in mapping.items():
-        if not mnem:
-            continue
-        col = _resolve_user(str(mnem), names, fname, canon, table.noun)
-        if col == depth_col:
-            raise fail(fname, f"mapping {canon}={mnem}: that is the depth curve")
-        chosen[canon] = col
-        user_cols.add(col)
-        report.used[canon] = {"mnemonic": names[col], "unit": table.units[col],
-                              "reason": "user mapping", "user": True}
     for canon in CANONICAL_ORDER:
         if canon in mapping:
             if not mapping[canon]:
                 report.warnings.append(f"{canon} left unmapped by the user mapping")
             continue
-        cands = []
-        for i, n in enumerate(names):
-            if i == depth_col or i in user_cols:
-                continue
-            hit = ALIAS_INDEX.get(curves.normalize_mnemonic(n))
-            if hit and hit[0] == canon:
-                cands.append((hit[1], -int(counts[i]), i))
-        if not cands:
-            continue
-        cands.sort()
-        with_data = [c for c in cands if -c[1] > 0]
-        for c in cands:
-            if -c[1] == 0:
-                lost[c[2]] = f"every sample is null (candidate for {canon})"
-        if not with_data:
-            continue
-        best = with_data[0]
-        col = best[2]
-        chosen[canon] = col
-        others = [c for c in with_data[1:]]
-        if not others:
-            reason = ("canonical name" if curves.normalize_mnemonic(names[col]) == canon
-                      else f"{curves.normalize_mnemonic(names[col])} is an alias of {canon}")
-        else:
-            same_rank = [c for c in others if c[0] == best[0]]
-            if same_rank:
-                reason = (f"duplicate {curves.normalize_mnemonic(names[col])} curves; "
-                          f"{names[col]} has the most samples ({-best[1]})")
-            else:
-                reason = (f"{curves.normalize_mnemonic(names[col])} ranks first in the {canon} "
-                          "alias list among " + ", ".join(names[c[2]] for c in with_data))
-        for c in others:
-            lost[c[2]] = f"candidate for {canon}; {names[col]} chosen instead"
-        report.used[canon] = {"mnemonic": names[col], "unit": table.units[col], "reason": reason}
-        note = curves.ALIAS_WARNINGS.get(canon, {}).get(curves.normalize_mnemonic(names[col]))
-        if note:
-            report.warnings.append(f"{names[col]} used as {canon}: {note}")
+        cands = sorted((hit[1], -int(counts[i]), i) for i, hit in _alias_hits(names)
+                       if hit[0] == canon and i != depth_col and i not in user_cols)
+        col = _auto_pick(canon, cands, table, lost, report)
+        if col is not None:
+            chosen[canon] = col
     used_cols = set(chosen.values())
     for i, n in enumerate(names):
         if i == depth_col or i in used_cols:
@@ -146,3 +105,55 @@ def select_curves(table: Table, data: np.ndarray, depth_col: int | None, mapping
         report.ignored.append({"mnemonic": n, "reason": lost.get(i, "not a model input")})
     report.ignored.extend(table.ignored)
     return chosen
+
+
+def _alias_hits(names: list[str]):
+    for i, n in enumerate(names):
+        hit = ALIAS_INDEX.get(curves.normalize_mnemonic(n))
+        if hit:
+            yield i, hit
+
+
+def _user_choices(table: Table, depth_col: int | None, mapping: dict[str, str], fname: str,
+                  report: MappingReport) -> dict[str, int]:
+    chosen: dict[str, int] = {}
+    for canon, mnem in mapping.items():
+        if not mnem:
+            continue
+        col = _resolve_user(str(mnem), table.names, fname, canon, table.noun)
+        if col == depth_col:
+            raise fail(fname, f"mapping {canon}={mnem}: that is the depth curve")
+        chosen[canon] = col
+        report.used[canon] = {"mnemonic": table.names[col], "unit": table.units[col],
+                              "reason": "user mapping", "user": True}
+    return chosen
+
+
+def _auto_pick(canon: str, cands: list[tuple[int, int, int]], table: Table,
+               lost: dict[int, str], report: MappingReport) -> int | None:
+    """The best of the sorted (alias rank, -samples, column) candidates that holds data, or
+    None; records the reason in the report and why each loser was passed over in ``lost``."""
+    names = table.names
+    with_data = [c for c in cands if -c[1] > 0]
+    for c in cands:
+        if -c[1] == 0:
+            lost[c[2]] = f"every sample is null (candidate for {canon})"
+    if not with_data:
+        return None
+    best, others = with_data[0], with_data[1:]
+    col = best[2]
+    alias = curves.normalize_mnemonic(names[col])
+    if not others:
+        reason = "canonical name" if alias == canon else f"{alias} is an alias of {canon}"
+    elif any(c[0] == best[0] for c in others):
+        reason = f"duplicate {alias} curves; {names[col]} has the most samples ({-best[1]})"
+    else:
+        reason = (f"{alias} ranks first in the {canon} alias list among "
+                  + ", ".join(names[c[2]] for c in with_data))
+    for c in others:
+        lost[c[2]] = f"candidate for {canon}; {names[col]} chosen instead"
+    report.used[canon] = {"mnemonic": names[col], "unit": table.units[col], "reason": reason}
+    note = curves.ALIAS_WARNINGS.get(canon, {}).get(alias)
+    if note:
+        report.warnings.append(f"{names[col]} used as {canon}: {note}")
+    return col

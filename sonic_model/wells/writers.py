@@ -178,26 +178,29 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     import lasio
 
     result = _check_result(well, result)
+    las = lasio.LASFile()
+    _las_well_section(las, well)
+    columns, decimals = _las_curves(las, well, result)
+    _las_parameters(las, well)
+    las.other = _las_other(well, result, columns[0])
+    strt, stop, step = _index_start_stop_step(columns[0])
+    buf = io.StringIO()
+    las.write(buf, version=2.0, wrap=False, STRT=strt, STOP=stop, STEP=step)
+    buf.write(_las_data_section(columns, decimals, _LAS_NULL_OUT))
+    return _emit(buf.getvalue().encode("utf-8"), dest)
+
+
+def _las_well_section(las, well: Well) -> None:
+    """STRT/STOP/STEP (values filled in at write time), NULL, then the input's ~Well items."""
+    import lasio
     from lasio.las_items import SectionItems
 
-    las = lasio.LASFile()
-    sections = well.header.get("sections", {})
-    curve_meta = {c["mnemonic"]: c for c in well.header.get("curves", [])}
-    depth_name = well.report.depth["mnemonic"] if well.report.depth else None
-    if well.depth is None:
-        index_name, index_unit = curves.SAMPLE_INDEX, ""
-        index_values = np.arange(len(well.curves), dtype=float)
-        index_descr = "Sample number (row of the input file, from 0)"
-    else:
-        index_name = _las_mnemonic(depth_name)
-        index_unit = well.depth_unit
-        index_values = np.asarray(well.depth, dtype=float)
-        index_descr = curve_meta.get(depth_name, {}).get("descr", "") or "Depth"
+    index_unit = "" if well.depth is None else well.depth_unit
     items = [lasio.HeaderItem(k, unit=index_unit, value=0.0, descr=d)
              for k, d in (("STRT", "START DEPTH"), ("STOP", "STOP DEPTH"), ("STEP", "STEP"))]
     items.append(lasio.HeaderItem("NULL", value=_LAS_NULL_OUT, descr="NULL VALUE"))
     seen = {"STRT", "STOP", "STEP", "NULL"}
-    for item in sections.get("Well", []):
+    for item in well.header.get("sections", {}).get("Well", []):
         mn = str(item.get("mnemonic", "")).strip()
         if not mn or mn.upper() in seen:
             continue
@@ -209,7 +212,22 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
     if "WELL" not in seen:
         items.append(lasio.HeaderItem("WELL", value=well.name, descr="WELL"))
     las.sections["Well"] = SectionItems(items)
-    # Curves go to lasio without data (header only); the columns are formatted below.
+
+
+def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray], list[int]]:
+    """Curve definitions go to lasio without data (header only); returns the columns, index
+    first, and their decimals for _las_data_section."""
+    curve_meta = {c["mnemonic"]: c for c in well.header.get("curves", [])}
+    depth_name = well.report.depth["mnemonic"] if well.report.depth else None
+    if well.depth is None:
+        index_name, index_unit = curves.SAMPLE_INDEX, ""
+        index_values = np.arange(len(well.curves), dtype=float)
+        index_descr = "Sample number (row of the input file, from 0)"
+    else:
+        index_name = _las_mnemonic(depth_name)
+        index_unit = well.depth_unit
+        index_values = np.asarray(well.depth, dtype=float)
+        index_descr = curve_meta.get(depth_name, {}).get("descr", "") or "Depth"
     empty = np.empty(0)
     columns: list[np.ndarray] = [index_values]
     decimals: list[int] = [5]
@@ -246,20 +264,32 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
         else:
             columns.append(pd.to_numeric(result[c], errors="coerce").to_numpy(dtype=float))
             decimals.append(5)
-    for item in sections.get("Parameter", []):
+    return columns, decimals
+
+
+def _las_parameters(las, well: Well) -> None:
+    import lasio
+
+    for item in well.header.get("sections", {}).get("Parameter", []):
         mn = str(item.get("mnemonic", "")).strip()
         if mn:
             value = item.get("value")
             las.params[mn] = lasio.HeaderItem(mn, unit=item.get("unit", ""),
                                               value="" if value is None else value,
                                               descr=item.get("descr", ""))
+
+
+def _las_other(well: Well, result: pd.DataFrame, index_values: np.ndarray) -> str:
+    """~Other: who made the file, the QC legend, rows without depth, the input's ~Other."""
     from .. import __version__
+
     other = [f"Sonic curves predicted by SonicPredict {__version__}."]
     ens = result.attrs.get("ensemble")
     if ens:
         other[0] = other[0][:-1] + f" (ensemble {ens})."
     other.append(_qc_legend())
-    if extra:
+    if _extra_columns(result):
+        from .. import extras
         other.append(extras.legend())
     no_index = ~np.isfinite(index_values)
     nulls = int(no_index.sum())
@@ -269,9 +299,4 @@ def write_las(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
                      "gave none; they are kept so every input row has its result.")
     if well.header.get("other"):
         other.append("Original ~Other section:\n" + str(well.header["other"]).strip())
-    las.other = "\n".join(other)
-    strt, stop, step = _index_start_stop_step(index_values)
-    buf = io.StringIO()
-    las.write(buf, version=2.0, wrap=False, STRT=strt, STOP=stop, STEP=step)
-    buf.write(_las_data_section(columns, decimals, _LAS_NULL_OUT))
-    return _emit(buf.getvalue().encode("utf-8"), dest)
+    return "\n".join(other)
