@@ -38,8 +38,10 @@ def well_one(data_dir: Path | None) -> C.Prepared:
     from sonic_model import data
     from sonic_model.curves import INPUTS
 
+    from sonic_model.train import WELL_JOINS
+
     frame = data.load_train(data_dir)
-    edges = (0, 13125, 19912, len(frame))
+    edges = (0, *WELL_JOINS, len(frame))
     parts = [C.prepare(frame.iloc[a:b][list(INPUTS) + ["DTC", "DTS"]], None,
                        name=f"Well #1 ({'abc'[i]})")
              for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]

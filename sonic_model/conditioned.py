@@ -243,7 +243,9 @@ def _fold_task(p: Prepared, test: np.ndarray):
 
 
 def folds_lowo(p: Prepared) -> list[tuple[str, np.ndarray]]:
-    return [(name, p.well == i) for i, name in enumerate(p.names)]
+    """One fold per well that has rows to score (a well without DTS would only be refitted)."""
+    scored = np.isfinite(_target(p)) & (p.cond_set != "")
+    return [(name, p.well == i) for i, name in enumerate(p.names) if (scored & (p.well == i)).any()]
 
 
 def folds_blocked(p: Prepared, k: int) -> list[tuple[str, np.ndarray]]:
@@ -432,7 +434,7 @@ def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int 
     schemes = {}
     if blocked_folds:
         schemes["blocked"] = folds_blocked(p, blocked_folds)
-    if len(parts) > 1:
+    if len(folds_lowo(p)) > 1:
         schemes["lowo"] = folds_lowo(p)
     if not schemes:
         schemes["blocked"] = folds_blocked(p, 5)   # one well: validate on blocks of it
