@@ -472,18 +472,23 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     return card
 
 
+def well_one_parts(w: WellOne) -> list:
+    """Well #1's three wells as (name, frame, depth_ft) records for conditioned.extend_model."""
+    from types import SimpleNamespace
+
+    cols = [c for c in (*INPUTS, *TARGETS) if c in w.frame.columns]
+    return [SimpleNamespace(name=f"Well #1 ({'abc'[i]})", depth_ft=w.depth_ft[a:b],
+                            frame=w.frame.iloc[a:b][cols].reset_index(drop=True))
+            for i, (a, b) in enumerate(w.wells())]
+
+
 def _add_conditioned(w: WellOne, out_dir: Path, log) -> dict | None:
     """The DTC-conditioned shear set (conditioned.py), validated like the ensembles: blocked
     folds and leave-one-well-out over Well #1's three wells. Returns the updated card."""
-    from types import SimpleNamespace
-
     from . import conditioned
 
-    cols = [c for c in (*INPUTS, *TARGETS) if c in w.frame.columns]
-    wells = [SimpleNamespace(name=f"Well #1 ({'abc'[i]})", depth_ft=w.depth_ft[a:b],
-                             frame=w.frame.iloc[a:b][cols].reset_index(drop=True))
-             for i, (a, b) in enumerate(w.wells())]
-    if conditioned.extend_model(out_dir, wells, blocked_folds=K_BLOCKED, log=log) is None:
+    if conditioned.extend_model(out_dir, well_one_parts(w), blocked_folds=K_BLOCKED,
+                                log=log) is None:
         return None
     return card_mod.load_card(out_dir)
 

@@ -169,3 +169,29 @@ def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir)
     (tmp_path / C.ARTIFACT).write_bytes(b"not a model")
     with pytest.raises(ArtifactError, match="sha256"):
         load_ensemble("full", model_dir=tmp_path)
+
+
+@pytest.mark.slow
+def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model_dir):
+    """The shipped card's held-out comparison on Well #1's third well, re-run by the code."""
+    from sonic_model import train as T
+    from sonic_model.card import load_card
+
+    section = load_card(model_dir)["conditioned"]
+    p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
+                  for tw in T.well_one_parts(T.load_well_one(contest_dir))])
+    mask = p.well == 2
+    vpvs, logs = C._fold_task(p, mask)
+    cv = {"lowo": {"folds": [("Well #1 (c)", mask)], "logs": np.full(p.n, np.nan),
+                   "vpvs": {k: np.full(p.n, np.nan) for k in C.KINDS}}}
+    for k in C.KINDS:
+        cv["lowo"]["vpvs"][k][mask] = vpvs[k]
+    cv["lowo"]["logs"][mask] = logs
+    got = C.report(p, cv, section["weights"], section["intervals"])["lowo"]["per_fold"][0]
+    want = next(f for f in section["validation"]["lowo"]["per_fold"] if f["fold"] == "Well #1 (c)")
+    for route in ("conditioned", "logs_only", "mudrock", "greenberg_castagna"):
+        assert got[route]["rows"] == want[route]["rows"]
+        assert got[route]["rmse"] == pytest.approx(want[route]["rmse"], abs=0.01), route
+    # what the card claims a user gets: the measured DTC beats every other route on this well
+    assert want["conditioned"]["rmse"] < min(want[r]["rmse"] for r in
+                                             ("logs_only", "mudrock", "greenberg_castagna"))
