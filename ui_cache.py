@@ -25,10 +25,29 @@ ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light ch
 Mapping = tuple[tuple[str, str], ...]
 
 
+def model_choices() -> list[str]:
+    """The models the sidebar offers, in order; the one list every page chooses from.
+
+    The bundled ensembles today; models trained on a user's wells join here (own-wells).
+    """
+    return list(ENSEMBLES)
+
+
+def keep_choice() -> None:
+    """Carry the sidebar's model choice to the page being opened.
+
+    Each page of the classic pages/ layout is its own script, so the same radio on another
+    page is another widget and would start from its default; re-assigning the key before
+    the widget exists makes the new widget start from the user's choice.
+    """
+    if ENSEMBLE_KEY in st.session_state:
+        st.session_state[ENSEMBLE_KEY] = st.session_state[ENSEMBLE_KEY]
+
+
 def current_ensemble() -> str:
-    """The ensemble chosen in the sidebar, checked at the boundary (anything else -> full)."""
+    """The model chosen in the sidebar, checked at the boundary (anything else -> full)."""
     value = st.session_state.get(ENSEMBLE_KEY, "full")
-    return value if value in ENSEMBLES else "full"
+    return value if value in model_choices() else "full"
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,4 +1,4 @@
-"""The command line: predict, train, info, serve, fetch-data.
+"""The command line: predict, batch, train, info, serve, fetch-data.
 
 Exit codes: 0 success (also when the reader closes our output pipe early, as `| head` does);
 2 bad input or usage, with one line on stderr naming the problem; 1 internal error. No
@@ -63,6 +63,16 @@ def _outputs(inputs: list[Path], out: Path, fmt: str | None) -> list[tuple[Path,
     return plan
 
 
+def _note(message: str) -> None:
+    """A progress line on stderr. If its reader has gone away (`2>&1 | head -1`) the work goes
+    on: the remaining wells are still predicted and written, the notes go to /dev/null."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+
+
 def _check_inputs(inputs: list[Path]) -> None:
     """Fail fast on a missing, empty, oversized or binary input: before the heavy imports and
     the model load, so a wrong file costs a fraction of a second, not seconds."""
@@ -95,9 +105,27 @@ def cmd_predict(args) -> int:
             if "DTS_SOURCE" in result.columns:
                 used = (f", DTS from the measured DTC on "
                         f"{int((result['DTS_SOURCE'] == 'DTC-conditioned').sum())} samples")
-            print(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} "
-                  f"({ens.name} ensemble)", file=sys.stderr)
+            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} "
+                  f"({ens.name} ensemble)")
     return 0
+
+
+def cmd_batch(args) -> int:
+    from . import batch
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give 1 or more")
+    choice = batch.resolve_model(args.ensemble, args.model)
+    out = Path(args.output)
+    jobs = batch.plan(batch.discover(args.inputs, out), out, args.format, choice)
+    workers = args.workers or batch.available_cores()
+    summary = batch.run_batch(jobs, out, choice, workers=workers, scheduler=args.scheduler,
+                              force=args.force,
+                              progress=None if args.quiet else batch.ProgressPrinter())
+    c = summary.counts
+    print(f"{len(jobs)} files: {c['ok']} scored, {c['skipped']} up to date, {c['error']} "
+          f"refused, {summary.seconds:.1f} s; report: {summary.report}", file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_train(args) -> int:
@@ -105,7 +133,7 @@ def cmd_train(args) -> int:
 
     train.train(data_dir=Path(args.data) if args.data else None,
                 out_dir=Path(args.out) if args.out else None,
-                log=lambda msg: print(msg, file=sys.stderr, flush=True),
+                log=_note,
                 measure=not args.no_measure,
                 cv_cache=Path(args.cv_cache) if args.cv_cache else None)
     return 0
@@ -179,6 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add DTC_SPLICE, DTS_SPLICE (measured where valid, else predicted) "
                         "and SPLICE_SOURCE")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("batch", help="score folders of wells: one output each + batch_report.csv")
+    p.add_argument("inputs", nargs="+", metavar="IN",
+                   help="well files, or folders searched recursively for .las/.csv/.txt")
+    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for outputs")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="csv")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--ensemble", choices=("full", "light"), default=None)
+    which.add_argument("--model", metavar="NAME", help="a model from the model store")
+    p.add_argument("--workers", type=int, metavar="N", help="local processes (default: all cores; not used with --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
+    p.add_argument("--force", action="store_true", help="recompute wells already done")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("train", help="validate and fit the ensembles on Well #1")
     p.add_argument("--data", metavar="DIR", help="contest data directory (train.csv)")

@@ -24,7 +24,8 @@ def run(*args, cwd=ROOT):
 
 
 def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Path:
-    """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics."""
+    """Write contest rows as a vendor LAS: RHOB/NPHI(%)/ILD/ILM/PEF/CALI mnemonics, in feet at
+    the contest's 0.1 m sampling (so the LAS and the depth-less CSV make the same features)."""
     las = lasio.LASFile()
     las.well["WELL"].value = "TEST-1"
     las.append_curve("DEPT", start_ft + np.arange(len(frame)) * CONTEST_STEP_FT, unit="ft")
@@ -170,3 +171,18 @@ def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir,
     imported = {ln.rsplit("|", 1)[-1].strip() for ln in proc.stderr.splitlines()
                 if ln.startswith("import time:")}
     assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.ensemble"}
+
+
+def test_a_closed_stderr_does_not_stop_predict(contest_dir, model_dir, tmp_path):
+    # `predict a b 2>&1 | head -1`: the summary lines lose their reader; both wells are written.
+    frame = pd.read_csv(contest_dir / "test.csv")
+    frame.iloc[:300].to_csv(tmp_path / "a.csv", index=False)
+    frame.iloc[300:500].to_csv(tmp_path / "b.csv", index=False)
+    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", "predict", "a.csv", "b.csv",
+                             "-o", "out", "--ensemble", "light"], cwd=tmp_path,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc.stderr.close()
+    assert proc.wait(timeout=300) == 0
+    assert len(pd.read_csv(tmp_path / "out" / "a_sonic.csv")) == 300
+    assert len(pd.read_csv(tmp_path / "out" / "b_sonic.csv")) == 200

@@ -50,8 +50,10 @@ def installed(tmp_path_factory, model_dir) -> Path:
                               "print(sysconfig.get_paths()['purelib'])"], check=True,
                              capture_output=True, text=True).stdout.strip()
     Path(purelib, "reuse-test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # --ignore-installed: the reused site-packages may hold this project's editable install
+    # (.ci/run makes one), which pip would otherwise take as "already satisfied".
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                    "--no-deps", "-q", str(wheel)], check=True, timeout=300)
+                    "--no-deps", "--ignore-installed", "-q", str(wheel)], check=True, timeout=300)
     return python
 
 

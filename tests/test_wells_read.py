@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +13,6 @@ from wellfiles import (CANONICAL, GENERIC, SCHLUMBERGER, canonical_well, las30_t
                        vendor_las)
 
 COLS = ["CAL", "CNC", "GR", "HRD", "HRM", "PE", "ZDEN", "DTC", "DTS"]
-CONTEST = Path(os.environ.get("SONIC_DATA_DIR", "/work/shared/pdda2020"))
 
 
 @pytest.fixture(scope="module")
@@ -326,15 +322,6 @@ def test_pandas_index_column_and_text_columns_are_ignored(frame):
     reasons = {i["mnemonic"]: i["reason"] for i in well.report.ignored}
     assert reasons["FORMATION"] == "text column, not a curve"
     assert "row index" in reasons["COL1"]
-
-
-@pytest.fixture(scope="module")
-def contest_dir():
-    if not (CONTEST / "train.csv").is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"contest data missing at {CONTEST}; set SONIC_DATA_DIR")
-        pytest.skip("contest data not available")
-    return CONTEST
 
 
 def test_contest_train_and_test_files(contest_dir):

@@ -14,15 +14,6 @@ from sonic_model.qc import QC_DESCRIPTIONS, QC_FLAGS
 
 CONTEST_URL = "https://github.com/pddasig/Machine-Learning-Competition-2020"
 
-st.title("About SonicPredict")
-
-try:
-    CARD: dict | None = ui_cache.get_card()
-except SonicModelError:
-    CARD = None  # the published scores fall back to card.LEADERBOARD
-_rows = ((CARD or {}).get("data") or {}).get("rows")
-TRAIN_ROWS = f"{_rows:,}" if isinstance(_rows, int) else "the published"
-
 
 def _use(name: str) -> str:
     if name in REQUIRED:
@@ -32,9 +23,19 @@ def _use(name: str) -> str:
     return "read and QC-checked; not a model input (see the Model page's studies)"
 
 
-st.caption(f"Version {__version__}")
+def render() -> None:
+    st.title("About SonicPredict")
 
-st.markdown(f"""
+    try:
+        CARD = ui_cache.get_card()
+    except SonicModelError:
+        CARD = None  # the published scores fall back to card.LEADERBOARD
+    _rows = ((CARD or {}).get("data") or {}).get("rows")
+    TRAIN_ROWS = f"{_rows:,}" if isinstance(_rows, int) else "the published"
+
+    st.caption(f"Version {__version__}")
+
+    st.markdown(f"""
 SonicPredict synthesizes **compressional (DTC) and shear (DTS) slowness** from conventional well
 logs, for wells that lack sonic: well ties, AVO modelling, geomechanics. The same library serves
 this dashboard, the command line (`python -m sonic_model predict …`) and an HTTP API.
@@ -46,8 +47,8 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
 | curve | meaning | unit | |
 |:--|:--|:--|:--|
 """ + "\n".join(f"| {n} | {CURVES[n].description} | {CURVES[n].unit} | "
-                f"{_use(n)} |" for n in INPUTS)
-            + f"""
+                    f"{_use(n)} |" for n in INPUTS)
+                + f"""
 
 Teams trained on **Well #1** ({TRAIN_ROWS} samples 0.1 m apart, with measured DTC and DTS) and were
 scored on the blind **Well #2** (inputs only; its sonic was kept by the organisers) with
@@ -63,7 +64,7 @@ blocks and leave-one-well-out folds; they are not Well #2 scores, whose answers 
 Nothing was fitted or selected on Well #2; its inputs serve only as the demo well.
 """)
 
-st.markdown(f"""
+    st.markdown(f"""
 ### Data and licence
 The logs come from Equinor's **Volve** field data set, as published by the contest at
 [{CONTEST_URL}]({CONTEST_URL}) under **Creative Commons Attribution-NonCommercial-ShareAlike
@@ -76,12 +77,12 @@ the data and carry the same attribution and licence (see the model card).
 Every output has one row per input row, in the same order; rows that cannot be predicted hold
 NaN (the LAS null) and say why in QC.
 """)
-st.markdown("\n".join(f"- **{c}**: {RESULT_DESCRIPTIONS[c]}" for c in RESULT_COLUMNS))
-st.markdown("QC reasons (bit values in the LAS `QC` curve):\n\n"
-            + "\n".join(f"- `{bit}` **{r}**: {QC_DESCRIPTIONS.get(r, '')}"
-                        for r, bit in QC_FLAGS.items()))
+    st.markdown("\n".join(f"- **{c}**: {RESULT_DESCRIPTIONS[c]}" for c in RESULT_COLUMNS))
+    st.markdown("QC reasons (bit values in the LAS `QC` curve):\n\n"
+                + "\n".join(f"- `{bit}` **{r}**: {QC_DESCRIPTIONS.get(r, '')}"
+                            for r, bit in QC_FLAGS.items()))
 
-st.markdown("""
+    st.markdown("""
 ### Calling the API
 Start it with `python -m sonic_model serve` (port 8000); the interactive reference is at `/docs`,
 and docs/API.md has the details.
@@ -91,7 +92,7 @@ pandas `orient='split'` frame (existing clients `json.dumps` it, so it is double
 CNC, GR, HRD and ZDEN are required, CAL and HRM used when present. The answer is split JSON
 with `pred_DTC` and `pred_DTS` and your index.
 """)
-st.code('''import json, pandas as pd, requests
+    st.code('''import json, pandas as pd, requests
 
 logs = pd.read_csv("well.csv")[["CNC", "GR", "HRD", "ZDEN"]]
 body = json.dumps(logs.to_json(orient="split"))      # a JSON string of split JSON
@@ -99,14 +100,14 @@ answer = requests.post("http://127.0.0.1:8000/api/get_predictions", data=body,
                        headers={"Content-Type": "application/json"}, timeout=60)
 answer.raise_for_status()
 pred = pd.read_json(answer.text, orient="split")    # columns pred_DTC, pred_DTS''',
-        language="python")
-st.markdown("""
+            language="python")
+    st.markdown("""
 **v1** — `POST /api/v1/predict` takes curves by canonical name or by mnemonic (NPHI, RHOB, ILD,
 …), an optional depth, the ensemble and a mapping; it answers every result column (P10/P90 and
 QC included), the units and the mapping it applied. `POST /api/v1/predict/file` takes a LAS or CSV
 upload and answers JSON, CSV or LAS; `GET /api/v1/model` returns the model card.
 """)
-st.code('''import requests
+    st.code('''import requests
 
 req = {"curves": {"NPHI": [0.3521, 0.3639], "GR": [55.18, 57.01],
                   "ILD": [0.8121, 0.8038], "RHOB": [2.3256, 2.3255]},
@@ -117,8 +118,8 @@ res["results"]["DTC_PRED"], res["results"]["QC"]
 with open("well.las", "rb") as fh:                   # a whole file, LAS back
     las = requests.post("http://127.0.0.1:8000/api/v1/predict/file",
                         files={"file": fh}, data={"format": "las"}, timeout=120).content''',
-        language="python")
-st.markdown("""
+            language="python")
+    st.markdown("""
 Errors a client can cause answer 4xx with a one-line message naming the file, curve or value
 (422 for missing curves or bad values, 413 for an oversized request); 503 means the server's
 models are not available.

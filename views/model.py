@@ -11,6 +11,7 @@ import streamlit as st
 import ui_cache
 from sonic_model.card import fold_rows, format_size, member_rows, study_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
+from sonic_model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 from sonic_model.plots import tradeoff_chart
 
 NUM2 = st.column_config.NumberColumn(format="%.2f")
@@ -20,7 +21,7 @@ def _f(value) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def main() -> None:
+def render() -> None:
     st.title("The model")
     try:
         card = ui_cache.get_card()
@@ -34,6 +35,23 @@ def main() -> None:
                f"training file sha256 `{str(data.get('train_sha256', ''))[:12]}…`"
                if isinstance(data.get("rows"), int) else
                f"Model version **{card.get('model_version', '?')}**")
+
+    st.subheader("Memory versus RMSE")
+    trade = tradeoff_rows(card)
+    left, right = st.columns([3, 2])
+    with left:
+        # Fixed size: the labels are placed in pixels so that none overlaps another.
+        st.plotly_chart(tradeoff_chart(trade, highlight=chosen, height=380, width=560),
+                        width="content", config={"displayModeBar": False},
+                        key="model_tradeoff")
+    with right:
+        st.markdown("Each point is one model: its peak memory when loaded and predicting, "
+                    "against its contest RMSE (us/ft) in blocked cross-validation on Well #1. "
+                    f"Diamonds are the ensembles; **{chosen}** (dark) is in use.")
+        why = why_member_beats_ensembles(card)
+        if why:
+            st.info(why, icon=":material/lightbulb:")
+        st.caption(cv_versus_leaderboard(card, chosen))
 
     ensembles = card.get("ensembles", {})
     members = card.get("members", {})
@@ -67,13 +85,7 @@ def main() -> None:
                 st.dataframe(w, hide_index=True, width="stretch",
                              column_config={"DTC": NUM2, "DTS": NUM2})
 
-    st.subheader("Memory versus RMSE")
-    trade = tradeoff_rows(card)
-    left, right = st.columns([3, 2])
-    with left:
-        st.plotly_chart(tradeoff_chart(trade, highlight=chosen, height=360), width="stretch",
-                        key="model_tradeoff")
-    with right:
+    with st.expander("Size, memory, speed and RMSE of every model"):
         table = pd.DataFrame(trade)[["name", "kind", "size_kb", "peak_rss_mb", "load_s",
                                       "predict_10k_s", "rmse_dtc", "rmse_dts", "rmse_contest",
                                       "rmse_contest_lowo"]] if trade else pd.DataFrame()
@@ -138,6 +150,3 @@ def main() -> None:
     if data.get("licence") or data.get("attribution"):
         st.caption(f"{data.get('attribution', '')} Licence: {data.get('licence', '')}. "
                    f"Source: {data.get('url', '')}")
-
-
-main()

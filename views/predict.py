@@ -15,6 +15,7 @@ import streamlit as st
 
 import ui_cache
 from sonic_model import curves as C
+from sonic_model import explain
 from sonic_model import metrics, plots
 from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
@@ -28,6 +29,8 @@ IN_SAMPLE_WARNING = ("This is Well #1, the training well: these scores are in-sa
                      "validation")
 # Canonical curves offered in the mapping editor: the inputs, then measured sonic for scoring.
 MAPPABLE = C.INPUTS + C.TARGETS
+MAP_COLUMNS = 4
+SCALE_OPTIONS = {"fixed": "Print scales", "auto": "Fit to this well"}
 
 
 def _digest(data: bytes) -> str:
@@ -120,20 +123,25 @@ def mapping_editor(auto, digest: str) -> tuple[tuple[str, str], ...] | None:
                    "file is re-read and predictions follow. DTC/DTS: measured sonic, used only "
                    "for scoring.")
         chosen: dict[str, str] = {}
-        cols = st.columns(len(MAPPABLE))
-        for col, canon in zip(cols, MAPPABLE):
-            curve = C.CURVES[canon]
-            tag = {"required": "required", "optional": "optional", "target": "measured"}[curve.role]
-            default = preset.get(canon, NONE)
-            with col:
-                value = st.selectbox(
-                    f"{canon} · {tag}", options,
-                    index=options.index(default) if default in options else 0,
-                    key=f"map_{digest}_{canon}",
-                    format_func=lambda o: o if o == NONE or not units.get(o)
-                    else f"{o} ({units[o]})",
-                    help=f"{curve.description}, canonical unit {curve.unit}.")
-            chosen[canon] = "" if value == NONE else value
+        # Rows of MAP_COLUMNS boxes, inputs first, then measured sonic: nine boxes in one row
+        # were too narrow for "HRD (ohm.m)" or "— not used —".
+        rows = [C.INPUTS[i:i + MAP_COLUMNS] for i in range(0, len(C.INPUTS), MAP_COLUMNS)]
+        for row in rows + [C.TARGETS]:
+            cols = st.columns(MAP_COLUMNS)
+            for col, canon in zip(cols, row):
+                curve = C.CURVES[canon]
+                tag = {"required": "required", "optional": "optional",
+                       "target": "measured"}[curve.role]
+                default = preset.get(canon, NONE)
+                with col:
+                    value = st.selectbox(
+                        f"{canon} · {tag}", options,
+                        index=options.index(default) if default in options else 0,
+                        key=f"map_{digest}_{canon}",
+                        format_func=lambda o: o if o == NONE or not units.get(o)
+                        else f"{o} ({units[o]})",
+                        help=f"{curve.description}, canonical unit {curve.unit}.")
+                chosen[canon] = "" if value == NONE else value
         st.dataframe(pd.DataFrame(auto.report.as_rows()), hide_index=True, width="stretch",
                      key=f"report_{digest}")
         if auto.report.ignored:
@@ -241,17 +249,16 @@ def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
                            icon=":material/download:", on_click="ignore", key="dl_las")
 
 
-def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool = False) -> None:
-    scores = metrics.sonic_metrics(curves, result)
-    if not scores:
-        return
-    st.subheader("Against measured sonic" + (" — in-sample (training well)" if in_sample else ""))
-    n_rows = max(s["n"] for s in scores.values())
-    st.caption(("In-sample scores: the models were fitted on these very rows, so they say how "
-                "well the models fit Well #1, not how they do on a new well (see the Model "
-                "page for cross-validation). " if in_sample else "")
-               + f"RMSE and MAE in us/ft, over the selected range where both measured and "
-               f"predicted values exist (up to {n_rows:,} samples).")
+def trust_notice(result: pd.DataFrame) -> None:
+    """A prominent verdict when most of the well is flagged or unlike the training data."""
+    verdict = explain.well_trust(result["QC"])
+    if verdict.level == "untrusted":
+        st.error(f"**{verdict.headline}**\n\n{verdict.advice}", icon=":material/gpp_bad:")
+    elif verdict.level == "caution":
+        st.warning(f"{verdict.headline}\n\n{verdict.advice}", icon=":material/warning:")
+
+
+def _scores_row(scores: dict, in_sample: bool) -> None:
     cols = st.columns(7)
     i = 0
     for curve in C.TARGETS:
@@ -263,12 +270,47 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
         cols[i + 2].metric(f"{curve} R²", "–" if not math.isfinite(s["r2"]) else f"{s['r2']:.3f}")
         i += 3
     if "contest" in scores:
-        cols[6].metric("Contest RMSE" + (" (in-sample)" if in_sample else ""),
+        cols[6].metric("Combined RMSE" + (" (in-sample)" if in_sample else ""),
                        f"{scores['contest']['rmse']:.2f}",
                        help=("In-sample: Well #1 is the training well. " if in_sample else "")
                        + "us/ft: √((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves "
-                            f"measured (n = {scores['contest']['n']:,}), as the PDDA 2020 "
-                            "contest scored.")
+                            f"measured (n = {scores['contest']['n']:,}), the contest's formula "
+                            "applied to this well.")
+
+
+def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool = False) -> None:
+    """Scores against the well's own sonic, with how many samples they rest on and how many
+    of those are flagged: this well's figures, not a leaderboard entry."""
+    scores = metrics.sonic_metrics(curves, result)
+    if not scores:
+        return
+    st.subheader("Against this well's measured sonic"
+                 + (" — in-sample (training well)" if in_sample else ""))
+    measured = np.zeros(len(curves), dtype=bool)
+    for t in C.TARGETS:
+        if t in curves:
+            measured |= np.isfinite(curves[t].to_numpy(dtype=float))
+    scored = measured & result[[f"{t}_PRED" for t in C.TARGETS]].notna().any(axis=1).to_numpy()
+    flagged = (result["QC"].astype(str) != QC_OK).to_numpy()
+    n_scored = int(scored.sum())
+    n_flag = int((scored & flagged).sum())
+    share = n_flag / n_scored if n_scored else 0.0
+    c1, c2, c3 = st.columns([1, 1, 3])
+    c1.metric(f"Samples scored (of {len(curves):,})", f"{n_scored:,}",
+              help="Samples in the selected range with measured sonic and a prediction.")
+    c2.metric("QC-flagged among them", f"{share:.0%}", help=f"{n_flag:,} samples")
+    c3.caption(("In-sample scores: the models were fitted on these very rows, so they say how "
+                "well the models fit Well #1, not how they do on a new well (see the Model "
+                "page for cross-validation). " if in_sample else "")
+               + "RMSE, MAE and R² in us/ft on this well only: they depend on its rocks and "
+               "on how much of it is flagged, so compare them with other wells' scores, not "
+               "with the contest leaderboard (Well #2) or the cross-validation figures.")
+    _scores_row(scores, in_sample)
+    ok_scores = metrics.sonic_metrics(curves.loc[~flagged], result.loc[~flagged])
+    if n_flag and ok_scores:
+        parts = [f"{t} {ok_scores[t]['rmse']:.2f}" for t in C.TARGETS if t in ok_scores]
+        st.caption(f"On the QC-OK samples only ({n_scored - n_flag:,}): RMSE "
+                   + " · ".join(parts) + " us/ft.")
     xp = st.columns(2)
     for col, curve in zip(xp, [c for c in C.TARGETS if c in scores]):
         with col:
@@ -279,7 +321,7 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
 
 # --------------------------------------------------------------------------- the page
 
-def main() -> None:
+def render() -> None:
     st.title("Predict sonic logs")
     source = choose_source()
     if source is None:
@@ -328,6 +370,8 @@ def main() -> None:
                 result = ui_cache.predict(data, name, mapping, ensemble, extras)
         except SonicModelError as exc:
             st.error(str(exc))
+    if result is not None:
+        trust_notice(result)
 
     mask = depth_window(well, digest)
     if result is not None:
@@ -336,8 +380,13 @@ def main() -> None:
         qc_summary(result.loc[mask])
     view = well.curves.loc[mask]
     depth = well.depth[mask] if well.depth is not None else np.flatnonzero(mask)
+    scales = st.segmented_control(
+        "Track scales", list(SCALE_OPTIONS), default="fixed", format_func=SCALE_OPTIONS.get,
+        key="track_scales", help="Print scales: the conventional fixed scales (GR 0–150, "
+        "DTC 140–40, DTS 240–40 us/ft, …), the same for every well. Fit to this well: scales "
+        "from the well's own values.") or "fixed"
     fig = plots.depth_tracks(view, None if result is None else result.loc[mask], depth,
-                             depth_unit=well.depth_unit)
+                             depth_unit=well.depth_unit, scales=scales)
     st.plotly_chart(fig, width="stretch", key="tracks",
                     config={"scrollZoom": True, "displaylogo": False,
                             "toImageButtonOptions": {"filename": f"{name}_tracks", "scale": 2}})
@@ -351,6 +400,3 @@ def main() -> None:
                                           depth_unit=well.depth_unit),
                     width="stretch", key="vpvs")
     shear_section.render(view, result.loc[mask], depth, well.depth_unit)
-
-
-main()

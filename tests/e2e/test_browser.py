@@ -3,6 +3,10 @@
 Playwright's own browser download does not work here, so the tests launch /usr/bin/chromium
 (installed by .ci/run). Missing Chromium skips on a workstation and fails under CI=true.
 Screenshots land in tests/e2e/artifacts/ (git-ignored) for a human to look at.
+
+Every page URL is opened first on a fresh server of its own (the case Streamlit's page
+handling gets wrong most easily), and every request the browser makes must stay on the app's
+own server: nothing from the internet.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ import pytest
 
 from sonic_model.curves import RESULT_COLUMNS
 from support import free_port, stop, unavailable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from views.shell import page_files, page_name  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -56,13 +63,11 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"{url} not healthy after {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def app_url(model_dir, tmp_path_factory):
+def _serve(log_path: Path):
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
     port = free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     proc = start_app(port, log_path)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,6 +77,25 @@ def app_url(model_dir, tmp_path_factory):
         stop(proc)
         log = log_path.read_text(errors="replace")
         assert "Traceback" not in log, log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def app_url(model_dir, tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("streamlit") / "server.log")
+
+
+@pytest.fixture
+def fresh_app_url(model_dir, tmp_path):
+    """A server of its own that has served nothing yet."""
+    yield from _serve(tmp_path / "server.log")
+
+
+def watch_requests(page, base_url: str) -> list[str]:
+    """Every URL the page asks for that is not on the app's own server (should stay empty)."""
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith((base_url, "data:", "blob:")) else None)
+    return outside
 
 
 @pytest.fixture(scope="module")
@@ -144,15 +168,85 @@ def download_csv(page, tmp_path: Path) -> pd.DataFrame:
     return pd.read_csv(target)
 
 
-def test_deep_link_to_a_page_on_a_fresh_server_has_the_app_shell(app_url, browser):
-    # First in the module on purpose: the server has served nothing yet. (With the pages in a
-    # folder named pages/, Streamlit's legacy mode ran /about alone, without the sidebar.)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{app_url}/about")
-    page.get_by_role("heading", name="About SonicPredict").wait_for(timeout=60_000)
-    page.locator("[data-testid=stSidebar] [role=radiogroup]").wait_for(timeout=30_000)
-    assert page.get_by_text("SPWLA PDDA 2020 contest").first.is_visible()
+PAGE_HEADINGS = {"predict": "Predict sonic logs", "model": "The model",
+                 "about": "About SonicPredict"}
+PAGE_NAMES = [page_name(p) for p in page_files()]
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_each_page_url_opened_first_on_a_fresh_server(fresh_app_url, browser, name):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    outside = watch_requests(page, fresh_app_url)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{fresh_app_url}/{'' if name == 'predict' else name}")
+    # The page's own content...
+    heading = PAGE_HEADINGS.get(name)
+    main = page.locator("[data-testid=stMain]")
+    if heading:
+        main.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+    else:  # a page added later: it has a title of its own
+        main.locator("h1").first.wait_for(timeout=60_000)
+    # ...and the shared sidebar: navigation to every page, the contest, the model choice.
+    side = page.locator("[data-testid=stSidebar]")
+    side.locator("[role=radiogroup]").wait_for(timeout=30_000)
+    assert side.get_by_text("SPWLA PDDA 2020 contest").first.is_visible()
+    nav = side.locator("[data-testid=stPageLink] a")
+    labels = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()]  # after the icon
+    assert labels[:1] == ["Predict"] and all(n.replace("_", " ").capitalize() in labels
+                                             for n in PAGE_NAMES)
+    # Nothing from the internet: the page icon is the app's own file.
+    page.wait_for_timeout(1500)
+    icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert icon.startswith(fresh_app_url), icon
+    assert not outside, outside
+    assert not errors, errors
+    assert page.locator("text=Traceback").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"first_{name}.png"))
     page.close()
+
+
+def test_memory_chart_is_readable_without_scrolling_on_the_model_page(app_url, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(app_url)
+    side = page.locator("[data-testid=stSidebar]")
+    side.locator("[role=radiogroup] label").filter(has_text="light").first.click()
+    page.wait_for_timeout(1000)
+    # The navigation keeps the session: the choice made on Predict holds on the Model page.
+    side.locator("[data-testid=stPageLink] a").filter(has_text="Model").first.click()
+    page.get_by_text("light (dark) is in use").first.wait_for(timeout=60_000)
+    selected = side.locator("[data-testid=stRadioOption][data-selected=true]")
+    selected.filter(has_text="light").wait_for(timeout=30_000)
+    assert selected.count() == 1
+    chart = page.locator("[data-testid=stMain] .js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    box = chart.bounding_box()
+    assert box["width"] >= 540 and box["height"] >= 360  # its own size, not shrunk
+    assert box["y"] + box["height"] <= 900, box  # above the fold at 1440x900
+    labels = page.evaluate(LABEL_BOXES.replace("SELECTOR", ".annotation-text"),
+                           chart.element_handle())
+    assert len(labels) >= 7
+    assert not overlapping(labels), overlapping(labels)
+    page.close()
+
+
+# Bounding boxes of the text elements matching SELECTOR inside one plot.
+LABEL_BOXES = """(root) => [...root.querySelectorAll('SELECTOR')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })
+    .filter(b => b.text && b.x1 > b.x0)"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 \
+                    and a["y0"] < b["y1"] - 0.5 and b["y0"] < a["y1"] - 0.5:
+                out.append((a["text"], b["text"]))
+    return out
 
 
 def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, tmp_path):
@@ -167,6 +261,10 @@ def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, 
     page.screenshot(path=str(ARTIFACTS / "predict_contest_las.png"))
     print(f"upload -> tracks drawn: {took:.2f} s")
 
+    # Tick labels and scale titles of neighbouring tracks never collide.
+    texts = page.evaluate(TRACK_TEXTS)
+    assert len(texts) > 20
+    assert not overlapping(texts), overlapping(texts)
     result = download_csv(page, tmp_path)
     assert len(result) == 3000  # one row per input row
     assert set(RESULT_COLUMNS) <= set(result.columns)
@@ -182,7 +280,7 @@ def test_unseen_well_in_metres_is_scored_against_its_sonic(app_url, browser, tmp
     well.write_bytes(unseen_metric_well())
     page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
     upload_and_wait(page, app_url, well)
-    page.get_by_text("Contest RMSE").first.wait_for(timeout=30_000)
+    page.get_by_text("Combined RMSE").first.wait_for(timeout=30_000)
     page.get_by_text("Vp–Vs sanity check").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -190,6 +288,73 @@ def test_unseen_well_in_metres_is_scored_against_its_sonic(app_url, browser, tmp
     result = download_csv(page, tmp_path)
     assert len(result) == 2500 and "DEPTH_M" in result.columns
     assert set(RESULT_COLUMNS) <= set(result.columns)
+    # The curve-mapping boxes show their whole labels ("AT90 (ohm.m)", "— not used —").
+    page.get_by_text("Curve mapping").first.click()
+    boxes = page.locator("[data-testid=stSelectbox] input[role=combobox]")
+    boxes.first.wait_for(timeout=30_000)
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stSelectbox] input[role=combobox]')].map(
+        i => ({value: i.value, cut: i.scrollWidth > i.clientWidth + 1}))""")
+    assert len(shown) == 9
+    assert {v["value"] for v in shown} >= {"AT90 (ohm.m)", "— not used —", "RHOZ (g/cm3)"}
+    assert not [v["value"] for v in shown if v["cut"]]
+
+
+def foreign_well_las(rows: int = 1500) -> bytes:
+    """A tiny well unlike Volve (very light, very resistive, hot), written by lasio."""
+    z = np.arange(rows)
+    frame = pd.DataFrame({"CNC": 0.55 + 0.02 * np.sin(z / 9), "GR": 280 + 10 * np.sin(z / 13),
+                          "HRD": 4000 + 500 * np.sin(z / 7), "ZDEN": 1.75 + 0.02 * np.sin(z / 5)})
+    spec = {"CNC": ("NPHI", "v/v"), "GR": ("GR", "gAPI"), "HRD": ("ILD", "ohm.m"),
+            "ZDEN": ("RHOB", "g/cm3")}
+    return las_bytes(frame, 500.0 + 0.5 * z, "ft", spec, "FAR-AWAY-1")
+
+
+FORCE_WELL = PROJECT_DIR.parent / "shared" / "force2020" / "16_2-11_A.las"
+
+
+@pytest.mark.parametrize("which", ["force2020", "tiny"])
+def test_a_foreign_well_carries_a_prominent_warning(app_url, browser, tmp_path, which):
+    if which == "force2020":
+        if not FORCE_WELL.is_file():
+            pytest.skip(f"{FORCE_WELL} not on this machine")
+        path = FORCE_WELL  # a real North Sea well from another field (FORCE 2020)
+    else:
+        path = tmp_path / "far_away.las"
+        path.write_bytes(foreign_well_las())
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    upload_and_wait(page, app_url, path)
+    alert = page.locator("[data-testid=stAlertContentError]").first
+    alert.wait_for(timeout=30_000)
+    text = alert.inner_text()
+    assert "Do not trust this well's prediction as a whole" in text
+    assert "QC-flagged" in text and "offset wells" in text
+    box = alert.bounding_box()
+    assert box["y"] < 900 + 400  # near the top of the page, above the tracks
+    tracks_top = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].find(
+        g => g._fullData && g._fullData.some(t => t.name === 'predicted'))
+        .getBoundingClientRect().top""")
+    assert box["y"] < tracks_top
+    # The QC strip: one legend entry per reason present, no shading over the sonic tracks.
+    legend = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].find(
+        g => g._fullData && g._fullData.some(t => t.name === 'predicted'))
+        ._fullData.filter(t => (t.name || '').startsWith('QC: ')).map(t => t.name)""")
+    assert legend and all(n.startswith("QC: ") for n in legend)
+    texts = page.evaluate(TRACK_TEXTS)  # at 1440 px too, scale titles and ticks stay apart
+    assert not overlapping(texts), overlapping(texts)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"predict_foreign_{which}.png"), full_page=True)
+    page.close()
+
+
+# Tick labels and axis titles of the depth-track figure, as screen boxes.
+TRACK_TEXTS = """() => {
+    const g = [...document.querySelectorAll('.js-plotly-plot')].find(
+        g => g._fullData && g._fullData.some(t => t.name === 'predicted'));
+    return [...g.querySelectorAll('g[class$=tick] > text, text[class$=title]')].map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })
+        .filter(b => b.text && b.x1 > b.x0); }"""
 
 
 def test_broken_file_shows_an_error_not_a_traceback(app_url, browser, tmp_path):

@@ -1,0 +1,79 @@
+"""sonic_model.explain: the trust verdict on a well and the plain readings of the model card."""
+
+from __future__ import annotations
+
+import pytest
+
+from sonic_model import explain
+
+
+def qc(ok=0, missing=0, unfamiliar=0, outside=0, washout=0) -> list[str]:
+    return (["OK"] * ok + ["missing input: ZDEN"] * missing
+            + ["unfamiliar log combination"] * unfamiliar
+            + ["outside training range: GR"] * outside + ["washout (CAL 14.0 in)"] * washout)
+
+
+@pytest.mark.parametrize("flags, level", [
+    (qc(ok=95, washout=5), "ok"),
+    (qc(ok=70, washout=30), "caution"),
+    (qc(ok=40, washout=60), "untrusted"),                 # most samples flagged
+    (qc(ok=60, outside=10, unfamiliar=30), "caution"),
+    (qc(ok=45, unfamiliar=55), "untrusted"),              # most predicted unlike training
+    (qc(missing=100), "untrusted"),                        # nothing predicted
+    (qc(ok=0, outside=100), "untrusted"),                  # the Penobscot case: 0 samples OK
+], ids=["clean", "some-washout", "mostly-washout", "partly-unlike", "mostly-unlike",
+        "nothing-predicted", "nothing-ok"])
+def test_trust_levels(flags, level):
+    verdict = explain.well_trust(flags)
+    assert verdict.level == level
+    assert bool(verdict.advice) == (level != "ok")
+
+
+def test_untrusted_verdict_says_what_it_means_and_what_to_do():
+    verdict = explain.well_trust(qc(ok=20, missing=20, unfamiliar=60))
+    assert verdict.samples == 100 and verdict.predicted == 80 and verdict.ok == 20
+    assert verdict.flagged_share == pytest.approx(0.8)
+    assert verdict.unlike_share == pytest.approx(0.75)
+    assert "80 % of the samples are QC-flagged" in verdict.headline
+    assert "20 % have no prediction" in verdict.headline
+    assert "75 % of the predicted ones are unlike the training data" in verdict.headline
+    assert "offset wells" in verdict.advice and "Train" in verdict.advice
+
+
+def test_empty_well_is_not_judged():
+    assert explain.well_trust([]).level == "ok"
+
+
+CARD = {
+    "ensembles": {
+        "full": {"metrics": {"blocked": {"contest": 31.1, "per_fold": [
+            {"contest": 70.8}, {"contest": 5.7}, {"contest": 13.3}, {"contest": 11.0}]},
+            "lowo": {"contest": 30.9, "per_fold": [{"contest": 68.8}, {"contest": 14.0}]}}},
+        "light": {"metrics": {"blocked": {"contest": 31.5, "per_fold": []}}},
+    },
+    "members": {
+        "pcr": {"label": "PCR", "metrics": {
+            "blocked": {"contest": 26.9, "per_fold": [
+                {"contest": 58.9}, {"contest": 6.1}, {"contest": 14.8}, {"contest": 10.0}]},
+            "lowo": {"contest": 27.7, "per_fold": [{"contest": 57.6}, {"contest": 15.4}]}}},
+        "xgb": {"label": "XGBoost", "metrics": {"blocked": {"contest": 41.4}}},
+    },
+}
+
+
+def test_cv_sentence_names_the_extrapolation_block_and_the_comparable_range():
+    text = explain.cv_versus_leaderboard(CARD, "full")
+    assert text.startswith("Not comparable with the leaderboard")
+    assert "block 1" in text and "70.8" in text and "5.7–13.3" in text
+    assert text.count(".") >= 1 and "\n" not in text
+    assert explain.cv_versus_leaderboard({}, "full").endswith("Well #1 itself.")
+
+
+def test_why_a_member_beats_the_ensembles_counts_the_folds_from_the_card():
+    text = explain.why_member_beats_ensembles(CARD)
+    assert text.startswith("Why PCR alone beats both ensembles on pooled RMSE (26.90 against 31.10)")
+    # full beats PCR on folds 2 and 3 of blocked and fold 2 of lowo: 3 of 6.
+    assert "better on 3 of the 6 held-out folds" in text
+    worse = {**CARD, "members": {"xgb": CARD["members"]["xgb"]}}
+    assert explain.why_member_beats_ensembles(worse) is None
+    assert explain.why_member_beats_ensembles({}) is None

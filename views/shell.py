@@ -1,0 +1,159 @@
+"""The frame every page shares: page config, navigation and the sidebar.
+
+Each page script (app.py for Predict, one file per page in pages/) is three lines: import its
+body's ``render`` and call ``run_page(title, render)``. Every page therefore draws the whole
+frame itself, so any page URL opened first, in a fresh session on a fresh server, has its
+sidebar and content (Streamlit's classic pages/ layout runs that page's file alone).
+
+The navigation lists app.py and every pages/*.py file, in Streamlit's own order (numeric
+prefix, then name), so adding a page is adding its file. Icons come from the bundled Material
+Symbols font (served by the app, as the page icon is from assets/): nothing is fetched from
+the internet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+import ui_cache
+from sonic_model.card import format_size, leaderboard_rows, tradeoff_rows
+from sonic_model.errors import SonicModelError
+from sonic_model.explain import cv_versus_leaderboard
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY = ROOT / "app.py"
+PAGES_DIR = ROOT / "pages"
+PAGE_ICON = ROOT / "assets" / "icons" / "sonicpredict.png"
+# Navigation icons by page name (a page without an entry gets DEFAULT_ICON).
+NAV_ICONS = {"predict": ":material/monitoring:", "train": ":material/model_training:",
+             "batch": ":material/stacks:", "model": ":material/analytics:",
+             "about": ":material/info:"}
+DEFAULT_ICON = ":material/article:"
+
+
+def page_name(path: Path) -> str:
+    """A page's name (and URL path) from its file, as Streamlit derives it: "3_model.py" ->
+    "model"; the entry script is Predict."""
+    if path.resolve() == ENTRY:
+        return "predict"
+    from streamlit.source_util import page_icon_and_name
+
+    return page_icon_and_name(path)[1].lower()
+
+
+def page_files() -> list[Path]:
+    """app.py, then pages/*.py in Streamlit's navigation order."""
+    from streamlit.source_util import page_sort_key
+
+    # The same files Streamlit's classic layout turns into pages (runtime.scriptrunner).
+    pages = sorted((p for p in PAGES_DIR.glob("*.py")
+                    if not p.name.startswith(".") and p.name != "__init__.py"), key=page_sort_key)
+    return [ENTRY] + pages
+
+
+def page_path(name: str) -> str | None:
+    """The script of the page called ``name``, relative to the app (for st.page_link)."""
+    for path in page_files():
+        if page_name(path) == name:
+            return str(path.relative_to(ROOT))
+    return None
+
+
+def navigation() -> None:
+    for path in page_files():
+        name = page_name(path)
+        st.page_link(str(path.relative_to(ROOT)), label=name.replace("_", " ").capitalize(),
+                     icon=NAV_ICONS.get(name, DEFAULT_ICON))
+
+
+def run_page(title: str, render: Callable[[], None]) -> None:
+    """Configure the page, draw its body, then the shared sidebar (even if the body fails).
+
+    The body first: the uploader and the demo button reach the browser before the sidebar.
+    The body reads the model choice from st.session_state, which Streamlit updates before
+    the script reruns.
+    """
+    st.set_page_config(
+        page_title=f"{title} · SonicPredict", page_icon=str(PAGE_ICON), layout="wide",
+        initial_sidebar_state="expanded",
+        menu_items={"About": "SonicPredict: DTC and DTS sonic logs synthesized from "
+                             "conventional logs (SPWLA PDDA 2020 data)."})
+    ui_cache.keep_choice()
+    try:
+        render()
+    finally:
+        sidebar()
+
+
+# --------------------------------------------------------------------------- the sidebar
+
+def _choice_label(card: dict | None, name: str) -> str:
+    entry = (card or {}).get("ensembles", {}).get(name, {})
+    rmse = entry.get("metrics", {}).get("blocked", {}).get("contest")
+    size = entry.get("size_bytes")
+    bits = [name]
+    if size:
+        bits.append(format_size(size))
+    if rmse is not None:
+        bits.append(f"CV {rmse:.2f}")
+    return " · ".join(bits)
+
+
+def _choice_help(card: dict | None) -> str:
+    from sonic_model.card import ensemble_summaries
+
+    lines = list(ensemble_summaries(card).values())
+    if not lines:
+        lines = ["Full: every member. Light: a smaller subset that loads faster and needs "
+                 "less memory (the model card is not available, so no figures)."]
+    return "\n\n".join(lines + ["RMSE is Well #1 cross-validation, not a Well #2 score. The "
+                                 "choice applies to every page and download."])
+
+
+def _cell(value, fmt: str = ".2f") -> str:
+    return "–" if value is None else format(value, fmt)
+
+
+def sidebar() -> None:
+    card = None
+    card_error = None
+    try:
+        card = ui_cache.get_card()
+    except SonicModelError as exc:
+        card_error = str(exc)
+
+    with st.sidebar:
+        navigation()
+        st.divider()
+        st.markdown("#### SPWLA PDDA 2020 contest")
+        st.markdown(
+            "Seven input logs (CAL, CNC, GR, HRD, HRM, PE, ZDEN) → compressional and shear "
+            "slowness (DTC, DTS). Models learn on **Well #1** and are scored on the blind "
+            "**Well #2** with RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n), in us/ft.")
+        board = leaderboard_rows(card)
+        st.markdown("| Well #2 leaderboard (published) | RMSE |\n|:--|--:|\n"
+                    + "\n".join(f"| {label} | {rmse:.2f} |" for label, rmse in board))
+        ours = [r for r in tradeoff_rows(card) if r["kind"] == "ensemble"] if card else []
+        if ours:
+            st.markdown("**Ours — Well #1 cross-validation (not a Well #2 score)**\n\n"
+                        "| ours | blocked CV | well out | RAM MB |\n|:--|--:|--:|--:|\n"
+                        + "\n".join(f"| {r['key']} | {_cell(r['rmse_contest'])} | "
+                                     f"{_cell(r['rmse_contest_lowo'])} | "
+                                     f"{_cell(r['peak_rss_mb'], '.0f')} |" for r in ours))
+            st.caption(cv_versus_leaderboard(card, ui_cache.current_ensemble()))
+
+        st.divider()
+        st.radio(
+            "Model", ui_cache.model_choices(), key=ui_cache.ENSEMBLE_KEY,
+            format_func=lambda n: _choice_label(card, n), help=_choice_help(card))
+        if card_error:
+            st.warning(card_error)
+            return
+        st.caption("Memory against RMSE of every model, and why the linear member alone has "
+                   "the lowest pooled RMSE:")
+        model_page = page_path("model")
+        if model_page:
+            st.page_link(model_page, label="Model page", icon=NAV_ICONS["model"])
