@@ -455,3 +455,19 @@ def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int 
     card[RUNTIME_KEY] = card_section
     card_path(model_dir).write_text(json.dumps(card, indent=1), encoding="utf-8")
     return card_section
+
+
+def card_rows(card: dict) -> list[dict]:
+    """The card's held-out comparison as table rows (Model page): one per scheme and fold,
+    DTS RMSE of each route on the same rows."""
+    section = (card or {}).get(RUNTIME_KEY)
+    if not section:
+        return []
+    rows = []
+    for scheme, v in section["validation"].items():
+        for f in v["per_fold"] + [{"fold": "pooled", **v["pooled"]}]:
+            rows.append({"scheme": scheme, "held out": f["fold"], "rows": f["conditioned"]["rows"],
+                         "conditioned": f["conditioned"]["rmse"],
+                         "logs only": f["logs_only"]["rmse"], "mudrock": f["mudrock"]["rmse"],
+                         "Greenberg-Castagna": f["greenberg_castagna"]["rmse"]})
+    return rows

@@ -153,3 +153,21 @@ def test_app_shows_shear_routes_and_elastic_tracks(model_dir):
     names = {t.get("name") for c in at.main.get("plotly_chart")
              for t in json.loads(c.proto.spec)["data"]}
     assert "predicted, DTC-conditioned" not in names and "predicted, logs-only" in names
+
+
+def test_model_page_shows_the_conditioned_shear_comparison(model_dir):
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    from sonic_model.card import load_card
+    from sonic_model.conditioned import card_rows
+
+    rows = card_rows(load_card(model_dir))
+    assert {r["scheme"] for r in rows} == {"blocked", "lowo"}
+    pooled = [r for r in rows if r["held out"] == "pooled"]
+    assert all(r["conditioned"] < r["logs only"] for r in pooled)
+    streamlit.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/3_model.py").run()
+    assert not at.exception
+    assert "Shear from a measured DTC" in [s.value for s in at.subheader]
