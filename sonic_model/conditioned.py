@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import features as F
 from . import rockphysics
-from .curves import CURVES
+from .curves import CURVES, NULL_SENTINELS
 from .measured import sonic_validity
 from .members import MemberPredictor, fit_member
 
@@ -89,10 +89,13 @@ def dtc_features(dtc: np.ndarray, depth_ft: np.ndarray | None, step: float) -> d
     return {k: feats[k] for k in DTC_FEATURES}
 
 
-def _measured(frame: pd.DataFrame, name: str) -> np.ndarray:
+def _measured(frame: pd.DataFrame, name: str, keep_impossible: bool = False) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
     v = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    v = np.where(np.isin(v, NULL_SENTINELS), np.nan, v)
+    if keep_impossible:
+        return v
     lo, hi = CURVES[name].valid
     return np.where((v >= lo) & (v <= hi), v, np.nan)
 
@@ -103,13 +106,10 @@ def prepare(frame: pd.DataFrame, depth_ft: np.ndarray | None = None, *, name: st
     frame = frame.reset_index(drop=True)
     depth = None if depth_ft is None else np.asarray(depth_ft, dtype=float)
     ff = ff or F.build_features(frame, depth, pe_fill=pe_fill)
-    valid, reason = sonic_validity(_measured(frame, "DTC") if "DTC" in frame.columns
-                                   else np.full(len(frame), np.nan), "DTC",
-                                   frame["CAL"] if "CAL" in frame.columns else None, depth)
-    if "DTC" in frame.columns:   # impossible values count as out of range, not as missing
-        raw = pd.to_numeric(frame["DTC"], errors="coerce").to_numpy(dtype=float)
-        lo, hi = CURVES["DTC"].valid
-        reason = np.where(np.isfinite(raw) & ((raw < lo) | (raw > hi)), "out of range", reason)
+    # Null sentinels are missing values; other impossible readings are "out of range". The
+    # caliper is the cleaned one: a -999 in it would fake a washout around every null run.
+    raw = _measured(frame, "DTC", keep_impossible=True)
+    valid, reason = sonic_validity(raw, "DTC", ff.clean["CAL"].to_numpy(), depth)
     dtc = np.where(valid, _measured(frame, "DTC"), np.nan)
     feats = pd.concat([ff.features.reset_index(drop=True),
                        pd.DataFrame(dtc_features(dtc, depth, ff.step_ft))], axis=1)

@@ -71,9 +71,8 @@ def legend() -> str:
 
 
 def _measured(curves: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in curves.columns:
-        return np.full(len(curves), np.nan)
-    return pd.to_numeric(curves[name], errors="coerce").to_numpy(dtype=float)
+    """A measured sonic as numbers, null sentinels as NaN (validity is judged later)."""
+    return C._measured(curves, name, keep_impossible=True)
 
 
 def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: bool = False,
@@ -90,7 +89,7 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     - `logs_only_column` (the app's comparison track): DTS_LOGS_ONLY, the logs-only DTS.
     """
     from . import ensemble as ens_mod
-    from .features import build_features
+    from .features import build_features, clean
 
     ens = ens_mod.load_ensemble(ensemble) if isinstance(ensemble, str) else ensemble
     curves = well.curves.reset_index(drop=True)
@@ -133,8 +132,7 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         dtc_valid = np.isfinite(p.dtc) if p is not None else np.zeros(n, dtype=bool)
         dtc_meas = p.dtc if p is not None else np.full(n, np.nan)
         dts_raw = _measured(curves, "DTS")
-        dts_ok, _ = sonic_validity(dts_raw, "DTS", curves["CAL"] if "CAL" in curves.columns
-                                   else None, depth)
+        dts_ok, _ = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
         dts_ok &= np.isfinite(dts_raw)
         dtc_best = np.where(dtc_valid, dtc_meas, result["DTC_PRED"].to_numpy(dtype=float))
         dts_best = np.where(dts_ok, dts_raw, result["DTS_PRED"].to_numpy(dtype=float))

@@ -57,6 +57,20 @@ def test_missing_out_of_range_and_washout():
     assert not valid[[10, 20, 150]].any() and valid[100]
 
 
+def test_null_sentinels_are_missing_not_washouts_or_out_of_range():
+    from wellfiles import canonical_well
+
+    frame = canonical_well(400).drop(columns="DEPTH")
+    frame.loc[100:149, "CAL"] = -999.0        # raw contest-style nulls in the caliper
+    frame.loc[200:209, "DTC"] = -999.25
+    frame.loc[300, "DTC"] = 20.0              # impossible: out of range
+    p = C.prepare(frame, None)
+    assert set(p.dtc_reason[200:210]) == {"missing"}
+    assert p.dtc_reason[300] == "out of range"
+    assert "washout" not in set(p.dtc_reason)
+    assert np.isfinite(p.dtc[:100]).all()
+
+
 # ----------------------------------------------------------------------------- trained set
 
 @pytest.fixture(scope="module")
