@@ -104,7 +104,7 @@ def cmd_predict(args) -> int:
             used = ""
             if "DTS_SOURCE" in result.columns:
                 used = (f", DTS from the measured DTC on "
-                        f"{int((result['DTS_SOURCE'] == 'DTC-conditioned').sum())} samples")
+                        f"{int(result['DTS_SOURCE'].str.startswith('DTC-conditioned').sum())} samples")
             _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} "
                   f"({ens.name} ensemble)")
     return 0

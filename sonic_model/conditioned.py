@@ -24,7 +24,7 @@ import pandas as pd
 from . import features as F
 from . import rockphysics
 from .curves import CURVES, NULL_SENTINELS
-from .measured import sonic_validity
+from .measured import SOFT_REASONS, sonic_validity
 from .members import MemberPredictor, fit_member
 
 ARTIFACT = "conditioned.joblib"
@@ -58,7 +58,7 @@ class Prepared:
     """Rows of one or more wells, with everything fitting, validation and prediction need."""
     features: pd.DataFrame     # logs feature columns + DTC_FEATURES
     logs_set: np.ndarray       # logs route per row: "all" / "core" / ""
-    dtc: np.ndarray            # measured DTC where valid, else NaN
+    dtc: np.ndarray            # measured DTC where usable (valid, or a soft reason), else NaN
     dtc_reason: np.ndarray     # "" where valid, else why not (measured.sonic_validity)
     dts: np.ndarray            # measured DTS (NaN where absent or impossible)
     baselines: dict            # {"DTS_MUDROCK", "DTS_GC"} from the valid measured DTC
@@ -110,7 +110,8 @@ def prepare(frame: pd.DataFrame, depth_ft: np.ndarray | None = None, *, name: st
     # caliper is the cleaned one: a -999 in it would fake a washout around every null run.
     raw = _measured(frame, "DTC", keep_impossible=True)
     valid, reason = sonic_validity(raw, "DTC", ff.clean["CAL"].to_numpy(), depth)
-    dtc = np.where(valid, _measured(frame, "DTC"), np.nan)
+    usable = valid | np.isin(reason, list(SOFT_REASONS))
+    dtc = np.where(usable, _measured(frame, "DTC"), np.nan)
     feats = pd.concat([ff.features.reset_index(drop=True),
                        pd.DataFrame(dtc_features(dtc, depth, ff.step_ft))], axis=1)
     return Prepared(features=feats, logs_set=F.row_curve_set(ff.clean), dtc=dtc,
@@ -161,7 +162,7 @@ def fit_sets(p: Prepared, mask: np.ndarray, kinds=KINDS) -> dict:
     out = {}
     for curve_set in F.CURVE_SETS:
         usable = (cond == "all") if curve_set == "all" else (cond != "")
-        rows = mask & usable & np.isfinite(y)
+        rows = mask & usable & np.isfinite(y) & (p.dtc_reason == "")   # no washout rows
         if rows.sum() < MIN_ROWS:
             continue
         cols = columns_for(curve_set)

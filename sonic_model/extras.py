@@ -16,7 +16,7 @@ import pandas as pd
 from . import conditioned as C
 from . import elastic as E
 from .curves import CURVES, RESULT_COLUMNS
-from .measured import sonic_validity
+from .measured import SOFT_REASONS, sonic_validity
 
 SPLICE_MEASURED_DTC = 1     # SPLICE_SOURCE bits (LAS); text in CSV/API
 SPLICE_MEASURED_DTS = 2
@@ -122,6 +122,8 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         fallback = has_pred & ~use & (why != "")
         source[fallback] = [f"{C.SOURCE_LOGS} ({w})" for w in why[fallback]]
         source[use] = C.SOURCE_CONDITIONED
+        flagged = use & (why != "")          # conditioned on a flagged (washout) sample
+        source[flagged] = [f"{C.SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
         result["DTS_SOURCE"] = source
 
     if baselines:
@@ -132,8 +134,8 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         dtc_valid = np.isfinite(p.dtc) if p is not None else np.zeros(n, dtype=bool)
         dtc_meas = p.dtc if p is not None else np.full(n, np.nan)
         dts_raw = _measured(curves, "DTS")
-        dts_ok, _ = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
-        dts_ok &= np.isfinite(dts_raw)
+        dts_ok, dts_why = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
+        dts_ok = (dts_ok | np.isin(dts_why, list(SOFT_REASONS))) & np.isfinite(dts_raw)
         dtc_best = np.where(dtc_valid, dtc_meas, result["DTC_PRED"].to_numpy(dtype=float))
         dts_best = np.where(dts_ok, dts_raw, result["DTS_PRED"].to_numpy(dtype=float))
         if splice:

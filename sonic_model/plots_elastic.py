@@ -165,12 +165,13 @@ def vp_vs_by_route(result: pd.DataFrame, curves: Mapping | None = None, *,
     mudrock line and Vp/Vs = sqrt(2)."""
     vp = slowness_to_velocity(result["DTC_PRED"])
     vs = slowness_to_velocity(result["DTS_PRED"])
+    route = (pd.Series(result["DTS_SOURCE"]).fillna("").astype(str)
+             .str.split(" (", regex=False).str[0].to_numpy()
+             if "DTS_SOURCE" in result else np.full(len(result), SOURCE_LOGS))
     # Where the conditioned route ran, its Vp is the measured one it was conditioned on.
-    if curves is not None and "DTC" in curves and "DTS_SOURCE" in result:
-        cond = (np.asarray(result["DTS_SOURCE"]) == SOURCE_CONDITIONED)
-        vp = np.where(cond, slowness_to_velocity(np.asarray(curves["DTC"], dtype=float)), vp)
-    route = (pd.Series(result["DTS_SOURCE"]).fillna("").astype(str).str.split(" (", regex=False).str[0]
-             .to_numpy() if "DTS_SOURCE" in result else np.full(len(result), SOURCE_LOGS))
+    if curves is not None and "DTC" in curves:
+        measured_vp = slowness_to_velocity(np.asarray(curves["DTC"], dtype=float))
+        vp = np.where(route == SOURCE_CONDITIONED, measured_vp, vp)
     fig = go.Figure()
     seen_vp = []
     mvp = _values(curves, "DTC")

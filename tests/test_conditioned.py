@@ -209,3 +209,19 @@ def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model
     # what the card claims a user gets: the measured DTC beats every other route on this well
     assert want["conditioned"]["rmse"] < min(want[r]["rmse"] for r in
                                              ("logs_only", "mudrock", "greenberg_castagna"))
+
+
+def test_a_washout_flags_the_measured_dtc_but_keeps_the_conditioned_route(ens, target_well):
+    """Washout samples still condition DTS (held out on FORCE it halves the error there) and
+    say so; cycle skips do not."""
+    curves = target_well.curves.copy()
+    curves["CAL"] = 8.5
+    curves.loc[600:639, "CAL"] = 12.5                    # 4 in over the bit size
+    well = dataclasses.replace(target_well, curves=curves)
+    res = predict_extended(well, ens, splice=True)
+    src = res["DTS_SOURCE"]
+    logs = predict_extended(well, ens, ignore_measured=True)
+    rows = [r for r in range(600, 640) if src[r] != ""]
+    assert rows and all(src[r] == "DTC-conditioned (measured DTC washout)" for r in rows)
+    assert not np.allclose(res["DTS_PRED"][rows], logs["DTS_PRED"][rows])
+    assert (res["SPLICE_SOURCE"][rows].str.startswith("DTC measured")).all()
