@@ -62,6 +62,16 @@ def show(title: str, p: C.Prepared, schemes: dict) -> dict:
             print(f"{f['fold']:22s} {f['conditioned']['rows']:6d} {f['conditioned']['rmse']:7.2f} "
                   f"{f['logs_only']['rmse']:7.2f} {f['mudrock']['rmse']:8.2f} "
                   f"{f['greenberg_castagna']['rmse']:7.2f}")
+    # Washout samples: the measured DTC is kept there (measured.SOFT_REASONS); is that right?
+    for scheme, v in cv.items():
+        dts, _ = C.combine(v["vpvs"], p, weights)
+        rows = (p.dtc_reason == "washout") & np.isfinite(dts) & np.isfinite(v["logs"]) \
+            & np.isfinite(p.dts)
+        if rows.any():
+            def r(x):
+                return float(np.sqrt(np.mean((x[rows] - p.dts[rows]) ** 2)))
+            print(f"-- {scheme}, washout samples ({int(rows.sum())}): conditioned "
+                  f"{r(dts):.2f}, logs-only {r(v['logs']):.2f}")
     return rep
 
 
