@@ -35,17 +35,9 @@ def force(force_dir: Path) -> C.Prepared:
 
 
 def well_one(data_dir: Path | None) -> C.Prepared:
-    from sonic_model import data
-    from sonic_model.curves import INPUTS
+    from sonic_model.train import contest_wells
 
-    from sonic_model.train import WELL_JOINS
-
-    frame = data.load_train(data_dir)
-    edges = (0, *WELL_JOINS, len(frame))
-    parts = [C.prepare(frame.iloc[a:b][list(INPUTS) + ["DTC", "DTS"]], None,
-                       name=f"Well #1 ({'abc'[i]})")
-             for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
-    return C.concat(parts)
+    return C.concat([C.prepare(w.frame, w.depth_ft, name=w.name) for w in contest_wells(data_dir)])
 
 
 def show(title: str, p: C.Prepared, schemes: dict) -> dict:

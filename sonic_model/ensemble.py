@@ -221,6 +221,9 @@ def member_predictions(features: pd.DataFrame, row_set: np.ndarray, sets: dict, 
     n = len(features)
     preds = {k: np.full((n, 2), np.nan) for k in kinds}
     novelty = np.full(n, np.nan)
+    # A model trained without a curve set (too few rows had its curves) serves those rows
+    # with the "core" models, which need only the four required curves.
+    row_set = np.where((row_set == "") | np.isin(row_set, list(sets)), row_set, "core")
     for set_name, part in sets.items():
         sel = row_set == set_name
         if not sel.any():

@@ -25,6 +25,8 @@ UNTRUSTED_SHARE = 0.5
 CAUTION_SHARE = 0.25
 
 Level = Literal["ok", "caution", "untrusted"]
+# Members that are linear in their features (see sonic_model.members).
+LINEAR_MEMBERS = frozenset({"pcr"})
 
 ADVICE = ("Train a model on offset wells from the same area that have measured DTC/DTS "
           "(the Train page) and predict with it; until then use only QC-OK intervals, and "
@@ -115,10 +117,11 @@ def cv_versus_leaderboard(card: dict | None, ensemble: str = "full") -> str:
     if len(folds) >= 2:
         worst = int(np.argmax(folds))
         rest = [f for i, f in enumerate(folds) if i != worst]
-        text += (f", and block {worst + 1} (the shallow, very slow rocks no other block "
-                 f"resembles) is an extrapolation that alone scores {folds[worst]:.1f}; on the "
-                 f"other {len(rest)} blocks the {ensemble} ensemble scores "
-                 f"{min(rest):.1f}–{max(rest):.1f}")
+        # Block 1 is the top of the file: the shallow, very slow rocks (Vp/Vs up to 3.7).
+        what = " (the shallow, very slow rocks no other block resembles)" if worst == 0 else ""
+        text += (f", and block {worst + 1}{what} is an extrapolation that alone scores "
+                 f"{folds[worst]:.1f}; on the other {len(rest)} blocks the {ensemble} ensemble "
+                 f"scores {min(rest):.1f}–{max(rest):.1f}")
     return text + "."
 
 
@@ -150,12 +153,48 @@ def why_member_beats_ensembles(card: dict | None) -> str | None:
             total += 1
             wins += x < y
     label = members[best].get("label", best)
+    how = ("a linear model extrapolates most gently" if best in LINEAR_MEMBERS else
+           f"{label} extrapolates best into it")
     text = (f"Why {label} alone beats both ensembles on pooled RMSE ({mem[best]:.2f} against "
             f"{ens[ref]:.2f}): pooled RMSE squares the errors, so the first block, an "
-            f"extrapolation for every model, dominates it, and a linear model extrapolates "
-            f"most gently.")
+            f"extrapolation for every model, dominates it, and {how}.")
     if total:
         text += (f" Fold by fold the {ref} ensemble is better on {wins} of the {total} held-out "
                  "folds: its weights minimise the geometric mean of per-fold RMSE, so that one "
                  "block cannot choose them alone (see the model card's per-fold figures).")
     return text
+
+
+# --------------------------------------------------------------------------- scores in context
+
+@dataclass(frozen=True)
+class ScoreContext:
+    """What scores against a well's own sonic rest on."""
+
+    samples: int            # rows considered
+    scored: int             # rows with measured sonic and a prediction
+    flagged: int            # of the scored rows, those with a QC flag
+    ok_scores: dict         # metrics.sonic_metrics over the QC-OK rows only
+
+    @property
+    def flagged_share(self) -> float:
+        return self.flagged / self.scored if self.scored else 0.0
+
+
+def score_context(measured: pd.DataFrame, result: pd.DataFrame) -> ScoreContext:
+    """How many samples the scores rest on, how many of those are flagged, and the scores on
+    the QC-OK ones alone (so a user can tell a bad well from a bad interval)."""
+    from .curves import TARGETS
+    from .metrics import sonic_metrics
+    from .qc import QC_OK
+
+    has = np.zeros(len(measured), dtype=bool)
+    for t in TARGETS:
+        if t in measured and f"{t}_PRED" in result:
+            has |= (np.isfinite(measured[t].to_numpy(dtype=float))
+                    & np.isfinite(result[f"{t}_PRED"].to_numpy(dtype=float)))
+    flagged = (result["QC"].fillna(QC_OK).astype(str) != QC_OK).to_numpy()
+    ok = ~flagged
+    return ScoreContext(samples=len(measured), scored=int(has.sum()),
+                        flagged=int((has & flagged).sum()),
+                        ok_scores=sonic_metrics(measured.loc[ok], result.loc[ok]))

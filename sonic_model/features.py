@@ -28,7 +28,7 @@ MEAN_WINDOWS_FT = (2.5, 10.0, 40.0)
 STD_WINDOW_FT = 10.0
 ANOMALY_WINDOW_FT = 40.0
 GRADIENT_HALF_FT = 2.0
-# PE's context is computed for train.run_studies, which re-measures on every training run
+# PE's context is computed for studies.run_studies, which re-measures on every training run
 # whether PE helps; no shipped model reads it (see CURVE_SETS).
 CONTEXT_CURVES = ("CNC", "GR", "LRD", "ZDEN", "PE", "LRM")
 # Caliper enters the models only as excess over the bit size (a washout measure): raw hole
@@ -44,7 +44,7 @@ GAP_FACTOR = 1.5
 # resistivity; rows missing CAL or HRM fall back to "core", the four curves SonicPredict's API
 # took. PE is read, cleaned and QC'd but is not a model input: in Well #1 it is dead in the
 # third well, so its presence tells the models which well they are in, and leave-one-well-out
-# validation got much worse with it (train.study_pe measures this on every training run).
+# validation got much worse with it (studies.run_studies measures this on every training run).
 CURVE_SETS: dict[str, tuple[str, ...]] = {
     "all": ("CAL", "CNC", "GR", "HRD", "HRM", "ZDEN"),
     "core": REQUIRED,

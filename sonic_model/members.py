@@ -5,7 +5,7 @@ exported form of every member is plain data (numpy arrays, XGBoost model bytes) 
 with numpy, scipy's KD-tree and libxgboost only, so the predict path imports neither
 scikit-learn nor the xgboost Python package.
 Each fitted member predicts two targets per row: DTC and the Vp/Vs ratio DTS/DTC (the
-shear route chosen by validation; train.run_studies re-measures it).
+shear route chosen by validation; studies.run_studies re-measures it).
 """
 
 from __future__ import annotations
@@ -37,13 +37,26 @@ KNN_THIN = 8
 
 # ----------------------------------------------------------------------------- fitting
 
+# A target with fewer training rows than this is not learnt (the member predicts NaN for it):
+# e.g. the Vp/Vs part in a fold whose training wells have no shear log.
+MIN_TARGET_ROWS = 100
+
+
 def fit_member(kind: str, X: np.ndarray, Y: np.ndarray, columns: list[str]) -> dict:
-    """Fit one member on X (n, F) float32 and Y (n, 2) targets; return its exported payload."""
+    """Fit one member on X (n, F) float32 and Y (n, 2) targets; return its exported payload.
+
+    Y may be NaN where a target was not measured: each target learns from its own rows
+    (a well with DTC but no DTS still teaches DTC).
+    """
     if kind == "pcr":
         return _fit_pcr(X, Y)
     if kind == "knn":
         return _fit_knn(X, Y, columns)
-    return {"kind": "trees", "models": [_fit_trees(kind, X, Y[:, j]) for j in range(Y.shape[1])]}
+    models = []
+    for j in range(Y.shape[1]):
+        ok = np.isfinite(Y[:, j])
+        models.append(_fit_trees(kind, X[ok], Y[ok, j]) if ok.sum() >= MIN_TARGET_ROWS else None)
+    return {"kind": "trees", "models": models}
 
 
 # XGBoost's own estimators for every tree member. "rf" is XGBoost's random forest (one round
@@ -91,10 +104,16 @@ def _fit_pcr(X: np.ndarray, Y: np.ndarray) -> dict:
     Z = (X - mean) / scale
     pca = PCA(n_components=0.995, svd_solver="full", random_state=SEED).fit(Z)
     T = pca.transform(Z)
-    reg = Ridge(alpha=1.0).fit(T, Y)
+    coef = np.full((Y.shape[1], T.shape[1]), np.nan)
+    intercept = np.full(Y.shape[1], np.nan)
+    for j in range(Y.shape[1]):           # each target on its own rows; NaN if too few
+        ok = np.isfinite(Y[:, j])
+        if ok.sum() >= MIN_TARGET_ROWS:
+            reg = Ridge(alpha=1.0).fit(T[ok], Y[ok, j])
+            coef[j], intercept[j] = reg.coef_, reg.intercept_
     # y = ((x - mean) / scale - pca.mean_) @ components.T @ coef.T + intercept
-    W = (pca.components_.T @ reg.coef_.T) / scale[:, None]            # (F, targets)
-    b = reg.intercept_ - ((mean / scale + pca.mean_) @ (pca.components_.T @ reg.coef_.T))
+    W = (pca.components_.T @ coef.T) / scale[:, None]            # (F, targets)
+    b = intercept - ((mean / scale + pca.mean_) @ (pca.components_.T @ coef.T))
     return {"kind": "linear", "W": W.astype(np.float64), "b": np.asarray(b, dtype=np.float64),
             "n_components": int(pca.n_components_)}
 

@@ -1,9 +1,12 @@
-"""Training on Well #1: blocked and leave-one-well-out validation, weights, intervals, card.
+"""Training on any set of wells: leave-one-well-out (and blocked) validation, fit, export.
 
-`python -m sonic_model train` runs `train()`: it cross-validates every member, derives the
-ensemble weights and the P10/P90 calibration from held-out predictions only, fits the final
-members on all of Well #1, and writes assets/models/ (artifacts + model_card.json).
-Nothing here ever reads Well #2's answers (they are not in the contest files we have).
+``train_model(wells, out_dir)`` is the generic trainer (the bundled model and a user's own
+models both come from it): it cross-validates every member, derives the ensemble weights and
+the P10/P90 calibration from held-out predictions only, fits the final members on all wells,
+and writes ``out_dir`` in the layout of assets/models (artifacts + runtime.json +
+model_card.json). ``train()`` is `python -m sonic_model train`: the bundled model, trained on
+the three wells joined in the contest's Well #1. Nothing here reads Well #2's answers (they
+are not in the contest files we have).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import card as card_mod
 from . import features as F
 from .curves import CURVES, INPUTS, TARGETS
 from .ensemble import combine, interval, member_predictions
-from .members import FULL_MEMBERS, LIGHT_MEMBERS, MEMBER_LABELS, MemberPredictor, fit_member, to_sonic
+from .errors import InputValueError
+from .members import FULL_MEMBERS, LIGHT_MEMBERS, MemberPredictor, fit_member
+from .validation import blocked_folds, calibrate_intervals, fit_weights
 
 # Well #1 joins three wells (../shared/pdda2020/README.md). The joins, read off the data:
 # row 13,125 starts a 6-inch hole (CAL ~6.2 in after a long null run), row 19,912 an
@@ -39,67 +43,92 @@ INPUT_ENVELOPE_QUANTILES = (0.005, 0.995)
 # interval of Well #1 (a 95th percentile flagged 11% of it while its DTS error was ~100 us/ft);
 # twice the median flags 78% of that block and 4-16% of the others (measured on Well #1).
 NOVELTY_FACTOR = 2.0
+# A curve set is trained only when at least this many rows have its curves and DTC; the
+# shear part of the final model needs this many rows with DTC and DTS.
+MIN_SET_ROWS = 500
+PE_FILL = 5.0
 
 
 @dataclass
-class WellOne:
-    frame: pd.DataFrame       # raw contest columns
-    depth_ft: np.ndarray      # synthetic depth: 0.1 m steps (in ft), a 1000-ft jump at each join
-    ff: F.FeatureFrame
-    y: np.ndarray             # (n, 2) DTC, DTS (NaN where null/impossible)
-    row_set: np.ndarray       # "all" / "core" / ""
+class TrainingWell:
+    name: str                  # shown in reports (file stem, or "Well #1 (a)")
+    frame: pd.DataFrame        # canonical inputs (canonical units, NaN where absent) + DTC, DTS
+    depth_ft: np.ndarray | None  # per-row depth in feet; None = contest layout (0.1 m rows)
+    sha256: str = ""           # of the source file, recorded in the card
+
+
+@dataclass
+class TrainingSet:
+    """Wells end to end. Features are built per well, so no window reaches across wells."""
+    names: list[str]
+    bounds: list[tuple[int, int]]     # each well's half-open row range
+    features: pd.DataFrame
+    clean: pd.DataFrame               # cleaned inputs (QC envelope)
+    y: np.ndarray                     # (n, 2) DTC, DTS; NaN where not measured
+    row_set: np.ndarray               # "all" / "core" / "" per row (predict's routing)
+    sets: tuple[str, ...]             # curve sets with enough rows to train
 
     @property
     def n(self) -> int:
-        return len(self.frame)
-
-    def wells(self) -> list[tuple[int, int]]:
-        edges = (0, *WELL_JOINS, self.n)
-        return list(zip(edges[:-1], edges[1:]))
+        return len(self.y)
 
 
-def load_well_one(data_dir: Path | None = None) -> WellOne:
-    from . import data
-
-    frame = data.load_train(data_dir)
-    n = len(frame)
-    depth = np.arange(n) * F.CONTEST_STEP_FT
-    for join in WELL_JOINS:
-        depth[join:] += 1000.0   # windows never reach across a join (features break runs)
-    ff = F.build_features(frame[list(INPUTS)], depth)
-    y = np.column_stack([_clean_target(frame[t], t) for t in TARGETS])
-    return WellOne(frame, depth, ff, y, F.row_curve_set(ff.clean))
-
-
-def _clean_target(series: pd.Series, name: str) -> np.ndarray:
-    v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+def _clean_target(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    v = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
     lo, hi = CURVES[name].valid
     return np.where((v >= lo) & (v <= hi), v, np.nan)
 
 
-def blocked_folds(n: int, k: int = K_BLOCKED) -> list[tuple[int, int]]:
-    """K contiguous, non-shuffled blocks along the file (neighbouring 0.1 m samples are near-copies)."""
-    edges = [int(e) for e in np.linspace(0, n, k + 1).round()]
-    return list(zip(edges[:-1], edges[1:]))
+def build_training_set(wells: list[TrainingWell]) -> TrainingSet:
+    if not wells:
+        raise InputValueError("no wells to train on: give at least one well with DTC")
+    feats, cleans, ys, bounds, start = [], [], [], [], 0
+    for w in wells:
+        frame = w.frame.reset_index(drop=True)
+        ff = F.build_features(frame[[c for c in INPUTS if c in frame.columns]], w.depth_ft,
+                              pe_fill=PE_FILL)
+        feats.append(ff.features)
+        cleans.append(ff.clean)
+        ys.append(np.column_stack([_clean_target(frame, t) for t in TARGETS]))
+        bounds.append((start, start + len(frame)))
+        start += len(frame)
+    features = pd.concat(feats, ignore_index=True)
+    clean = pd.concat(cleans, ignore_index=True)
+    y = np.vstack(ys)
+    row_set = F.row_curve_set(clean)
+    has_dtc = np.isfinite(y[:, 0])
+    counts = {"all": int((has_dtc & (row_set == "all")).sum()),
+              "core": int((has_dtc & (row_set != "")).sum())}
+    sets = tuple(s for s in F.CURVE_SETS if counts[s] >= MIN_SET_ROWS)
+    if "core" not in sets:
+        raise InputValueError(
+            f"only {counts['core']} rows have CNC, GR, HRD, ZDEN and a valid DTC; training "
+            f"needs at least {MIN_SET_ROWS}: add wells or check the curve mapping")
+    shear = int((np.isfinite(y).all(axis=1) & (row_set != "")).sum())
+    if shear < MIN_SET_ROWS:
+        raise InputValueError(
+            f"only {shear} rows have both DTC and DTS (with CNC, GR, HRD, ZDEN); the shear "
+            f"part needs at least {MIN_SET_ROWS}: add a well with a shear log")
+    return TrainingSet([w.name for w in wells], bounds, features, clean, y, row_set, sets)
 
 
 # ----------------------------------------------------------------------------- per-set data
 
-def set_matrix(w: WellOne, curve_set: str, clip: tuple[np.ndarray, np.ndarray] | None = None):
-    X = w.ff.features[F.feature_columns(curve_set)].to_numpy(dtype=np.float32)
-    if clip is not None:
-        X = np.clip(X, clip[0], clip[1])
-    return X
+def set_matrix(ts: TrainingSet, curve_set: str) -> np.ndarray:
+    return ts.features[F.feature_columns(curve_set)].to_numpy(dtype=np.float32)
 
 
-def train_rows(w: WellOne, curve_set: str) -> np.ndarray:
-    has_target = np.isfinite(w.y).all(axis=1)
-    usable = (w.row_set == "all") if curve_set == "all" else (w.row_set != "")
-    return usable & has_target
+def train_rows(ts: TrainingSet, curve_set: str) -> np.ndarray:
+    """Rows a curve set learns from: its curves present and DTC measured (DTS may be NaN)."""
+    usable = (ts.row_set == "all") if curve_set == "all" else (ts.row_set != "")
+    return usable & np.isfinite(ts.y[:, 0])
 
 
 def targets_for_fit(y: np.ndarray) -> np.ndarray:
-    """Members learn DTC and the Vp/Vs ratio DTS/DTC (the shear route that validated better)."""
+    """Members learn DTC and the Vp/Vs ratio DTS/DTC (the shear route that validated better);
+    Vp/Vs is NaN where DTS was not measured."""
     return np.column_stack([y[:, 0], y[:, 1] / y[:, 0]]).astype(np.float32)
 
 
@@ -108,17 +137,15 @@ def clip_bounds(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo.astype(np.float32), hi.astype(np.float32)
 
 
-# ----------------------------------------------------------------------------- validation
-
-def fit_sets(w: WellOne, kinds, fit_mask: np.ndarray, log=print) -> dict:
-    """Fit each member kind for both curve sets on rows in fit_mask. -> {set: {...}}"""
+def fit_sets(ts: TrainingSet, kinds, fit_mask: np.ndarray, log=print) -> dict:
+    """Fit each member kind for every trained curve set on rows in fit_mask. -> {set: {...}}"""
     fitted = {}
-    for curve_set in F.CURVE_SETS:
-        rows = train_rows(w, curve_set) & fit_mask
-        X_raw = set_matrix(w, curve_set)
+    for curve_set in ts.sets:
+        rows = train_rows(ts, curve_set) & fit_mask
+        X_raw = set_matrix(ts, curve_set)
         bounds = clip_bounds(X_raw[rows])
         X = np.clip(X_raw[rows], *bounds)
-        Y = targets_for_fit(w.y[rows])
+        Y = targets_for_fit(ts.y[rows])
         cols = F.feature_columns(curve_set)
         fitted[curve_set] = {"clip": bounds, "columns": cols, "members": {}}
         for kind in kinds:
@@ -129,7 +156,8 @@ def fit_sets(w: WellOne, kinds, fit_mask: np.ndarray, log=print) -> dict:
     return fitted
 
 
-def predict_sets(w: WellOne, fitted: dict, rows: np.ndarray, kinds, force_set: str | None = None):
+def predict_sets(ts: TrainingSet, fitted: dict, rows: np.ndarray, kinds,
+                 force_set: str | None = None):
     """Per-member (n, 2) DTC/DTS predictions on `rows` (NaN elsewhere) and KNN novelty.
 
     Rows are routed to curve sets as predict() routes them; force_set sends every predictable
@@ -137,265 +165,134 @@ def predict_sets(w: WellOne, fitted: dict, rows: np.ndarray, kinds, force_set: s
     sets = {s: {"columns": part["columns"], "clip": part["clip"],
                 "members": {k: MemberPredictor(part["members"][k]) for k in kinds}}
             for s, part in fitted.items() if force_set in (None, s)}
-    row_set = w.row_set if force_set is None else np.where(w.row_set != "", force_set, "")
-    return member_predictions(w.ff.features, np.where(rows, row_set, ""), sets, kinds)
+    row_set = ts.row_set if force_set is None else np.where(ts.row_set != "", force_set, "")
+    return member_predictions(ts.features, np.where(rows, row_set, ""), sets, kinds)
 
 
-def _fold_task(w: WellOne, kinds, a: int, b: int):
+# ----------------------------------------------------------------------------- validation
+
+def _fold_task(ts: TrainingSet, kinds, a: int, b: int):
     """Fit on everything outside rows a:b, predict rows a:b (routed, and core-only)."""
-    test = np.zeros(w.n, dtype=bool)
+    test = np.zeros(ts.n, dtype=bool)
     test[a:b] = True
-    fitted = fit_sets(w, kinds, ~test, log=lambda msg: None)
-    pred, novelty = predict_sets(w, fitted, test, kinds)
-    core, _ = predict_sets(w, fitted, test, kinds, force_set="core")
+    fitted = fit_sets(ts, kinds, ~test, log=lambda msg: None)
+    pred, novelty = predict_sets(ts, fitted, test, kinds)
+    core, _ = predict_sets(ts, fitted, test, kinds, force_set="core")
     return ({k: pred[k][a:b] for k in kinds}, {k: core[k][a:b] for k in kinds}, novelty[a:b])
 
 
-def cross_validate(w: WellOne, kinds, log=print, n_jobs: int = 2) -> dict:
-    """Out-of-fold predictions for both schemes: {scheme: {"folds", "pred", "core", "novelty"}}.
+def schemes_for(ts: TrainingSet, k_blocked: int) -> dict[str, list[tuple[int, int]]]:
+    """Leave-one-well-out over the wells, plus k contiguous blocks along the rows if k > 0.
+    One well alone cannot be left out: it gets K_BLOCKED blocks instead."""
+    schemes = {}
+    if len(ts.bounds) == 1 and k_blocked <= 0:
+        k_blocked = K_BLOCKED
+    if k_blocked > 0:
+        schemes["blocked"] = blocked_folds(ts.n, k_blocked)
+    if len(ts.bounds) > 1:
+        schemes["lowo"] = list(ts.bounds)
+    return schemes
 
-    Folds run in parallel processes (each member fits on one thread).
+
+def cross_validate(ts: TrainingSet, kinds, schemes: dict, log=print, n_jobs: int = 2,
+                   progress=None, done: int = 0, total: int | None = None) -> dict:
+    """Out-of-fold predictions per scheme: {scheme: {"folds", "pred", "core", "novelty"}}.
+
+    Folds run in parallel processes (each member fits on one thread); `progress` hears of
+    each fold as it finishes.
     """
     from joblib import Parallel, delayed
 
-    schemes = {"blocked": blocked_folds(w.n), "lowo": w.wells()}
     tasks = [(s, a, b) for s, folds in schemes.items() for a, b in folds]
+    total = total or len(tasks)
     log(f"  cross-validating {len(kinds)} members on {len(tasks)} folds ({n_jobs} processes)")
     t0 = time.perf_counter()
-    results = Parallel(n_jobs=n_jobs)(delayed(_fold_task)(w, kinds, a, b) for _, a, b in tasks)
-    log(f"  cross-validation took {time.perf_counter() - t0:.0f} s")
-    out = {s: {"folds": folds, "pred": {k: np.full((w.n, 2), np.nan) for k in kinds},
-               "core": {k: np.full((w.n, 2), np.nan) for k in kinds},
-               "novelty": np.full(w.n, np.nan)} for s, folds in schemes.items()}
-    for (s, a, b), (pred, core, novelty) in zip(tasks, results):
+    out = {s: {"folds": folds, "pred": {k: np.full((ts.n, 2), np.nan) for k in kinds},
+               "core": {k: np.full((ts.n, 2), np.nan) for k in kinds},
+               "novelty": np.full(ts.n, np.nan)} for s, folds in schemes.items()}
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fold_task)(ts, kinds, a, b) for _, a, b in tasks)
+    for i, ((s, a, b), (pred, core, novelty)) in enumerate(zip(tasks, results)):
         for k in kinds:
             out[s]["pred"][k][a:b] = pred[k]
             out[s]["core"][k][a:b] = core[k]
         out[s]["novelty"][a:b] = novelty
+        if progress is not None:
+            progress(done + i + 1, total, f"validated fold {i + 1} of {len(tasks)} ({s})")
+    log(f"  cross-validation took {time.perf_counter() - t0:.0f} s")
     return out
 
 
-def rmse(err: np.ndarray) -> float:
-    err = err[np.isfinite(err)]
-    return float(np.sqrt(np.mean(err ** 2))) if len(err) else float("nan")
-
-
-def score(y: np.ndarray, pred: np.ndarray, folds) -> dict:
-    """RMSE for DTC, DTS, the contest's combined RMSE, pooled and per fold."""
-    both = np.isfinite(y).all(axis=1) & np.isfinite(pred).all(axis=1)
-
-    def one(mask):
-        e = (pred - y)[mask]
-        return {"DTC": rmse(e[:, 0]), "DTS": rmse(e[:, 1]),
-                "contest": float(np.sqrt(np.mean(e ** 2))) if len(e) else float("nan"),
-                "rows": int(mask.sum())}
-
-    result = one(both)
-    idx = np.arange(len(y))
-    result["per_fold"] = [dict(fold=i + 1, start=int(a), stop=int(b),
-                               **one(both & (idx >= a) & (idx < b)))
-                          for i, (a, b) in enumerate(folds)]
-    return _round(result)
-
-
-def _round(obj):
-    if isinstance(obj, float):
-        return round(obj, 3)
-    if isinstance(obj, dict):
-        return {k: _round(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_round(v) for v in obj]
-    return obj
-
-
-# ----------------------------------------------------------------------------- weights
-
-def fit_weights(y: np.ndarray, cv: dict, kinds) -> np.ndarray:
-    """Simplex weights per target minimising the geometric mean of per-fold RMSE.
-
-    Per fold, and in log space, so that each of the eight held-out folds (both schemes)
-    counts by its relative error: the first block — shallow rocks no other block has, an
-    extrapolation for every member with RMSE ~70 against ~12 elsewhere — would otherwise
-    set the weights alone (pooled MSE: 0.8 on the linear member; measured on Well #1, the
-    geometric mean lowers the error of every other fold).
-    """
-    from scipy.optimize import minimize
-
-    weights = np.zeros((len(kinds), 2))
-    for t in range(2):
-        groups = []
-        for scheme in ("blocked", "lowo"):
-            P = np.stack([cv[scheme]["pred"][k][:, t] for k in kinds], axis=1)
-            for a, b in cv[scheme]["folds"]:
-                sl = slice(a, b)
-                ok = np.isfinite(y[sl, t]) & np.isfinite(P[sl]).all(axis=1)
-                if ok.sum() > 50:
-                    groups.append((P[sl][ok], y[sl, t][ok]))
-
-        def objective(wv):
-            return np.mean([np.log(np.sqrt(np.mean((Pg @ wv - yg) ** 2))) for Pg, yg in groups])
-
-        m = len(kinds)
-        res = minimize(objective, np.full(m, 1.0 / m), method="SLSQP",
-                       bounds=[(0.0, 1.0)] * m,
-                       constraints=[{"type": "eq", "fun": lambda wv: wv.sum() - 1.0}],
-                       options={"maxiter": 200, "ftol": 1e-9})
-        wv = np.clip(res.x, 0, None)
-        weights[:, t] = wv / wv.sum()
-    return np.round(weights, 4)
-
-
-# ----------------------------------------------------------------------------- intervals
-
-def calibrate_intervals(y, mean, spread, novelty) -> dict:
-    """Scale s = a + b*spread + c*novelty fitted to |residual|; P10/P90 = mean + q*s.
-
-    Fitted on held-out predictions of both schemes pooled, so a well unlike the training
-    data (leave-one-well-out, large novelty) teaches the band to widen with novelty.
-    """
-    from scipy.optimize import nnls
-
-    cal = {}
-    for t, name in enumerate(TARGETS):
-        ok = np.isfinite(y[:, t]) & np.isfinite(mean[:, t]) & np.isfinite(novelty)
-        r = (y[ok, t] - mean[ok, t])
-        A = np.column_stack([np.ones(ok.sum()), spread[ok, t], novelty[ok]])
-        coef, _ = nnls(A, np.abs(r))
-        coef[0] = max(coef[0], 1e-3)
-        s = A @ coef
-        q10, q90 = np.quantile(r / s, [0.1, 0.9])
-        cal[name] = {"a": float(coef[0]), "b": float(coef[1]), "c": float(coef[2]),
-                     "q10": float(q10), "q90": float(q90)}
-    return cal
-
-
-def coverage(y, lo, hi) -> dict:
-    cov = {}
-    for t, name in enumerate(TARGETS):
-        ok = np.isfinite(y[:, t]) & np.isfinite(lo[:, t])
-        cov[name] = round(float(np.mean((y[ok, t] >= lo[ok, t]) & (y[ok, t] <= hi[ok, t]))), 3)
-    return cov
-
-
-# ----------------------------------------------------------------------------- studies
-
-def _study_task(w: WellOne, kind: str, columns: list[str], route: str, a: int, b: int):
-    """Held-out squared errors of one member variant on rows a:b ("all" rows only)."""
-    rows = train_rows(w, "all")
-    test = np.zeros(w.n, dtype=bool)
-    test[a:b] = True
-    fit, held = rows & ~test, rows & test
-    X = w.ff.features[columns].to_numpy(dtype=np.float32)
-    bounds = clip_bounds(X[fit])
-    Y = targets_for_fit(w.y[fit]) if route == "vpvs" else w.y[fit].astype(np.float32)
-    member = MemberPredictor(fit_member(kind, np.clip(X[fit], *bounds), Y, columns))
-    pred = member.predict(np.clip(X[held], *bounds))
-    pred = to_sonic(pred) if route == "vpvs" else pred
-    return pred, w.y[held]
-
-
-def run_studies(w: WellOne, log=print, n_jobs: int = 2) -> dict:
-    """The design choices validation settles, re-measured on every training run.
-
-    - shear route: DTS learnt directly vs DTC x predicted Vp/Vs (XGBoost and PCR);
-    - PE: XGBoost with and without the PE features.
-    Contest RMSE pooled and per fold, blocked and leave-one-well-out, on rows with all curves.
-    """
-    from joblib import Parallel, delayed
-
-    cols = F.feature_columns("all")
-    variants = {
-        "xgb_vpvs": ("xgb", cols, "vpvs"), "xgb_direct": ("xgb", cols, "direct"),
-        "pcr_vpvs": ("pcr", cols, "vpvs"), "pcr_direct": ("pcr", cols, "direct"),
-        "xgb_vpvs_with_pe": ("xgb", cols + list(F.PE_COLUMNS), "vpvs"),
-    }
-    schemes = {"blocked": blocked_folds(w.n), "lowo": w.wells()}
-    tasks = [(v, s, a, b) for v in variants for s, folds in schemes.items() for a, b in folds]
-    t0 = time.perf_counter()
-    results = Parallel(n_jobs=n_jobs)(delayed(_study_task)(w, *variants[v], a, b)
-                                      for v, s, a, b in tasks)
-    log(f"  studies took {time.perf_counter() - t0:.0f} s")
-    out: dict = {v: {} for v in variants}
-    for v in variants:
-        for s in schemes:
-            parts = [r for (tv, ts, _, _), r in zip(tasks, results) if tv == v and ts == s]
-            per_fold = [rmse((p - y).ravel()) for p, y in parts]
-            pooled = rmse(np.concatenate([(p - y).ravel() for p, y in parts]))
-            out[v][s] = {"contest": round(pooled, 3), "per_fold": [round(x, 3) for x in per_fold]}
-    return out
-
-
-# ----------------------------------------------------------------------------- the command
-
-def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
-          measure: bool = True, cv_cache: Path | None = None) -> dict:
-    """Validate, fit, export. Returns the model card (also written to out_dir)."""
-    import joblib
-
-    from .config import get_settings
-    from .ensemble import RUNTIME_FILE, sha256_file
-
-    started = time.perf_counter()
-    out_dir = Path(out_dir or get_settings().model_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    w = load_well_one(data_dir)
-    log(f"Well #1: {w.n} rows; wells {w.wells()}")
-
-    if cv_cache is not None and Path(cv_cache).is_file():
-        # Our own file from an earlier run of this command (a development shortcut).
-        cv = joblib.load(cv_cache)
-        log(f"  reusing held-out predictions from {cv_cache}")
-    else:
-        cv = cross_validate(w, FULL_MEMBERS, log)
-        if cv_cache is not None:
-            joblib.dump(cv, cv_cache)
-    folds = {s: cv[s]["folds"] for s in cv}
-    studies = run_studies(w, log)
-    members_card = {
-        k: {"label": MEMBER_LABELS[k],
-            "metrics": {s: score(w.y, cv[s]["pred"][k], folds[s]) for s in cv},
-            "metrics_core_curves": {s: score(w.y, cv[s]["core"][k], folds[s]) for s in cv}}
-        for k in FULL_MEMBERS
-    }
-
-    ensembles_card, runtime_ensembles = {}, {}
-    for name, kinds, label in (("full", FULL_MEMBERS, "Full (five members)"),
-                               ("light", LIGHT_MEMBERS, "Light (XGBoost + PCR + KNN)")):
-        W = fit_weights(w.y, cv, kinds)
+def fit_ensembles(ts: TrainingSet, cv: dict) -> dict:
+    """Weights and P10/P90 calibration of "full" and "light" from held-out predictions:
+    {name: {"kinds", "weights" (m, 2), "intervals", "combined": {scheme: (mean, spread)}}}."""
+    out = {}
+    for name, kinds in (("full", FULL_MEMBERS), ("light", LIGHT_MEMBERS)):
+        W = fit_weights(ts.y, cv, kinds)
         combined = {s: combine(cv[s]["pred"], kinds, W) for s in cv}
         pool = {key: np.concatenate(vals) for key, vals in {
-            "y": [w.y for _ in cv], "mean": [combined[s][0] for s in cv],
+            "y": [ts.y for _ in cv], "mean": [combined[s][0] for s in cv],
             "spread": [combined[s][1] for s in cv], "novelty": [cv[s]["novelty"] for s in cv],
         }.items()}
         cal = calibrate_intervals(pool["y"], pool["mean"], pool["spread"], pool["novelty"])
-        metrics = {}
-        for s in cv:
-            mean, spread = combined[s]
-            metrics[s] = score(w.y, mean, folds[s])
-            metrics[s]["coverage"] = coverage(w.y, *interval(mean, spread, cv[s]["novelty"], cal))
-        ensembles_card[name] = {
-            "label": label, "members": list(kinds),
-            "weights": {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
-                        for j, t in enumerate(TARGETS)},
-            "metrics": metrics,
-            "metrics_core_curves": {s: score(w.y, combine(cv[s]["core"], kinds, W)[0], folds[s])
-                                    for s in cv},
-            "intervals": _round(cal),
-        }
-        runtime_ensembles[name] = {"members": list(kinds),
-                                   "weights": ensembles_card[name]["weights"],
-                                   "intervals": cal}
-        log(f"{name}: blocked {metrics['blocked']['contest']:.2f}, lowo {metrics['lowo']['contest']:.2f}"
-            f", weights {ensembles_card[name]['weights']}")
+        bands = {s: interval(*combined[s], cv[s]["novelty"], cal) for s in cv}
+        out[name] = {"kinds": kinds, "weights": W, "intervals": cal, "combined": combined,
+                     "bands": bands}
+    return out
 
-    qc = {
-        "envelope": {c: [float(v) for v in np.nanquantile(w.ff.clean[c], INPUT_ENVELOPE_QUANTILES)]
-                     for c in INPUTS},
-        "novelty_threshold": float(NOVELTY_FACTOR * np.nanmedian(cv["blocked"]["novelty"])),
+
+def qc_settings(ts: TrainingSet, cv: dict) -> dict:
+    scheme = "blocked" if "blocked" in cv else next(iter(cv))
+    # A curve no training well has gets no envelope (no range to be outside of).
+    return {
+        "envelope": {c: [float(v) for v in np.nanquantile(ts.clean[c], INPUT_ENVELOPE_QUANTILES)]
+                     for c in INPUTS if ts.clean[c].notna().any()},
+        "novelty_threshold": float(NOVELTY_FACTOR * np.nanmedian(cv[scheme]["novelty"])),
     }
 
-    log("final fit on all of Well #1")
-    fitted = fit_sets(w, FULL_MEMBERS, np.ones(w.n, dtype=bool), log)
+
+# ----------------------------------------------------------------------------- the trainer
+
+def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int = 0,
+                log=print, progress=None, measure: bool = False, n_jobs: int = 2,
+                card_extra: dict | None = None, cv_cache: Path | None = None) -> dict:
+    """Validate (leave-one-well-out, plus `blocked_folds` contiguous blocks if > 0), fit on
+    all wells, write `out_dir` (artifacts, runtime.json, model_card.json). Returns the card.
+
+    `progress(done, total, message)` is called as folds and final fits finish.
+    `cv_cache`: our own file of held-out predictions from an earlier run with the same wells
+    (a development shortcut of `python -m sonic_model train --cv-cache`).
+    """
+    import joblib
+
+    from . import card as card_mod
+    from .ensemble import RUNTIME_FILE
+
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ts = build_training_set(wells)
+    log(f"{len(wells)} well(s), {ts.n} rows; curve sets {', '.join(ts.sets)}")
+    schemes = schemes_for(ts, blocked_folds)
+    n_folds = sum(len(f) for f in schemes.values())
+    total = n_folds + 2 + (1 if measure else 0)
+
+    if cv_cache is not None and Path(cv_cache).is_file():
+        cv = joblib.load(cv_cache)
+        log(f"  reusing held-out predictions from {cv_cache}")
+        if progress is not None:
+            progress(n_folds, total, "reused held-out predictions")
+    else:
+        cv = cross_validate(ts, FULL_MEMBERS, schemes, log, n_jobs, progress, 0, total)
+        if cv_cache is not None:
+            joblib.dump(cv, cv_cache)
+    ensembles = fit_ensembles(ts, cv)
+    qc = qc_settings(ts, cv)
+
+    log("final fit on all wells")
+    fitted = fit_sets(ts, FULL_MEMBERS, np.ones(ts.n, dtype=bool), log)
+    if progress is not None:
+        progress(n_folds + 1, total, "fitted the final members")
     files = {}
     for kind in FULL_MEMBERS:
         path = out_dir / f"{kind}.joblib"
@@ -405,92 +302,40 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         "sets": {s: {"columns": fitted[s]["columns"],
                      "clip_lo": fitted[s]["clip"][0].tolist(),
                      "clip_hi": fitted[s]["clip"][1].tolist()} for s in fitted},
-        "ensembles": runtime_ensembles, "qc": qc, "pe_fill": 5.0,
-        "xgboost_version": _xgboost_version(),
+        "ensembles": {name: {"members": list(e["kinds"]),
+                             "weights": card_mod.weights_dict(e["kinds"], e["weights"]),
+                             "intervals": e["intervals"]} for name, e in ensembles.items()},
+        "qc": qc, "pe_fill": PE_FILL, "xgboost_version": _xgboost_version(),
     }
     runtime_path = out_dir / RUNTIME_FILE
     runtime_path.write_text(json.dumps(runtime, indent=1, sort_keys=True), encoding="utf-8")
     files[RUNTIME_FILE] = runtime_path
+    for name, e in ensembles.items():
+        log(f"{name}: " + ", ".join(f"{s} {card_mod.scheme_rmse(ts, cv, e, s):.2f}"
+                                    for s in cv) + f"; weights {runtime['ensembles'][name]['weights']}")
 
-    from . import data
-    card = {
-        "schema": 1,
-        "model_version": hashlib.sha256(b"".join(sha256_file(p).encode() for p in
-                                                 files.values())).hexdigest()[:12],
-        "data": {
-            "source": "SPWLA PDDA 2020 machine-learning contest (Volve field data, Equinor)",
-            "url": "https://github.com/pddasig/Machine-Learning-Competition-2020",
-            "licence": "CC BY-NC-SA (Creative Commons Attribution-NonCommercial-ShareAlike)",
-            "attribution": "Trained on the SPWLA PDDA SIG 2020 contest data (Well #1), derived "
-                           "from Equinor's Volve field data set. The trained models are shared "
-                           "under CC BY-NC-SA; credit the SPWLA PDDA SIG and Equinor.",
-            "train_sha256": sha256_file(data.train_csv(data_dir)),
-            "rows": w.n, "wells": w.wells(), "target": "Well #1 only; Well #2 never used",
-        },
-        "validation": {"blocked": {"k": K_BLOCKED, "folds": [list(f) for f in folds["blocked"]]},
-                       "lowo": {"wells": [list(f) for f in folds["lowo"]]},
-                       "weights": "simplex weights minimising the geometric mean of per-fold RMSE "
-                                  "over both schemes",
-                       "intervals": "scale a + b*spread + c*novelty fitted on held-out residuals "
-                                    "of both schemes; P10/P90 = empirical quantiles"},
-        "method": {
-            "curve_sets": {s: list(F.CURVE_SETS[s]) for s in F.CURVE_SETS},
-            "routing": "rows with CAL and HRM use the 'all' models (PE imputed and flagged "
-                       "when missing); other rows with CNC, GR, HRD, ZDEN use the 'core' models; "
-                       "rows missing a required curve get NaN and a QC reason",
-            "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs",
-            "features": F.__doc__.strip().splitlines()[0],
-        },
-        "studies": {
-            "what": "contest RMSE of single members on held-out rows with all curves; "
-                    "vpvs = DTS predicted as DTC x Vp/Vs, direct = DTS learnt directly; "
-                    "with_pe = PE features added",
-            "results": studies},
-        "members": members_card,
-        "ensembles": ensembles_card,
-        "qc": _round(qc),
-        "files": {name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-                  for name, p in sorted(files.items())},
-        "leaderboard": card_mod.LEADERBOARD,
-        "training_seconds": round(time.perf_counter() - started, 1),
-    }
-    for k in FULL_MEMBERS:
-        card["members"][k]["size_bytes"] = card["files"][f"{k}.joblib"]["bytes"]
-    for name, e in card["ensembles"].items():
-        e["size_bytes"] = sum(card["files"][f"{k}.joblib"]["bytes"] for k in e["members"]) \
-            + card["files"][RUNTIME_FILE]["bytes"]
-    card_path = card_mod.card_path(out_dir)
-    card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
-    card = _add_conditioned(w, out_dir, log) or card
+    card = card_mod.build_card(ts, wells, cv, ensembles, qc, files, card_extra)
+    card["training_seconds"] = round(time.perf_counter() - started, 1)
+    card_path = card_mod.write_card(out_dir, card)
+    # The DTC-conditioned shear set (conditioned.py): validated over the same wells (leave one
+    # well out, plus the same blocks), fitted on all; it adds its artifact and card section.
+    from . import conditioned
+    if conditioned.extend_model(out_dir, wells, blocked_folds=blocked_folds, n_jobs=n_jobs,
+                                log=log) is not None:
+        card = card_mod.load_card(out_dir)
+    if progress is not None:
+        progress(n_folds + 2, total, "fitted the DTC-conditioned shear set")
     if measure:
         log("measuring load time, memory and predict time of each member and ensemble")
+        sample = ts.clean.iloc[:10000]
         for group, keys in (("members", FULL_MEMBERS), ("ensembles", ("full", "light"))):
             for key in keys:
-                card[group][key]["resources"] = measure_resources(out_dir, key, data_dir)
+                card[group][key]["resources"] = measure_resources(out_dir, key, sample)
         card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
+        if progress is not None:
+            progress(total, total, "measured load time, memory and speed")
     log(f"wrote {out_dir} in {time.perf_counter() - started:.0f} s")
     return card
-
-
-def well_one_parts(w: WellOne) -> list:
-    """Well #1's three wells as (name, frame, depth_ft) records for conditioned.extend_model."""
-    from types import SimpleNamespace
-
-    cols = [c for c in (*INPUTS, *TARGETS) if c in w.frame.columns]
-    return [SimpleNamespace(name=f"Well #1 ({'abc'[i]})", depth_ft=w.depth_ft[a:b],
-                            frame=w.frame.iloc[a:b][cols].reset_index(drop=True))
-            for i, (a, b) in enumerate(w.wells())]
-
-
-def _add_conditioned(w: WellOne, out_dir: Path, log) -> dict | None:
-    """The DTC-conditioned shear set (conditioned.py), validated like the ensembles: blocked
-    folds and leave-one-well-out over Well #1's three wells. Returns the updated card."""
-    from . import conditioned
-
-    if conditioned.extend_model(out_dir, well_one_parts(w), blocked_folds=K_BLOCKED,
-                                log=log) is None:
-        return None
-    return card_mod.load_card(out_dir)
 
 
 def _xgboost_version() -> str:
@@ -499,21 +344,75 @@ def _xgboost_version() -> str:
     return getattr(xgboost, "__version__", None) or version("xgboost-cpu")
 
 
-def measure_resources(model_dir: Path, key: str, data_dir: Path | None) -> dict:
-    """Load time, peak RSS and predict time for 10,000 rows, in a fresh process."""
+def measure_resources(model_dir: Path, key: str, sample: pd.DataFrame) -> dict:
+    """Load time, peak RSS and predict time for `sample` (10,000 input rows), in a fresh
+    process. The sample goes through a temporary .npy file (our own, deleted after)."""
     import subprocess
     import sys
+    import tempfile
 
-    code = (
-        "import json,sys,time;"
-        "t=time.perf_counter();"
-        "from sonic_model import ensemble as E, data;"
-        f"ens=E.load_member_or_ensemble({key!r}, {str(model_dir)!r});"
-        "load=time.perf_counter()-t;"
-        f"frame=data.load_test({None if data_dir is None else str(data_dir)!r}).iloc[:10000];"
-        "t=time.perf_counter();E.predict(frame, ens);pred=time.perf_counter()-t;"
-        "print(json.dumps({'load_s':round(load,3),'predict_10k_s':round(pred,3),"
-        "'peak_rss_mb':E.peak_rss_mb()}))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.npy"
+        np.save(path, sample.to_numpy(dtype=float), allow_pickle=False)
+        code = (
+            "import json,sys,time;import numpy as np,pandas as pd;"
+            "t=time.perf_counter();"
+            "from sonic_model import ensemble as E;"
+            f"ens=E.load_member_or_ensemble({key!r}, {str(model_dir)!r});"
+            "load=time.perf_counter()-t;"
+            f"frame=pd.DataFrame(np.load({str(path)!r}), columns={list(sample.columns)!r});"
+            "t=time.perf_counter();E.predict(frame, ens);pred=time.perf_counter()-t;"
+            "print(json.dumps({'load_s':round(load,3),'predict_10k_s':round(pred,3),"
+            "'peak_rss_mb':E.peak_rss_mb()}))"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- the contest
+
+def contest_wells(data_dir: Path | None = None) -> list[TrainingWell]:
+    """The three wells joined in the contest's Well #1, in the contest layout (0.1 m rows)."""
+    from . import data
+    from .ensemble import sha256_file
+
+    frame = data.load_train(data_dir)
+    sha = sha256_file(data.train_csv(data_dir))
+    edges = (0, *WELL_JOINS, len(frame))
+    return [TrainingWell(f"Well #1 ({'abc'[i]})", frame.iloc[a:b].reset_index(drop=True),
+                         None, sha) for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
+
+
+def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
+          measure: bool = True, cv_cache: Path | None = None) -> dict:
+    """`python -m sonic_model train`: the bundled model from Well #1's three wells, validated
+    leave-one-well-out and with 5 contiguous blocks, plus the contest's card fields."""
+    from . import card as card_mod
+    from .config import get_settings
+    from .studies import run_studies
+
+    wells = contest_wells(data_dir)
+    log(f"Well #1: {sum(len(w.frame) for w in wells)} rows in {len(wells)} wells")
+    studies = run_studies(build_training_set(wells), log)
+    extra = {
+        "data": {
+            "source": "SPWLA PDDA 2020 machine-learning contest (Volve field data, Equinor)",
+            "url": "https://github.com/pddasig/Machine-Learning-Competition-2020",
+            "licence": "CC BY-NC-SA (Creative Commons Attribution-NonCommercial-ShareAlike)",
+            "attribution": "Trained on the SPWLA PDDA SIG 2020 contest data (Well #1), derived "
+                           "from Equinor's Volve field data set. The trained models are shared "
+                           "under CC BY-NC-SA; credit the SPWLA PDDA SIG and Equinor.",
+            "train_sha256": wells[0].sha256,
+            "layout": "rows 0.1 m (0.328 ft) apart, no depth column",
+            "target": "Well #1 only; Well #2 never used",
+        },
+        "studies": {
+            "what": "contest RMSE of single members on held-out rows with all curves; "
+                    "vpvs = DTS predicted as DTC x Vp/Vs, direct = DTS learnt directly; "
+                    "with_pe = PE features added",
+            "results": studies},
+        "leaderboard": card_mod.LEADERBOARD,
+    }
+    return train_model(wells, Path(out_dir or get_settings().model_dir), blocked_folds=K_BLOCKED,
+                       log=log, measure=measure, card_extra=extra, cv_cache=cv_cache)

@@ -193,7 +193,7 @@ def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model
 
     section = load_card(model_dir)["conditioned"]
     p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
-                  for tw in T.well_one_parts(T.load_well_one(contest_dir))])
+                  for tw in T.contest_wells(contest_dir)])
     mask = p.well == 2
     vpvs, logs = C._fold_task(p, mask)
     cv = {"lowo": {"folds": [("Well #1 (c)", mask)], "logs": np.full(p.n, np.nan),
@@ -225,3 +225,34 @@ def test_a_washout_flags_the_measured_dtc_but_keeps_the_conditioned_route(ens, t
     assert rows and all(src[r] == "DTC-conditioned (measured DTC washout)" for r in rows)
     assert not np.allclose(res["DTS_PRED"][rows], logs["DTS_PRED"][rows])
     assert (res["SPLICE_SOURCE"][rows].str.startswith("DTC measured")).all()
+
+
+@pytest.mark.slow
+def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(tmp_path):
+    """train_model on FORCE wells (two with shear, one without) ships the conditioned set,
+    validated leave-one-well-out, and prediction on the well without shear uses it."""
+    from sonic_model import train as T
+    from sonic_model.ensemble import load_ensemble
+
+    parts = []
+    for stem in ("16_2-11_A", "16_5-3", "16_8-1"):
+        w = _force_well(stem)
+        rows = np.flatnonzero(w.curves["DTC"].notna().to_numpy())
+        if stem == "16_8-1":                   # no shear: 2,500 rows with DTC
+            sl = slice(rows[len(rows) // 2], rows[len(rows) // 2] + 2500)
+        else:                                  # the logged shear interval
+            shear = np.flatnonzero(w.curves["DTS"].notna().to_numpy())
+            sl = slice(shear[0], shear[-1] + 1)
+        parts.append(T.TrainingWell(stem, w.curves.iloc[sl].reset_index(drop=True),
+                                    w.depth_ft()[sl]))
+    card = T.train_model(parts, tmp_path, log=lambda m: None)
+    section = card["conditioned"]
+    assert [f["fold"] for f in section["validation"]["lowo"]["per_fold"]] == ["16_2-11_A", "16_5-3"]
+    ens = load_ensemble("full", model_dir=tmp_path)
+    w = _force_well("16_8-1")
+    has = np.flatnonzero(w.curves[["CNC", "GR", "HRD", "ZDEN", "DTC"]].notna().all(axis=1))
+    sl = slice(has[len(has) // 4], has[len(has) // 4] + 2000)   # not the rows it trained on
+    well = dataclasses.replace(w, curves=w.curves.iloc[sl].reset_index(drop=True),
+                               depth=w.depth[sl], original=w.original.iloc[sl].reset_index(drop=True))
+    res = predict_extended(well, ens)
+    assert res["DTS_SOURCE"].str.startswith(C.SOURCE_CONDITIONED).any()

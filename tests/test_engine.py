@@ -196,3 +196,22 @@ def test_knn_rejects_bad_shapes():
         NeighbourIndex(ref, np.zeros(10), k=11)
     with pytest.raises(InputValueError, match="3 columns"):
         NeighbourIndex(ref, np.zeros(10), k=3).predict(np.zeros((2, 4)))
+
+
+def test_knn_predicts_a_partly_unknown_target_from_the_references_that_know_it():
+    """Shear logged on part of the references only: its neighbours come from those."""
+    from sklearn.neighbors import KNeighborsRegressor
+
+    rng = np.random.default_rng(11)
+    ref = rng.standard_normal((900, 5))
+    Y = np.column_stack([rng.standard_normal(900) * 10 + 90, rng.standard_normal(900) + 2])
+    Y[::3, 1] = np.nan                                 # a third of the rows lack shear
+    X = rng.standard_normal((400, 5))
+    got, novelty = NeighbourIndex(ref, Y, k=6).predict(X)
+    dtc = KNeighborsRegressor(n_neighbors=6, weights="distance").fit(ref, Y[:, 0])
+    known = np.isfinite(Y[:, 1])
+    vpvs = KNeighborsRegressor(n_neighbors=6, weights="distance").fit(ref[known], Y[known, 1])
+    np.testing.assert_allclose(got[:, 0], dtc.predict(X), rtol=1e-9)
+    np.testing.assert_allclose(got[:, 1], vpvs.predict(X), rtol=1e-9)
+    # novelty: distance to the nearest references of all kinds
+    np.testing.assert_allclose(novelty, dtc.kneighbors(X)[0].mean(axis=1), rtol=1e-6)

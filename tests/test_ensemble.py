@@ -193,3 +193,15 @@ def test_the_blind_well_as_csv_and_as_las_at_its_real_step_gives_the_same_predic
     np.testing.assert_allclose(from_las[numbers].to_numpy(), from_csv[numbers].to_numpy(),
                                rtol=1e-5, atol=1e-3)
     assert (from_las["QC"].to_numpy() == from_csv["QC"].to_numpy()).all()
+
+
+def test_a_model_without_the_all_curve_set_serves_every_row_with_the_core_models(full, well2):
+    """Own models train a curve set only when enough rows have it: rows with CAL and HRM
+    then go to the four-curve models instead of getting no prediction."""
+    import dataclasses
+
+    core_only = dataclasses.replace(full, sets={"core": full.sets["core"]})
+    frame = well2.iloc[:800]
+    out = E.predict(frame, core_only)
+    want = E.predict(frame[["CNC", "GR", "HRD", "ZDEN"]], full)
+    np.testing.assert_allclose(out[["DTC_PRED", "DTS_PRED"]], want[["DTC_PRED", "DTS_PRED"]])

@@ -77,3 +77,28 @@ def test_why_a_member_beats_the_ensembles_counts_the_folds_from_the_card():
     worse = {**CARD, "members": {"xgb": CARD["members"]["xgb"]}}
     assert explain.why_member_beats_ensembles(worse) is None
     assert explain.why_member_beats_ensembles({}) is None
+
+
+def test_a_non_linear_winner_is_not_called_linear():
+    card = {**CARD, "members": {"xgb": {"label": "XGBoost", "metrics": {
+        "blocked": {"contest": 20.0, "per_fold": [{"contest": 40.0}, {"contest": 9.0}]}}}}}
+    text = explain.why_member_beats_ensembles(card)
+    assert text.startswith("Why XGBoost alone beats both ensembles")
+    assert "linear" not in text and "XGBoost extrapolates best into it" in text
+
+
+def test_score_context_counts_scored_and_flagged_samples():
+    import numpy as np
+    import pandas as pd
+
+    measured = pd.DataFrame({"DTC": [80.0, 82.0, np.nan, 90.0, 95.0],
+                             "DTS": [140.0, np.nan, np.nan, 160.0, 170.0]})
+    result = pd.DataFrame({"DTC_PRED": [81.0, 83.0, 85.0, np.nan, 99.0],
+                           "DTS_PRED": [141.0, 150.0, 151.0, np.nan, 180.0],
+                           "QC": ["OK", "washout", "OK", "missing input: GR",
+                                  "unfamiliar log combination"]})
+    ctx = explain.score_context(measured, result)
+    # Rows 0, 1 and 4 have a measured and a predicted value; 1 and 4 are flagged.
+    assert (ctx.samples, ctx.scored, ctx.flagged) == (5, 3, 2)
+    assert ctx.flagged_share == pytest.approx(2 / 3)
+    assert ctx.ok_scores["DTC"]["n"] == 1 and ctx.ok_scores["DTC"]["rmse"] == pytest.approx(1.0)

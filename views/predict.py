@@ -286,19 +286,11 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
         return
     st.subheader("Against this well's measured sonic"
                  + (" — in-sample (training well)" if in_sample else ""))
-    measured = np.zeros(len(curves), dtype=bool)
-    for t in C.TARGETS:
-        if t in curves:
-            measured |= np.isfinite(curves[t].to_numpy(dtype=float))
-    scored = measured & result[[f"{t}_PRED" for t in C.TARGETS]].notna().any(axis=1).to_numpy()
-    flagged = (result["QC"].astype(str) != QC_OK).to_numpy()
-    n_scored = int(scored.sum())
-    n_flag = int((scored & flagged).sum())
-    share = n_flag / n_scored if n_scored else 0.0
+    ctx = explain.score_context(curves, result)
     c1, c2, c3 = st.columns([1, 1, 3])
-    c1.metric(f"Samples scored (of {len(curves):,})", f"{n_scored:,}",
+    c1.metric(f"Samples scored (of {ctx.samples:,})", f"{ctx.scored:,}",
               help="Samples in the selected range with measured sonic and a prediction.")
-    c2.metric("QC-flagged among them", f"{share:.0%}", help=f"{n_flag:,} samples")
+    c2.metric("QC-flagged among them", f"{ctx.flagged_share:.0%}", help=f"{ctx.flagged:,} samples")
     c3.caption(("In-sample scores: the models were fitted on these very rows, so they say how "
                 "well the models fit Well #1, not how they do on a new well (see the Model "
                 "page for cross-validation). " if in_sample else "")
@@ -306,10 +298,9 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
                "on how much of it is flagged, so compare them with other wells' scores, not "
                "with the contest leaderboard (Well #2) or the cross-validation figures.")
     _scores_row(scores, in_sample)
-    ok_scores = metrics.sonic_metrics(curves.loc[~flagged], result.loc[~flagged])
-    if n_flag and ok_scores:
-        parts = [f"{t} {ok_scores[t]['rmse']:.2f}" for t in C.TARGETS if t in ok_scores]
-        st.caption(f"On the QC-OK samples only ({n_scored - n_flag:,}): RMSE "
+    if ctx.flagged and ctx.ok_scores:
+        parts = [f"{t} {ctx.ok_scores[t]['rmse']:.2f}" for t in C.TARGETS if t in ctx.ok_scores]
+        st.caption(f"On the QC-OK samples only ({ctx.scored - ctx.flagged:,}): RMSE "
                    + " · ".join(parts) + " us/ft.")
     xp = st.columns(2)
     for col, curve in zip(xp, [c for c in C.TARGETS if c in scores]):

@@ -21,7 +21,7 @@ import streamlit as st
 import ui_cache
 from sonic_model.card import format_size, leaderboard_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
-from sonic_model.explain import cv_versus_leaderboard
+from sonic_model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "app.py"
@@ -128,6 +128,20 @@ def sidebar() -> None:
     with st.sidebar:
         navigation()
         st.divider()
+        # The one choice that changes every page's results comes first, above the fold.
+        st.radio(
+            "Model", ui_cache.model_choices(), key=ui_cache.ENSEMBLE_KEY,
+            format_func=lambda n: _choice_label(card, n), help=_choice_help(card))
+        if card_error:
+            st.warning(card_error)
+        else:
+            model_page = page_path("model")
+            st.caption("Memory against RMSE of every model"
+                       + (", and why one member alone has the lowest pooled RMSE"
+                          if why_member_beats_ensembles(card) else "") + ": the Model page.")
+            if model_page:
+                st.page_link(model_page, label="Memory vs RMSE", icon=":material/scatter_plot:")
+        st.divider()
         st.markdown("#### SPWLA PDDA 2020 contest")
         st.markdown(
             "Seven input logs (CAL, CNC, GR, HRD, HRM, PE, ZDEN) → compressional and shear "
@@ -144,16 +158,3 @@ def sidebar() -> None:
                                      f"{_cell(r['rmse_contest_lowo'])} | "
                                      f"{_cell(r['peak_rss_mb'], '.0f')} |" for r in ours))
             st.caption(cv_versus_leaderboard(card, ui_cache.current_ensemble()))
-
-        st.divider()
-        st.radio(
-            "Model", ui_cache.model_choices(), key=ui_cache.ENSEMBLE_KEY,
-            format_func=lambda n: _choice_label(card, n), help=_choice_help(card))
-        if card_error:
-            st.warning(card_error)
-            return
-        st.caption("Memory against RMSE of every model, and why the linear member alone has "
-                   "the lowest pooled RMSE:")
-        model_page = page_path("model")
-        if model_page:
-            st.page_link(model_page, label="Model page", icon=NAV_ICONS["model"])

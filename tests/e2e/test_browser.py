@@ -255,6 +255,7 @@ def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, 
     page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    outside = watch_requests(page, app_url)
     took = upload_and_wait(page, app_url, well)
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -272,6 +273,7 @@ def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, 
     assert ((result["DTS_PRED"] > result["DTC_PRED"]) | result["DTS_PRED"].isna()).all()
     assert page.get_by_role("button", name="Download LAS").is_visible()
     assert not errors, errors
+    assert not outside, outside  # plotly.js, fonts and icons all come from the app's server
     assert page.locator("text=Traceback").count() == 0
 
 
