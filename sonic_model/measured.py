@@ -12,7 +12,7 @@ passes these checks; elsewhere the logs-only prediction stands in, sample by sam
   QC applies to the density and neutron inputs. A *soft* reason (SOFT_REASONS): the sample
   still conditions the shear and stays in the splice, flagged, because the sonic reads deeper
   than density and neutron and, measured on the FORCE wells with shear (leave one well out,
-  830 washout samples), DTS conditioned on it there had RMSE 20.5 us/ft against 46.4 for the
+  830 washout samples), DTS conditioned on it there had RMSE 20.7 us/ft against 46.4 for the
   logs-only fallback. Washout samples are left out of fitting the conditioned members.
 """
 
