@@ -227,14 +227,17 @@ class TreePredictor:
 
 # ============================================================================ KNN (scipy)
 
+LEAF_SIZE = 32
+
+
 class NeighbourIndex:
     """k-nearest-neighbour regression over fixed reference points (scipy cKDTree, exact).
 
     Distance-weighted like scikit-learn's KNeighborsRegressor(weights="distance"): a query
     that hits references exactly averages those references only. A target unknown (NaN) at
     some references -- shear where only DTC was logged -- is predicted from the k nearest
-    references that know it (a second tree over those). ``predict`` also returns each
-    query's mean distance to its k nearest references, the novelty measure for QC and bands.
+    references that know it. ``predict`` also returns each query's mean distance to its k
+    nearest references, the novelty measure for QC and bands.
     """
 
     def __init__(self, refs: np.ndarray, targets: np.ndarray, k: int):
@@ -243,58 +246,74 @@ class NeighbourIndex:
         refs = np.asarray(refs, dtype=np.float64)
         targets = np.asarray(targets, dtype=np.float64)
         self._one_d = targets.ndim == 1
-        targets = targets.reshape(len(targets), -1)
-        if refs.ndim != 2 or len(refs) != len(targets):
-            raise ArtifactError(f"KNN references {refs.shape} and targets {targets.shape} "
-                                "do not match; re-run training")
+        self._targets = targets.reshape(len(targets), -1)
+        if refs.ndim != 2 or len(refs) != len(self._targets):
+            raise ArtifactError(f"KNN references {refs.shape} and targets "
+                                f"{self._targets.shape} do not match; re-run training")
         self.k = int(k)
         if not 1 <= self.k <= len(refs):
             raise InputValueError(f"k must be between 1 and the {len(refs)} reference points, "
                                   f"got {self.k}")
         self._dims = refs.shape[1]
-        self._tree = cKDTree(refs)
-        # One search per distinct set of references that know a target (usually one or two).
-        self._groups: list[tuple[object, np.ndarray, np.ndarray, list[int]]] = []
-        known = np.isfinite(targets)
-        for j in range(targets.shape[1]):
-            for _, mask, _, cols in self._groups:
+        # Leaves of 32 points: 12 % faster queries than the default 16 on Well #1's 3,100
+        # standardised references (30,000 queries, k=12: 0.102 s vs 0.116 s).
+        self._tree = cKDTree(refs, leafsize=LEAF_SIZE)
+        # Targets grouped by which references know them: {mask bytes: (mask, cols, subtree)}.
+        # A partly known target takes the first k knowing references among the 2k nearest
+        # (one search serves every target); rows with fewer search the knowing subset.
+        self._groups: list[tuple[np.ndarray, list[int], object]] = []
+        known = np.isfinite(self._targets)
+        for j in range(self._targets.shape[1]):
+            for mask, cols, _ in self._groups:
                 if np.array_equal(known[:, j], mask):
                     cols.append(j)
                     break
             else:
-                rows = known[:, j]
-                tree = self._tree if rows.all() else (cKDTree(refs[rows]) if rows.any() else None)
-                self._groups.append((tree, rows, targets[rows], [j]))
-        self._n_targets = targets.shape[1]
+                mask = known[:, j]
+                sub = None if mask.all() or not mask.any() else \
+                    (cKDTree(refs[mask], leafsize=LEAF_SIZE), np.flatnonzero(mask))
+                self._groups.append((mask, [j], sub))
+        self._partial = any(sub is not None for _, _, sub in self._groups)
 
     def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self._dims:
             raise InputValueError(f"KNN expects a 2-D array with {self._dims} columns, "
                                   f"got shape {X.shape}")
-        pred = np.full((len(X), self._n_targets), np.nan)
-        novelty = None
-        for tree, _, T, cols in self._groups:
-            if tree is None:          # no reference knows these targets: NaN
+        k, n = self.k, len(X)
+        depth = min(2 * k if self._partial else k, self._tree.n)
+        # One worker: the query is ~0.1 s for 30,000 rows, and threads only add contention.
+        dist, idx = self._tree.query(X, k=depth, workers=1)
+        dist, idx = dist.reshape(n, depth), idx.reshape(n, depth)
+        pred = np.full((n, self._targets.shape[1]), np.nan)
+        for mask, cols, sub in self._groups:
+            if not mask.any():        # no reference knows these targets: NaN
                 continue
-            dist, w, idx = self._search(tree, X, min(self.k, len(T)))
-            pred[:, cols] = np.einsum("nk,nkt->nt", w, T[idx][:, :, cols])
-            if tree is self._tree:
-                novelty = dist.mean(axis=1)
-        if novelty is None:
-            novelty = self._search(self._tree, X, self.k)[0].mean(axis=1)
+            if sub is None:
+                d, i = dist[:, :k], idx[:, :k]
+            else:
+                kg = min(k, len(sub[1]))
+                knows = mask[idx]
+                # stable sort: knowing neighbours first, still in order of distance
+                first = np.argsort(~knows, axis=1, kind="stable")[:, :kg]
+                d = np.take_along_axis(dist, first, axis=1)
+                i = np.take_along_axis(idx, first, axis=1)
+                short = knows.sum(axis=1) < kg
+                if short.any():
+                    ds, js = sub[0].query(X[short], k=kg, workers=1)
+                    d[short] = ds.reshape(-1, kg)
+                    i[short] = sub[1][js.reshape(-1, kg)]
+            pred[:, cols] = np.einsum("nk,nkt->nt", _inverse_distance(d),
+                                      self._targets[i][:, :, cols])
+        novelty = dist[:, :k].mean(axis=1)
         return (pred[:, 0] if self._one_d else pred), novelty
 
-    @staticmethod
-    def _search(tree, X: np.ndarray, k: int):
-        """Distances, normalised inverse-distance weights and indices of the k nearest."""
-        # One worker: the query is ~0.1 s for 30,000 rows, and threads only add contention.
-        dist, idx = tree.query(X, k=k, workers=1)
-        dist, idx = dist.reshape(len(X), k), idx.reshape(len(X), k)
-        with np.errstate(divide="ignore"):
-            w = 1.0 / dist
-        hit = np.isinf(w)
-        rows = hit.any(axis=1)
-        w[rows] = hit[rows]
-        w /= w.sum(axis=1, keepdims=True)
-        return dist, w, idx
+
+def _inverse_distance(dist: np.ndarray) -> np.ndarray:
+    """Normalised 1/d weights; a row with exact hits weighs those hits only (scikit-learn)."""
+    with np.errstate(divide="ignore"):
+        w = 1.0 / dist
+    hit = np.isinf(w)
+    rows = hit.any(axis=1)
+    w[rows] = hit[rows]
+    return w / w.sum(axis=1, keepdims=True)

@@ -198,14 +198,17 @@ def test_knn_rejects_bad_shapes():
         NeighbourIndex(ref, np.zeros(10), k=3).predict(np.zeros((2, 4)))
 
 
-def test_knn_predicts_a_partly_unknown_target_from_the_references_that_know_it():
-    """Shear logged on part of the references only: its neighbours come from those."""
+@pytest.mark.parametrize("unknown", [slice(None, None, 3), slice(90, None)],
+                         ids=["a-third-unknown", "nine-tenths-unknown"])
+def test_knn_predicts_a_partly_unknown_target_from_the_references_that_know_it(unknown):
+    """Shear logged on part of the references only: its neighbours come from those (found
+    among the 2k nearest, or -- when too few of those know it -- by a second search)."""
     from sklearn.neighbors import KNeighborsRegressor
 
     rng = np.random.default_rng(11)
     ref = rng.standard_normal((900, 5))
     Y = np.column_stack([rng.standard_normal(900) * 10 + 90, rng.standard_normal(900) + 2])
-    Y[::3, 1] = np.nan                                 # a third of the rows lack shear
+    Y[unknown, 1] = np.nan
     X = rng.standard_normal((400, 5))
     got, novelty = NeighbourIndex(ref, Y, k=6).predict(X)
     dtc = KNeighborsRegressor(n_neighbors=6, weights="distance").fit(ref, Y[:, 0])
