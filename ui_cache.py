@@ -26,11 +26,16 @@ Mapping = tuple[tuple[str, str], ...]
 
 
 def model_choices() -> list[str]:
-    """The models the sidebar offers, in order; the one list every page chooses from.
+    """The models the sidebar offers, in order; the one list every page chooses from:
+    the bundled ensembles, then the models in the store (trained on the Train page or with
+    `train --wells`). Read on every run, so a model saved or deleted anywhere shows at once."""
+    from sonic_model import store
+    from sonic_model.errors import SonicModelError
 
-    The bundled ensembles today; models trained on a user's wells join here (own-wells).
-    """
-    return list(ENSEMBLES)
+    try:
+        return store.choices()
+    except (OSError, SonicModelError):  # an unreadable store must not take the app down
+        return list(ENSEMBLES)
 
 
 def keep_choice() -> None:
@@ -50,14 +55,35 @@ def current_ensemble() -> str:
     return value if value in model_choices() else "full"
 
 
-@st.cache_resource(show_spinner=False)
 def get_ensemble(name: str):
+    """The chosen model: a bundled ensemble, or a stored one by name (store.resolve checks the
+    name; ensemble.load_ensemble verifies and caches it per process, keyed on its card)."""
+    if name in ENSEMBLES:
+        return _bundled(name)
+    from sonic_model import store
+
+    return store.load(name)
+
+
+@st.cache_resource(show_spinner=False)
+def _bundled(name: str):
     from sonic_model import ensemble
 
-    if name not in ENSEMBLES:
-        from sonic_model.errors import InputValueError
-        raise InputValueError(f"ensemble must be one of {', '.join(ENSEMBLES)}, not {name!r}")
     return ensemble.load_ensemble(name)
+
+
+def model_stamp(name: str) -> int:
+    """Changes when the model behind ``name`` changes (a stored model trained again under the
+    same name): part of the cache key of everything predicted with it."""
+    if name in ENSEMBLES:
+        return 0
+    from sonic_model import store
+
+    try:
+        folder, _ = store.resolve(name)
+        return (folder / "model_card.json").stat().st_mtime_ns
+    except (OSError, ValueError):
+        return -1
 
 
 @st.cache_data(show_spinner=False)
@@ -81,11 +107,16 @@ def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
     return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
 def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
             options: tuple[str, ...] = ()) -> pd.DataFrame:
     """options: any of "ignore_measured", "elastic", "splice" (extras.predict_extended); the
     rock-physics baselines and the logs-only DTS always come along for the shear tracks."""
+    return _predict(data, name, mapping, ensemble_name, model_stamp(ensemble_name), options)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
+             stamp: int, options: tuple[str, ...] = ()) -> pd.DataFrame:
     from sonic_model.extras import predict_extended
 
     well = read_well(data, name, mapping)
@@ -113,3 +144,11 @@ def demo_well() -> tuple[str, bytes]:
         folder = data.fetch_data(data.default_fetch_dest())
     path = data.test_csv(folder)
     return "PDDA2020_Well2_test.csv", path.read_bytes()
+
+
+@st.cache_data(show_spinner=False, max_entries=40)
+def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
+    """A training well read and checked (owntrain.check_well): (TrainingWell | None, WellCheck)."""
+    from sonic_model import owntrain
+
+    return owntrain.check_well(data, name, _mapping_arg(mapping))

@@ -1,4 +1,4 @@
-"""The command line: predict, batch, train, info, serve, fetch-data.
+"""The command line: predict, batch, train, models, info, serve, fetch-data.
 
 Exit codes: 0 success (also when the reader closes our output pipe early, as `| head` does);
 2 bad input or usage, with one line on stderr naming the problem; 1 internal error. No
@@ -86,13 +86,15 @@ def _check_inputs(inputs: list[Path]) -> None:
 def cmd_predict(args) -> int:
     inputs = [Path(p) for p in args.inputs]
     mapping = _parse_maps(args.map or [])
+    if args.model and args.ensemble and args.model != args.ensemble:
+        raise UsageError(f"--ensemble {args.ensemble} and --model {args.model}: give one of them")
     plan = _outputs(inputs, Path(args.output), args.format)
     _check_inputs(inputs)
 
-    from . import ensemble, wells
+    from . import ensemble, store, wells
     from .extras import predict_extended
 
-    ens = ensemble.load_ensemble(args.ensemble)
+    ens = store.load(args.model or args.ensemble or "full")
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping)
         result = predict_extended(well, ens, ignore_measured=args.ignore_measured,
@@ -105,8 +107,8 @@ def cmd_predict(args) -> int:
             if "DTS_SOURCE" in result.columns:
                 used = (f", DTS from the measured DTC on "
                         f"{int(result['DTS_SOURCE'].str.startswith('DTC-conditioned').sum())} samples")
-            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} "
-                  f"({ens.name} ensemble)")
+            label = f"model {args.model}" if args.model else f"{ens.name} ensemble"
+            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} ({label})")
     return 0
 
 
@@ -129,6 +131,11 @@ def cmd_batch(args) -> int:
 
 
 def cmd_train(args) -> int:
+    if args.wells:
+        return cmd_train_wells(args)
+    if args.name or args.map or args.overwrite:
+        raise UsageError("--name, --map and --overwrite train on your own wells: add --wells "
+                         "DIR_OR_FILES")
     from . import train
 
     train.train(data_dir=Path(args.data) if args.data else None,
@@ -137,6 +144,18 @@ def cmd_train(args) -> int:
                 measure=not args.no_measure,
                 cv_cache=Path(args.cv_cache) if args.cv_cache else None)
     return 0
+
+
+def cmd_train_wells(args) -> int:
+    from .owncli import train_wells
+
+    return train_wells(args)
+
+
+def cmd_models(args) -> int:
+    from .owncli import models
+
+    return models(args)
 
 
 def cmd_info(args) -> int:
@@ -194,7 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="LAS or CSV well files")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output .csv or .las (a directory when several inputs are given)")
-    p.add_argument("--ensemble", choices=("full", "light"), default="full")
+    p.add_argument("--ensemble", choices=("full", "light"), default=None,
+                   help="bundled ensemble (default full)")
+    p.add_argument("--model", metavar="NAME",
+                   help="a model from `models` (your own, or full/light); default full")
     p.add_argument("--format", choices=OUTPUT_FORMATS, help="output format for a directory -o")
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
@@ -229,7 +251,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-measure", action="store_true", help="skip the resource measurements")
     p.add_argument("--cv-cache", metavar="FILE",
                    help="development: save held-out predictions here, or reuse them if present")
+    p.add_argument("--wells", nargs="+", metavar="DIR_OR_FILE",
+                   help="train a named model on your own wells (LAS/CSV files, or folders of "
+                        "them) instead of rebuilding the bundled one")
+    p.add_argument("--name", help="with --wells: the name to save the model under")
+    p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
+                   help="with --wells: use this curve for a canonical curve in every file")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --wells: replace an existing model of that name")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("models", help="list (or delete) the models trained on your own wells")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument("--delete", metavar="NAME", help="delete this model from the store")
+    p.set_defaults(func=cmd_models)
 
     p = sub.add_parser("info", help="show the model card")
     p.add_argument("--json", action="store_true", help="print the whole card as JSON")

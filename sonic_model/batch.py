@@ -85,14 +85,8 @@ def resolve_model(ensemble: str | None = None, model: str | None = None) -> Mode
             raise BatchInputError(f"unknown ensemble {ensemble!r}: choose "
                                   + " or ".join(ENSEMBLE_NAMES))
         return ModelChoice(ensemble, str(get_settings().model_dir), ensemble)
-    try:
-        from . import store
-    except ImportError:
-        # The model store arrives with the own-wells work; until then only bundled models.
-        if model in ENSEMBLE_NAMES:
-            return ModelChoice(model, str(get_settings().model_dir), model)
-        raise BatchInputError(f"--model {model}: this installation has no model store (own "
-                              "models); use --ensemble full or --ensemble light") from None
+    from . import store
+
     model_dir, ens = store.resolve(model)
     return ModelChoice(model, str(model_dir), ens)
 

@@ -8,8 +8,9 @@ target DTS relative to the Greenberg-Castagna DTS of the same DTC (see REFERENCE
 the logs-only DTS stands, sample by sample, and DTS_SOURCE says which route made each number.
 
 The members are exported like the logs-only ones (plain arrays and XGBoost model bytes, see
-members.py) into one artifact, `conditioned.joblib`, sha256-listed in the card, with its
-columns, weights and band calibration in runtime.json under "conditioned".
+members.py) into one artifact, `conditioned.npz` (artifacts.py: never unpickled), sha256-listed
+in the card, with its columns, weights and band calibration in runtime.json under
+"conditioned".
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .curves import CURVES, NULL_SENTINELS
 from .measured import SOFT_REASONS, sonic_validity
 from .members import MemberPredictor, fit_member
 
-ARTIFACT = "conditioned.joblib"
+ARTIFACT = "conditioned.npz"
 RUNTIME_KEY = "conditioned"
 KINDS = ("xgb", "pcr")
 # DTC and its context, computed inside runs of valid measured DTC only (as features.py does for
@@ -356,7 +357,7 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
                   log=print) -> tuple[dict, dict, dict] | None:
     """Validate, fit on all rows, write ARTIFACT. -> (files {name: path}, runtime section,
     card section), or None when the wells hold too few rows with DTC and DTS."""
-    import joblib
+    from . import artifacts
 
     y = _target(p)
     if (np.isfinite(y) & (p.cond_set != "")).sum() < MIN_ROWS:
@@ -368,7 +369,7 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
     validation = report(p, cv, weights, cal)
     sets = fit_sets(p, np.ones(p.n, dtype=bool))
     path = Path(out_dir) / ARTIFACT
-    joblib.dump({s: part["members"] for s, part in sets.items()}, path, compress=3)
+    artifacts.dump({s: part["members"] for s, part in sets.items()}, path)
     runtime = {"weights": weights, "intervals": cal,
                "sets": {s: {"columns": part["columns"], "clip_lo": part["clip"][0].tolist(),
                             "clip_hi": part["clip"][1].tolist()} for s, part in sets.items()}}
@@ -395,9 +396,9 @@ class ConditionedModel:
 
 def load(path: Path, runtime: dict) -> ConditionedModel:
     """From a sha256-verified ARTIFACT (the caller checks it) and runtime.json's section."""
-    import joblib
+    from . import artifacts
 
-    payloads = joblib.load(path)
+    payloads = artifacts.load(path)
     sets = {s: {"columns": spec["columns"],
                 "clip": (np.asarray(spec["clip_lo"], dtype=np.float32),
                          np.asarray(spec["clip_hi"], dtype=np.float32)),

@@ -38,6 +38,9 @@ class Settings:
     model_dir: Path
     # Explicit contest data directory ($SONIC_DATA_DIR); None means "search the defaults".
     data_dir: Path | None
+    # Where models trained on a user's own wells live ($SONIC_MODEL_STORE); None means the
+    # per-user data folder (store.store_root).
+    model_store: Path | None
     # Largest well file the readers accept, in bytes.
     max_file_bytes: int
     # API limits.
@@ -52,6 +55,7 @@ def get_settings() -> Settings:
     return Settings(
         model_dir=_env_path("SONIC_MODEL_DIR") or bundled_model_dir(),
         data_dir=_env_path("SONIC_DATA_DIR"),
+        model_store=_env_path("SONIC_MODEL_STORE"),
         max_file_bytes=int(os.environ.get("SONIC_MAX_FILE_BYTES", 200 * 1024 * 1024)),
         api_max_body_bytes=int(os.environ.get("SONIC_API_MAX_BODY_BYTES", 50 * 1024 * 1024)),
         api_max_rows=int(os.environ.get("SONIC_API_MAX_ROWS", 1_000_000)),

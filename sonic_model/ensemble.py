@@ -89,7 +89,7 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-_cache: dict[tuple[str, str], Ensemble] = {}
+_cache: dict[tuple[str, str, int], Ensemble] = {}
 _cache_lock = threading.Lock()
 
 
@@ -100,7 +100,13 @@ def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) ->
     from .config import get_settings
 
     model_dir = Path(model_dir or get_settings().model_dir)
-    key = (name, str(model_dir.resolve()))
+    # The card's mtime is in the key: a stored model deleted and trained again under the same
+    # name (store.py) is a new model, and a long-running server must not serve the old one.
+    try:
+        stamp = (model_dir / "model_card.json").stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (name, str(model_dir.resolve()), stamp)
     with _cache_lock:
         if key not in _cache:
             _cache[key] = _load(name, model_dir)
@@ -117,6 +123,8 @@ def load_member_or_ensemble(key: str, model_dir: Path) -> Ensemble:
 def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
     import joblib  # our own artifacts only, each verified by sha256 first
 
+    from . import artifacts
+
     card = load_card(model_dir)
     runtime_path = _verified_path(model_dir, RUNTIME_FILE, card)
     runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
@@ -127,14 +135,19 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
     # Every shipped file of the ensemble is verified; only members that carry weight (and the
     # KNN member, whose neighbour distances are the novelty measure for QC and the band) are
     # deserialised: a zero-weight member cannot change a prediction, only cost time and memory.
-    paths = {kind: _verified_path(model_dir, f"{kind}.joblib", card) for kind in spec["members"]}
+    # A member is <kind>.npz (artifacts.py, never unpickled) or, in the bundled assets until
+    # they are re-trained, <kind>.joblib; whichever the card lists.
+    listed = card.get("files", {})
+    paths = {kind: _verified_path(model_dir, f"{kind}.npz" if f"{kind}.npz" in listed
+                                  else f"{kind}.joblib", card) for kind in spec["members"]}
     kinds = [k for k in spec["members"]
              if k == "knn" or spec["weights"]["DTC"][k] > 0 or spec["weights"]["DTS"][k] > 0]
     payloads = {}
     for kind in kinds:
         path = paths[kind]
         try:
-            payloads[kind] = joblib.load(path)
+            payloads[kind] = artifacts.load(path) if path.suffix == artifacts.SUFFIX \
+                else joblib.load(path)
         except Exception as exc:  # a verified file that still fails to load is an artifact problem
             raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
     if any(part.get("kind") == "trees" for payload in payloads.values()

@@ -39,3 +39,7 @@ def model_dir() -> Path:
         unavailable(f"no trained model in {path} (model_card.json missing); "
                      f"run `python -m sonic_model train`")
     return path
+
+# Session fixture: one small model trained on FORCE well subsets (tests/forcewells.py), shared
+# by the store, CLI, API and app tests so training runs once per session.
+from forcewells import own_model  # noqa: E402,F401

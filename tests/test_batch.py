@@ -345,16 +345,6 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
         "[2/2] error   bad.las bad.las: file is empty"]
 
 
-def test_no_store_means_bundled_models_only(monkeypatch):
-    import importlib.util
-
-    if importlib.util.find_spec("sonic_model.store") is not None:
-        pytest.skip("the model store is installed: --model names resolve through it")
-    with pytest.raises(BatchInputError, match="no model store"):
-        batch.resolve_model(model="my_field")
-    assert batch.resolve_model(model="light").ensemble == "light"
-
-
 # --------------------------------------------------------------------------- the app page
 
 def test_batch_page_scores_dropped_files_and_offers_a_zip(field, model_dir):
@@ -403,3 +393,24 @@ def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, t
     assert proc.returncode == 2
     assert "sha256" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not list((tmp_path / "out").glob("*_sonic_*"))
+
+
+def test_a_stored_model_scores_by_name(field, model_dir, tmp_path):
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(model_dir, store / "my_field")       # a stored model: a folder with its card
+    env = dict(os.environ, SONIC_MODEL_STORE=str(store))
+    wells = field.root / "petrel" / "deep"
+    outs = {}
+    for flag in (["--model", "my_field"], ["--ensemble", "full"]):
+        out = tmp_path / flag[1]
+        proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(wells), "-o",
+                               str(out), "--workers", "1", *flag], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        (outs[flag[1]],) = list(out.glob("*_sonic_*.csv"))
+    assert outs["my_field"].name == "deep__31_3-4_sonic_my_field.csv"
+    assert outs["my_field"].read_bytes() == outs["full"].read_bytes()   # same artifacts
+    report = read_report(tmp_path / "my_field" / batch.REPORT_NAME)
+    assert next(iter(report.values()))["model"].startswith("my_field ")

@@ -72,7 +72,7 @@ def render() -> None:
             bar.progress(done / total, text=f"{done}/{total}: {row['file']} ({row['status']})")
 
         try:
-            choice = batch.resolve_model(ens)
+            choice = batch.resolve_model(model=ens)   # bundled or stored, through the store
             rows, archive = batch.score_files([(f.name, f.getvalue()) for f in files], fmt,
                                               choice, progress=progress)
         except SonicModelError as exc:

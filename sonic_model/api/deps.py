@@ -41,11 +41,15 @@ class Models:
         return models
 
     def get(self, name: str) -> Any:
-        try:
+        """A bundled ensemble loaded at start-up, or a model from the store by name (loaded
+        on first use through store.resolve, sha256-checked, then cached per process)."""
+        if name in self.loaded:
             return self.loaded[name]
-        except KeyError:
-            raise ArtifactError(self.failures.get(name, f"ensemble {name!r} is not loaded")) \
-                from None
+        if name in ENSEMBLE_NAMES:
+            raise ArtifactError(self.failures.get(name, f"ensemble {name!r} is not loaded"))
+        from .. import store
+
+        return store.load(name)
 
     def predict_well(self, well: wells.Well, name: str, **options) -> pd.DataFrame:
         """extras.predict_extended: options ignore_measured, elastic, splice."""

@@ -18,7 +18,7 @@ from ..errors import SonicModelError
 from .deps import Models
 from .handlers import internal_error, sonic_error, validation_error
 from .middleware import BodyLimitMiddleware
-from .routes import compat, docs, model, predict, service
+from .routes import compat, docs, model, models, predict, service
 
 DESCRIPTION = """\
 Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None,
     _add_error_handlers(app)
     _add_middleware(app, settings)
     docs.mount_assets(app)
-    for routes in (docs, service, compat, predict, model):
+    for routes in (docs, service, compat, predict, model, models):
         app.include_router(routes.router)
     return app
 

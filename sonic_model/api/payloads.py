@@ -181,10 +181,11 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     for c in extra:
         results[c] = (result[c].fillna("").astype(str).tolist() if c in TEXT_COLUMNS
                       else _rounded(result[c].to_numpy(dtype=float)))
-    card = models.get(name).card or {}
+    ens = models.get(name)
+    card = ens.card or {}
     depth_ft = well.depth_ft()
     return {
-        "ensemble": name, "model_version": card.get("model_version"), "rows": len(result),
+        "ensemble": ens.name, "model": name, "model_version": card.get("model_version"), "rows": len(result),
         "columns": list(RESULT_COLUMNS) + extra,
         "units": {**RESULT_UNITS, **{c: EXTRA_UNITS[c] for c in extra}},
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),

@@ -44,6 +44,9 @@ class PredictRequest(BaseModel):
                           "from the value range, as for a CSV without units",
         examples=[{"NPHI": "%", "RHOB": "g/cm3"}])
     ensemble: EnsembleName = "full"
+    model: str | None = Field(
+        None, description="a model from GET /api/v1/models (one trained on your own wells, or "
+                          "full/light); replaces 'ensemble'", examples=["force"])
     mapping: dict[str, str] | None = Field(
         None, description="canonical name -> the request's curve name, overriding the aliases",
         examples=[{"ZDEN": "DEN_CORR"}])
@@ -55,6 +58,7 @@ class PredictRequest(BaseModel):
 
 class PredictResponse(BaseModel):
     ensemble: EnsembleName
+    model: str = Field(description="the model that predicted: full, light or a stored name")
     model_version: str | None
     rows: int
     columns: list[str]

@@ -9,11 +9,23 @@ from fastapi.responses import JSONResponse, Response
 
 from ... import wells
 from ...ensemble import EnsembleName
+from ...errors import InputValueError
 from ..deps import ModelsDep, SettingsDep, in_worker
 from ..payloads import check_rows, download_name, row_count, v1_answer, well_from_curves
 from ..schemas import PredictRequest, PredictResponse
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+
+def model_choice(model: str | None, ensemble: str, ensemble_given: bool) -> str:
+    """The one model a request asks for: ``model`` (any name from /api/v1/models) or the
+    bundled ``ensemble``; both, naming different models, is a 422."""
+    if model is None:
+        return ensemble
+    if ensemble_given and ensemble != model:
+        raise InputValueError(f"'ensemble' {ensemble!r} and 'model' {model!r} name different "
+                              "models; send one of them")
+    return model
 
 
 @router.post(
@@ -23,19 +35,20 @@ router = APIRouter(prefix="/api/v1", tags=["v1"])
                                     "is not in 'curves'"},
                413: {"description": "body or row count over the server's limit"},
                422: {"description": "missing required curves, unknown fields, values that "
-                                    "are not numbers, lengths differ"},
+                                    "are not numbers, lengths differ, unknown model"},
                503: {"description": "the requested ensemble is not loaded"}},
 )
 async def predict_v1(req: PredictRequest, models: ModelsDep,
                      settings: SettingsDep) -> JSONResponse:
-    models.get(req.ensemble)
+    choice = model_choice(req.model, req.ensemble, "ensemble" in req.model_fields_set)
+    models.get(choice)
     check_rows(row_count(req), settings.api_max_rows)
 
     def work() -> dict:
         well = well_from_curves(req)
-        result = models.predict_well(well, req.ensemble, ignore_measured=req.ignore_measured,
+        result = models.predict_well(well, choice, ignore_measured=req.ignore_measured,
                                      elastic=req.elastic, splice=req.splice)
-        return v1_answer(result, req.ensemble, models, well)
+        return v1_answer(result, choice, models, well)
 
     return JSONResponse(await in_worker(models, work))
 
@@ -48,14 +61,17 @@ async def predict_v1(req: PredictRequest, models: ModelsDep,
                      "description": "JSON (format=json), CSV or LAS (as an attachment)"},
                400: {"description": "the file cannot be read (detail names the problem)"},
                413: {"description": "body or row count over the server's limit"},
-               422: {"description": "missing required curves, bad format/ensemble/mapping"},
+               422: {"description": "missing required curves, bad format/ensemble/mapping, "
+                                    "unknown model"},
                503: {"description": "the requested ensemble is not loaded"}},
 )
 async def predict_file(
     models: ModelsDep, settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a LAS 2.0 or CSV well file")],
     format: Annotated[Literal["json", "csv", "las"], Form()] = "json",
-    ensemble: Annotated[EnsembleName, Form()] = "full",
+    ensemble: Annotated[EnsembleName | None, Form()] = None,
+    model: Annotated[str | None, Form(
+        description="a model from GET /api/v1/models; replaces 'ensemble'")] = None,
     mapping: Annotated[list[str] | None, Form(
         description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = None,
     ignore_measured: Annotated[bool, Form(description="DTS from the logs alone even where "
@@ -63,6 +79,7 @@ async def predict_file(
     elastic: Annotated[bool, Form(description="add the elastic logs")] = False,
     splice: Annotated[bool, Form(description="add the measured/predicted splice")] = False,
 ) -> Response:
+    ensemble = model_choice(model, ensemble or "full", ensemble is not None)
     models.get(ensemble)
     overrides = wells.parse_mapping(mapping or [])
     data = await file.read()

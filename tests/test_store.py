@@ -1,0 +1,130 @@
+"""The model store: names that cannot escape it, listing, deleting, resolving, tamper checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from sonic_model import config, store
+from sonic_model.ensemble import load_ensemble
+from sonic_model.errors import ArtifactError, InputValueError
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch):
+    root = tmp_path / "store"
+    monkeypatch.setenv("SONIC_MODEL_STORE", str(root))
+    config.get_settings.cache_clear()
+    yield root
+    config.get_settings.cache_clear()
+
+
+@pytest.fixture
+def with_small(own_model, empty_store):
+    """The session's trained model copied into this test's own store (tests may damage it)."""
+    shutil.copytree(own_model["store"] / own_model["name"], empty_store / "small")
+    return empty_store
+
+
+@pytest.mark.parametrize("name, match", [
+    ("../x", "not allowed"), ("", "needs a name"), ("   ", "needs a name"),
+    ("full", "bundled ensemble"), ("LIGHT", "bundled ensemble"), ("con", "reserved"),
+    ("a" * 49, "at most 48"), (".hidden", "not allowed"), ("a/b", "not allowed"),
+    ("a b", "not allowed"), ("x..y", "not allowed"), ("-x", "not allowed"), ("é", "not allowed"),
+], ids=["dotdot", "empty", "blank", "full", "light-upper", "windows-device", "too-long",
+        "hidden", "slash", "space", "dots", "leading-dash", "non-ascii"])
+def test_bad_names_are_refused_before_touching_disk(empty_store, name, match):
+    with pytest.raises(InputValueError, match=match):
+        store.model_dir(name)
+    assert not empty_store.exists()
+
+
+@pytest.mark.parametrize("name", ["force", "Force_2020", "a", "x-1", "a" * 48])
+def test_good_names_map_inside_the_store(empty_store, name):
+    assert store.model_dir(name) == empty_store / name
+
+
+def test_store_root_defaults_to_the_per_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("SONIC_MODEL_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    config.get_settings.cache_clear()
+    try:
+        assert store.store_root() == tmp_path / "xdg" / "sonicpredict" / "models"
+    finally:
+        config.get_settings.cache_clear()
+
+
+def test_empty_store_lists_nothing_and_offers_the_bundled_choices(empty_store):
+    assert store.list_models() == []
+    assert store.choices() == ["full", "light"]
+
+
+def test_listing_shows_wells_created_scores_and_size(with_small):
+    (with_small / ".tmp-half-written").mkdir()          # a training in progress: not a model
+    (with_small / "notes").mkdir()                      # no card: not a model
+    [row] = store.list_models()
+    assert row["name"] == "small"
+    assert row["wells"] == ["16_2-11_A", "16_2-16", "25_11-15", "31_3-4"]
+    assert row["created"].startswith("20")
+    assert 0 < row["lowo"]["DTC"]["rmse"] < 60
+    on_disk = sum(p.stat().st_size for p in (with_small / "small").iterdir()
+                  if p.name != "model_card.json")
+    assert row["size_bytes"] == on_disk
+    assert store.choices() == ["full", "light", "small"]
+
+
+def test_resolve_maps_bundled_and_own_names(with_small):
+    assert store.resolve("light") == (config.get_settings().model_dir, "light")
+    assert store.resolve("small") == (with_small / "small", "full")
+    with pytest.raises(store.UnknownModelError, match="no model named 'other'.*has small"):
+        store.resolve("other")
+    with pytest.raises(InputValueError, match="not allowed"):
+        store.resolve("../small")
+
+
+def test_delete_removes_the_model_and_only_it(with_small):
+    keep = with_small / "keep.txt"
+    keep.write_text("not a model")
+    store.delete_model("small")
+    assert store.list_models() == []
+    assert keep.read_text() == "not a model"
+    assert [p.name for p in with_small.iterdir()] == ["keep.txt"]
+    with pytest.raises(store.UnknownModelError, match="store is empty"):
+        store.delete_model("small")
+
+
+def test_a_tampered_artifact_is_refused(with_small):
+    card = json.loads((with_small / "small" / "model_card.json").read_text())
+    artifact = "knn.npz"                 # always loaded (novelty for QC and the band)
+    assert artifact in card["files"]
+    path = with_small / "small" / artifact
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF       # one flipped byte inside a member the model loads
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="sha256"):
+        load_ensemble("full", model_dir=with_small / "small")
+
+
+def test_stored_models_hold_no_pickles(with_small):
+    names = sorted(p.suffix for p in (with_small / "small").iterdir())
+    assert ".joblib" not in names and ".pkl" not in names
+    assert ".npz" in names
+
+
+def test_writing_is_atomic_and_refuses_taken_names(with_small):
+    with pytest.raises(RuntimeError):
+        with store.writing("fresh") as tmp:
+            (tmp / "model_card.json").write_text("{}")
+            assert not (with_small / "fresh").exists()   # invisible while being written
+            raise RuntimeError("training failed")
+    assert sorted(p.name for p in with_small.iterdir()) == ["small"]
+    with pytest.raises(store.ModelExistsError, match="already exists"):
+        with store.writing("small"):
+            pass
+    with store.writing("small", overwrite=True) as tmp:
+        (tmp / "model_card.json").write_text('{"own": {"name": "small"}}')
+    assert store.get_card("small") == {"own": {"name": "small"}}
+    # Readable like any other folder the user makes (mkdtemp alone would leave it owner-only).
+    assert (with_small / "small").stat().st_mode & 0o777 == 0o777 & ~store._umask()
