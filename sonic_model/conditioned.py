@@ -34,8 +34,10 @@ KINDS = ("xgb", "pcr")
 # DTC and its context, computed inside runs of valid measured DTC only (as features.py does for
 # the logs): windows never reach into a cycle skip, a washout or a gap.
 DTC_FEATURES = ("DTC", "DTC_M2.5", "DTC_M10", "DTC_M40", "DTC_S10", "DTC_G", "DTC_A40")
-# A curve set is trained only with this many rows holding logs, valid DTC and measured DTS.
+# A curve set is trained only with this many rows holding logs, valid DTC and measured DTS,
+# and the set ships only if validation could score this many held-out rows.
 MIN_ROWS = 500
+MIN_HELD_OUT = 200
 # Vp/Vs targets outside this range are bad picks, not rock (the logs-only route clips too).
 VPVS_RANGE = (1.3, 4.5)
 # The members learn DTS relative to Greenberg-Castagna's sand-shale DTS from the same measured
@@ -364,6 +366,14 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
         log("  conditioned shear: too few rows with logs, valid DTC and DTS; not trained")
         return None
     cv = cross_validate(p, schemes, n_jobs=n_jobs, log=log)
+    held_out = sum(int((np.isfinite(s["vpvs"]["xgb"]) & np.isfinite(p.dts)).sum())
+                   for s in cv.values())
+    if held_out < MIN_HELD_OUT:
+        # Nothing we could check it on (each fold left too few rows to fit on, or the held-out
+        # wells have no shear where the others do): an unvalidated set is not shipped.
+        log(f"  conditioned shear: only {held_out} held-out rows could be scored "
+            f"(need {MIN_HELD_OUT}); not trained")
+        return None
     weights = fit_weights(p, cv)
     cal = calibrate(p, cv, weights)
     validation = report(p, cv, weights, cal)
