@@ -186,6 +186,11 @@ def cmd_info(args) -> int:
             print(f"  {scheme:8s} {p['conditioned']['rmse']:7.2f} {p['logs_only']['rmse']:7.2f} "
                   f"{p['mudrock']['rmse']:7.2f} {p['greenberg_castagna']['rmse']:7.2f}"
                   f"   ({p['conditioned']['rows']:,} rows)")
+    from .breakdown import format_breakdown
+
+    for scheme, table in card["ensembles"].get("full", {}).get("per_interval", {}).items():
+        print()
+        print(format_breakdown("full ensemble, held out", scheme, table))
     return 0
 
 

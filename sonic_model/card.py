@@ -10,9 +10,18 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
                     "lowo_wells": [{"well", "DTC": STATS | None, "DTS": STATS | None}],
                     "pooled": {"scheme", "DTC": STATS, "DTS": STATS}},
      "members":   {key: {"label", "metrics": METRICS, "size_bytes", "resources": RES}},
+                   # every validated member; size_bytes/resources only for those that ship
      "ensembles": {"full"|"light": {"label", "members": [key...],
                    "weights": {"DTC": {key: w}, "DTS": {key: w}},
-                   "metrics": METRICS, "size_bytes", "resources": RES}},
+                   "metrics": METRICS, "size_bytes", "resources": RES,
+                   "intervals": {"DTC"|"DTS": band calibration (intervals.py)},
+                   "shear_prior": dict | None,            # shear_prior.py settings
+                   "per_interval": {scheme: {"by_fold"|"by_vpvs"|"by_dtc": [
+                       {..., "rows", "DTC"|"DTS": {"rmse", "bias", "coverage", "width"}}]}}}},
+     "studies": {"shear_prior": {"with"|"without": {"objective", "per_fold_contest"}},
+                 "member_selection": {"full"|"light": {"steps": [...], "tolerance"}}, ...},
+     "other_fields": {"wells", "transfer": {ensemble: {"DTC", "DTS"}}, "novelty_cap",
+                      "leave_one_well_out": {ensemble: [{"well", "DTC"|"DTS": {...}}]}},
      "files": {relative_path: {"sha256", "bytes"}},
      "leaderboard": {name: rmse}}          # the bundled model: the contest's Well #2 scores
     METRICS = {"blocked"|"lowo": {"DTC": rmse, "DTS": rmse, "contest": rmse,
@@ -187,6 +196,32 @@ def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:
     return rows
 
 
+def interval_rows(card: dict, ensemble: str, scheme: str) -> list[dict]:
+    """Held-out figures per interval (fold, measured Vp/Vs band, DTC band) of one ensemble:
+    {"interval", "rows", "DTC rmse", "DTC bias", "DTC coverage", "DTC width", "DTS ..."}.
+    Empty for cards written before the per-interval figures existed."""
+    table = card.get("ensembles", {}).get(ensemble, {}).get("per_interval", {}).get(scheme)
+    if not table:
+        return []
+    rows = []
+    for key, label in (("by_fold", None), ("by_vpvs", "Vp/Vs"), ("by_dtc", "DTC")):
+        for entry in table.get(key, []):
+            if label is None:
+                name = f"fold {entry['fold']} (rows {entry['start']:,}–{entry['stop']:,})"
+            else:
+                lo, hi = entry["vpvs" if label == "Vp/Vs" else "dtc"]
+                name = f"{label} {lo:g}–{hi:g}" if hi < 900 else f"{label} above {lo:g}"
+                if lo == 0:
+                    name = f"{label} below {hi:g}"
+            row = {"interval": name, "rows": entry.get("rows")}
+            for t in ("DTC", "DTS"):
+                f = entry.get(t) or {}
+                for k in ("rmse", "bias", "coverage", "width"):
+                    row[f"{t} {k}"] = f.get(k)
+            rows.append(row)
+    return rows
+
+
 def member_rows(card: dict) -> list[dict]:
     """One row per member: label, size, blocked-CV RMSE and the ensembles that use it."""
     ensembles = card.get("ensembles", {})
@@ -203,7 +238,8 @@ def member_rows(card: dict) -> list[dict]:
 
 # ----------------------------------------------------------------------------- writing
 
-ENSEMBLE_LABELS = {"full": "Full (five members)", "light": "Light (XGBoost + PCR + KNN)"}
+# Fallback labels; training labels each ensemble with the members selection.py kept.
+ENSEMBLE_LABELS = {"full": "Full", "light": "Light"}
 MEMBERS_TEXT = ("tree members trained with XGBoost's own estimators: xgb and gbm XGBRegressor "
                 "(depth-wise / leaf-wise boosting), rf XGBRFRegressor; evaluated by libxgboost "
                 "(ctypes, version-checked). PCR: PCA + ridge collapsed to one linear map. KNN: "
@@ -231,6 +267,7 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
     from . import features as F
     from .digest import sha256_file
     from .ensemble import RUNTIME_FILE, combine
+    from .shear_prior import apply_shear_prior
     from .members import FULL_MEMBERS, MEMBER_LABELS
     from .validation import _round, coverage, score, target_stats
 
@@ -243,8 +280,11 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
         validation["lowo"] = {"wells": [list(f) for f in folds["lowo"]], "names": ts.names}
     validation["weights"] = ("simplex weights minimising the geometric mean of per-fold RMSE "
                              "over every validation scheme")
-    validation["intervals"] = ("scale a + b*spread + c*novelty fitted on held-out residuals of "
-                               "every scheme; P10/P90 = empirical quantiles")
+    validation["intervals"] = ("relative scale (intervals.py) fitted on held-out residuals of "
+                               "every scheme, plus a between-field term when other-field wells "
+                               "were given (transfer.py); P10/P90 = empirical quantiles")
+    validation["members"] = ("backward elimination on held-out folds (selection.py): a member "
+                             "ships only if it earns its place")
     # Per well and pooled: the full ensemble's leave-one-well-out predictions and bands
     # (blocked folds when there is only one well).
     scheme = "lowo" if "lowo" in cv else "blocked"
@@ -266,11 +306,14 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
             metrics[s] = score(ts.y, e["combined"][s][0], folds[s])
             metrics[s]["coverage"] = coverage(ts.y, *e["bands"][s])
         ensembles_card[name] = {
-            "label": ENSEMBLE_LABELS[name], "members": list(kinds),
+            "label": ENSEMBLE_LABELS.get(name, name), "members": list(kinds),
             "weights": weights_dict(kinds, W), "metrics": metrics,
-            "metrics_core_curves": {s: score(ts.y, combine(cv[s]["core"], kinds, W)[0], folds[s])
-                                    for s in cv},
+            # The four-curve figure goes through the same shear prior predict() applies.
+            "metrics_core_curves": {s: score(ts.y, apply_shear_prior(
+                combine(cv[s]["core"], kinds, W)[0], ts.clean["GR"].to_numpy(),
+                e.get("shear_prior"))[0], folds[s]) for s in cv},
             "intervals": _round(e["intervals"]),
+            **e.get("card", {}),
         }
     card = {
         "schema": 1,
@@ -288,7 +331,9 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
                        "flagged when missing); other rows with CNC, GR, HRD, ZDEN use the "
                        "'core' models; rows missing a required curve get NaN and a QC reason",
             "shear": "members predict DTC and Vp/Vs (DTS/DTC); DTS = DTC x Vp/Vs. DTC is learnt "
-                     "from every row with DTC, Vp/Vs from rows with both DTC and DTS",
+                     "from every row with DTC, Vp/Vs from rows with both DTC and DTS; in slow, "
+                     "soft rock blended towards Castagna's mudrock line (shear_prior.py) when "
+                     "validation says it helps (studies.shear_prior)",
             "features": F.__doc__.strip().splitlines()[0],
             "members": MEMBERS_TEXT,
         },
@@ -307,8 +352,9 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
             card[key] = {**card[key], **value}
         else:
             card[key] = value
-    for k in FULL_MEMBERS:
-        card["members"][k]["size_bytes"] = card["files"][f"{k}.joblib"]["bytes"]
+    for k in FULL_MEMBERS:          # validated members that did not earn a place ship no file
+        if f"{k}.joblib" in card["files"]:
+            card["members"][k]["size_bytes"] = card["files"][f"{k}.joblib"]["bytes"]
     for name, e in card["ensembles"].items():
         e["size_bytes"] = sum(card["files"][f"{k}.joblib"]["bytes"] for k in e["members"]) \
             + card["files"][RUNTIME_FILE]["bytes"]

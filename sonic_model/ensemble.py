@@ -23,11 +23,13 @@ import pandas as pd
 
 from . import features as F
 from .card import load_card
-from .curves import CURVES, REQUIRED, RESULT_COLUMNS, TARGETS
+from .curves import CURVES, REQUIRED, RESULT_COLUMNS
 from .digest import sha256_file  # train and tests import it from here too
 from .errors import ArtifactError, InputValueError, MissingCurvesError
+from .intervals import band
 from .members import MemberPredictor, to_sonic
 from .qc import QC_OK, join_reasons
+from .shear_prior import apply_shear_prior
 
 EnsembleName = Literal["full", "light"]
 ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
@@ -47,6 +49,7 @@ class Ensemble:
     qc: dict
     pe_fill: float
     card: dict = field(repr=False)
+    shear_prior: dict | None = None      # shear_prior.py settings; None in older models
     conditioned: object = field(default=None, repr=False)   # conditioned.ConditionedModel
 
     @property
@@ -165,6 +168,7 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
     weights = np.array([[spec["weights"]["DTC"][k], spec["weights"]["DTS"][k]] for k in kinds])
     return Ensemble(name=name, members=kinds, weights=weights, intervals=spec["intervals"],
                     sets=sets, qc=runtime["qc"], pe_fill=runtime["pe_fill"], card=card,
+                    shear_prior=spec.get("shear_prior"),
                     conditioned=_load_conditioned(model_dir, runtime, card))
 
 
@@ -207,7 +211,8 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
     need = {k: (True, bool(ensemble.weights[i, 1] > 0)) for i, k in enumerate(kinds)}
     preds, novelty = member_predictions(ff.features, row_set, ensemble.sets, kinds, need)
     mean, spread = combine(preds, kinds, ensemble.weights)
-    lo, hi = interval(mean, spread, novelty, ensemble.intervals)
+    mean, lo, hi = finish(mean, spread, novelty, ff.clean["GR"].to_numpy(), ensemble.shear_prior,
+                          ensemble.intervals)
     for t, name in enumerate(("DTC", "DTS")):
         vlo, vhi = CURVES[name].valid
         mean[:, t] = np.clip(mean[:, t], vlo, vhi)
@@ -271,15 +276,14 @@ def combine(preds: dict, kinds, weights: np.ndarray) -> tuple[np.ndarray, np.nda
     return mean, spread
 
 
-def interval(mean, spread, novelty, cal: dict) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.empty_like(mean)
-    hi = np.empty_like(mean)
-    for t, name in enumerate(TARGETS):
-        c = cal[name]
-        s = c["a"] + c["b"] * spread[:, t] + c["c"] * novelty
-        lo[:, t] = mean[:, t] + c["q10"] * s
-        hi[:, t] = mean[:, t] + c["q90"] * s
-    return lo, hi
+def finish(mean, spread, novelty, gr, shear_prior: dict | None, cal: dict):
+    """Combined member output -> (mean with the shear prior applied, P10, P90).
+
+    One function for predict() and training's held-out scoring, so the card's figures are
+    those of the shipped predict path."""
+    mean, gap = apply_shear_prior(mean, gr, shear_prior)
+    lo, hi = band(mean, spread, novelty, cal, gap)
+    return mean, lo, hi
 
 
 # ----------------------------------------------------------------------------- QC

@@ -23,8 +23,9 @@ MEMBER_LABELS: dict[str, str] = {
     "rf": "Random forest (XGBoost)",
     "gbm": "Gradient boosting (XGBoost, leaf-wise)",
 }
+# Candidates, all validated on every training run; selection.py decides which ship in the
+# full and light ensembles.
 FULL_MEMBERS = ("xgb", "pcr", "knn", "rf", "gbm")
-LIGHT_MEMBERS = ("xgb", "pcr", "knn")   # what SonicPredict deployed
 
 # KNN looks at the logs themselves and their 10-ft context, not at gradients or spreads:
 # neighbours in a low, meaningful space are real analogues (and the novelty measure for QC).

@@ -316,7 +316,7 @@ def _save_cv_predictions(folder: Path, cv_file: Path, wells) -> Path:
 
     import joblib  # the trainer's own file, written moments ago into our private folder
 
-    from .ensemble import RUNTIME_FILE, combine, interval
+    from .ensemble import RUNTIME_FILE, combine, finish
 
     cv = joblib.load(cv_file)["lowo"]
     spec = json.loads((Path(folder) / RUNTIME_FILE).read_text(encoding="utf-8"))
@@ -324,7 +324,11 @@ def _save_cv_predictions(folder: Path, cv_file: Path, wells) -> Path:
     kinds = list(spec["members"])
     W = np.array([[spec["weights"][t][k] for t in TARGETS] for k in kinds])
     mean, spread = combine(cv["pred"], kinds, W)
-    lo, hi = interval(mean, spread, cv["novelty"], spec["intervals"])
+    # The stored model's shear prior and bands, exactly as predict() applies them.
+    gr = np.concatenate([pd.to_numeric(w.frame["GR"], errors="coerce").to_numpy(dtype=float)
+                         if "GR" in w.frame else np.full(len(w.frame), np.nan) for w in wells])
+    mean, lo, hi = finish(mean, spread, cv["novelty"], gr, spec.get("shear_prior"),
+                          spec["intervals"])
     per_well, start = {}, 0
     for w in wells:
         a, b = start, start + len(w.frame)

@@ -22,10 +22,11 @@ import pandas as pd
 
 from . import features as F
 from .curves import CURVES, INPUTS, TARGETS
-from .ensemble import combine, interval, member_predictions
+from .ensemble import member_predictions
+from .ensemble_build import build_ensembles, choose
 from .errors import InputValueError
-from .members import FULL_MEMBERS, LIGHT_MEMBERS, MemberPredictor, fit_member
-from .validation import blocked_folds, calibrate_intervals, fit_weights
+from .members import FULL_MEMBERS, MemberPredictor, fit_member
+from .validation import blocked_folds, fit_weights
 
 # Well #1 joins three wells (../shared/pdda2020/README.md). The joins, read off the data:
 # row 13,125 starts a 6-inch hole (CAL ~6.2 in after a long null run), row 19,912 an
@@ -223,24 +224,6 @@ def cross_validate(ts: TrainingSet, kinds, schemes: dict, log=print, n_jobs: int
     return out
 
 
-def fit_ensembles(ts: TrainingSet, cv: dict) -> dict:
-    """Weights and P10/P90 calibration of "full" and "light" from held-out predictions:
-    {name: {"kinds", "weights" (m, 2), "intervals", "combined": {scheme: (mean, spread)}}}."""
-    out = {}
-    for name, kinds in (("full", FULL_MEMBERS), ("light", LIGHT_MEMBERS)):
-        W = fit_weights(ts.y, cv, kinds)
-        combined = {s: combine(cv[s]["pred"], kinds, W) for s in cv}
-        pool = {key: np.concatenate(vals) for key, vals in {
-            "y": [ts.y for _ in cv], "mean": [combined[s][0] for s in cv],
-            "spread": [combined[s][1] for s in cv], "novelty": [cv[s]["novelty"] for s in cv],
-        }.items()}
-        cal = calibrate_intervals(pool["y"], pool["mean"], pool["spread"], pool["novelty"])
-        bands = {s: interval(*combined[s], cv[s]["novelty"], cal) for s in cv}
-        out[name] = {"kinds": kinds, "weights": W, "intervals": cal, "combined": combined,
-                     "bands": bands}
-    return out
-
-
 def qc_settings(ts: TrainingSet, cv: dict) -> dict:
     scheme = "blocked" if "blocked" in cv else next(iter(cv))
     # A curve no training well has gets no envelope (no range to be outside of).
@@ -255,11 +238,14 @@ def qc_settings(ts: TrainingSet, cv: dict) -> dict:
 
 def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int = 0,
                 log=print, progress=None, measure: bool = False, n_jobs: int = 2,
-                card_extra: dict | None = None, cv_cache: Path | None = None) -> dict:
+                card_extra: dict | None = None, cv_cache: Path | None = None,
+                other_fields: list | None = None) -> dict:
     """Validate (leave-one-well-out, plus `blocked_folds` contiguous blocks if > 0), fit on
     all wells, write `out_dir` (artifacts, runtime.json, model_card.json). Returns the card.
 
     `progress(done, total, message)` is called as folds and final fits finish.
+    `other_fields`: wells.Well objects from other fields with measured sonic, never trained
+    on, that fit the bands' between-field term (transfer.py); None: the wells alone decide.
     `cv_cache`: our own file of held-out predictions from an earlier run with the same wells
     (a development shortcut of `python -m sonic_model train --cv-cache`).
     """
@@ -286,15 +272,26 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
         cv = cross_validate(ts, FULL_MEMBERS, schemes, log, n_jobs, progress, 0, total)
         if cv_cache is not None:
             joblib.dump(cv, cv_cache)
-    ensembles = fit_ensembles(ts, cv)
+    # Which members ship, whether the mudrock shear prior holds (ensemble_build.py), then the
+    # final fit of the shipped members only, then weights and bands.
+    gr = ts.clean["GR"].to_numpy()
+    prior, chosen, choice_studies = choose(ts.y, gr, cv, FULL_MEMBERS, fit_weights=fit_weights,
+                                           log=log)
+    shipped = [k for k in FULL_MEMBERS if k in chosen["full"]]
     qc = qc_settings(ts, cv)
 
     log("final fit on all wells")
-    fitted = fit_sets(ts, FULL_MEMBERS, np.ones(ts.n, dtype=bool), log)
+    fitted = fit_sets(ts, shipped, np.ones(ts.n, dtype=bool), log)
     if progress is not None:
         progress(n_folds + 1, total, "fitted the final members")
+    other_entry, widen = other_field_widener(other_fields, fitted, shipped, log)
+    ensembles = build_ensembles(ts.y, gr, cv, chosen, prior, fit_weights=fit_weights,
+                                widen=widen, log=log)
     files = {}
-    for kind in FULL_MEMBERS:
+    for kind in FULL_MEMBERS:     # a member that did not earn its place ships no stale file
+        if kind not in shipped:
+            (out_dir / f"{kind}.joblib").unlink(missing_ok=True)
+    for kind in shipped:
         path = out_dir / f"{kind}.joblib"
         joblib.dump({s: fitted[s]["members"][kind] for s in fitted}, path, compress=3)
         files[path.name] = path
@@ -304,7 +301,8 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
                      "clip_hi": fitted[s]["clip"][1].tolist()} for s in fitted},
         "ensembles": {name: {"members": list(e["kinds"]),
                              "weights": card_mod.weights_dict(e["kinds"], e["weights"]),
-                             "intervals": e["intervals"]} for name, e in ensembles.items()},
+                             "intervals": e["intervals"], "shear_prior": e["shear_prior"]}
+                      for name, e in ensembles.items()},
         "qc": qc, "pe_fill": PE_FILL, "xgboost_version": _xgboost_version(),
     }
     runtime_path = out_dir / RUNTIME_FILE
@@ -314,7 +312,11 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
         log(f"{name}: " + ", ".join(f"{s} {card_mod.scheme_rmse(ts, cv, e, s):.2f}"
                                     for s in cv) + f"; weights {runtime['ensembles'][name]['weights']}")
 
-    card = card_mod.build_card(ts, wells, cv, ensembles, qc, files, card_extra)
+    extra = dict(card_extra or {})
+    extra["studies"] = {**extra.get("studies", {}), **choice_studies}
+    if other_entry:
+        extra["other_fields"] = other_entry
+    card = card_mod.build_card(ts, wells, cv, ensembles, qc, files, extra)
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_path = card_mod.write_card(out_dir, card)
     # The DTC-conditioned shear set (conditioned.py): validated over the same wells (leave one
@@ -328,7 +330,7 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     if measure:
         log("measuring load time, memory and predict time of each member and ensemble")
         sample = ts.clean.iloc[:10000]
-        for group, keys in (("members", FULL_MEMBERS), ("ensembles", ("full", "light"))):
+        for group, keys in (("members", shipped), ("ensembles", ("full", "light"))):
             for key in keys:
                 card[group][key]["resources"] = measure_resources(out_dir, key, sample)
         card_path.write_text(json.dumps(card, indent=1), encoding="utf-8")
@@ -336,6 +338,19 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
             progress(total, total, "measured load time, memory and speed")
     log(f"wrote {out_dir} in {time.perf_counter() - started:.0f} s")
     return card
+
+
+def other_field_widener(other_fields, fitted: dict, kinds, log=print):
+    """(card entry, widener or None): the bands' between-field term from wells of other
+    fields (transfer.py); without them the training wells alone calibrate the bands."""
+    if not other_fields:
+        return {}, None
+    from . import transfer
+
+    arrays = transfer.held_out_arrays(other_fields, fitted, kinds, pe_fill=PE_FILL)
+    entry: dict = {"source": "FORCE 2020 (Bormann et al. 2020, doi:10.5281/zenodo.4351156); "
+                             "predicted, never trained on"}
+    return entry, transfer.OtherFieldWidener(arrays, entry, log)
 
 
 def _xgboost_version() -> str:
@@ -415,4 +430,18 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
         "leaderboard": card_mod.LEADERBOARD,
     }
     return train_model(wells, Path(out_dir or get_settings().model_dir), blocked_folds=K_BLOCKED,
-                       log=log, measure=measure, card_extra=extra, cv_cache=cv_cache)
+                       log=log, measure=measure, card_extra=extra, cv_cache=cv_cache,
+                       other_fields=_force_wells(log))
+
+
+def _force_wells(log=print) -> list | None:
+    """The FORCE wells for the bundled model's between-field band term, if on this machine."""
+    from .honesty import read_force_wells
+    from .transfer import find_force_dir
+
+    folder = find_force_dir()
+    if folder is None:
+        log("  no other-field wells found (../shared/force2020, $SONIC_FORCE_DIR): "
+            "bands calibrated on Well #1 alone")
+        return None
+    return read_force_wells(folder)

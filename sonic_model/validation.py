@@ -118,25 +118,3 @@ def fit_weights(y: np.ndarray, cv: dict, kinds) -> np.ndarray:
         wv = np.clip(res.x, 0, None)
         weights[:, t] = wv / wv.sum()
     return np.round(weights, 4)
-
-
-def calibrate_intervals(y, mean, spread, novelty) -> dict:
-    """Scale s = a + b*spread + c*novelty fitted to |residual|; P10/P90 = mean + q*s.
-
-    Fitted on held-out predictions of every scheme pooled, so a well unlike the training
-    data (leave-one-well-out, large novelty) teaches the band to widen with novelty.
-    """
-    from scipy.optimize import nnls
-
-    cal = {}
-    for t, name in enumerate(TARGETS):
-        ok = np.isfinite(y[:, t]) & np.isfinite(mean[:, t]) & np.isfinite(novelty)
-        r = (y[ok, t] - mean[ok, t])
-        A = np.column_stack([np.ones(ok.sum()), spread[ok, t], novelty[ok]])
-        coef, _ = nnls(A, np.abs(r))
-        coef[0] = max(coef[0], 1e-3)
-        s = A @ coef
-        q10, q90 = np.quantile(r / s, [0.1, 0.9])
-        cal[name] = {"a": float(coef[0]), "b": float(coef[1]), "c": float(coef[2]),
-                     "q10": float(q10), "q90": float(q90)}
-    return cal

@@ -414,3 +414,30 @@ def test_a_stored_model_scores_by_name(field, model_dir, tmp_path):
     assert outs["my_field"].read_bytes() == outs["full"].read_bytes()   # same artifacts
     report = read_report(tmp_path / "my_field" / batch.REPORT_NAME)
     assert next(iter(report.values()))["model"].startswith("my_field ")
+
+
+def test_batch_page_scores_with_the_stored_model_chosen_in_the_sidebar(field, model_dir,
+                                                                       tmp_path, monkeypatch):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from sonic_model import config
+
+    store = tmp_path / "store"
+    shutil.copytree(model_dir, store / "my_field")
+    monkeypatch.setenv("SONIC_MODEL_STORE", str(store))
+    config.get_settings.cache_clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at.switch_page("pages/2_batch.py").run()
+        at.sidebar.radio(key="ensemble").set_value("my_field").run()
+        well = (field.root / "contest" / "well2.las").read_bytes()
+        at.file_uploader[0].set_value([("well2.las", well, "text/plain")]).run()
+        at.button[0].click().run()
+        assert not at.exception and not at.error
+        table = at.dataframe[0].value
+        assert list(table["status"]) == ["ok"]
+        assert list(table["output"]) == ["well2_sonic_my_field.csv"]
+    finally:
+        config.get_settings.cache_clear()

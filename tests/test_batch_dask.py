@@ -62,7 +62,7 @@ def test_local_cluster_gives_the_local_numbers_and_loads_the_model_on_every_work
         with Client(cluster.scheduler_address) as client:
             def loaded():
                 from sonic_model import ensemble
-                return sorted(name for name, _ in ensemble._cache)
+                return sorted(key[0] for key in ensemble._cache)  # (name, folder, stamp)
             resident = client.run(loaded)
     assert summary.counts == local.counts == {"ok": 5, "skipped": 0, "error": 7}
     assert summary.exit_code == 2

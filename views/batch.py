@@ -60,7 +60,7 @@ def render() -> None:
     fmt = st.radio("Output format", ("csv", "las"), horizontal=True, key="batch_format",
                    format_func=str.upper)
     ens = ui_cache.current_ensemble()
-    st.caption(f"Model: the **{ens}** ensemble (change it in the sidebar). For hundreds of "
+    st.caption(f"Model: **{ens}** (change it in the sidebar). For hundreds of "
                "wells use the command line: `python -m sonic_model batch FOLDER -o OUT` "
                "(all cores, resumable, Dask clusters).")
     key = _key(files or [], fmt, ens)

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model.card import fold_rows, format_size, member_rows, study_rows, tradeoff_rows
+from sonic_model.card import (fold_rows, format_size, interval_rows, member_rows, study_rows,
+                              tradeoff_rows)
 from sonic_model.conditioned import card_rows as conditioned_rows
 from sonic_model.errors import SonicModelError
 from sonic_model.explain import cv_versus_leaderboard, why_member_beats_ensembles
@@ -126,6 +127,17 @@ def render() -> None:
                          column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
     else:
         st.caption("The card holds no per-fold figures.")
+
+    intervals = interval_rows(card, "full", scheme)
+    if intervals:
+        st.subheader("Where the error sits")
+        st.caption("Held-out figures of the full ensemble per fold, per measured Vp/Vs band and "
+                   "per DTC band (same scheme as above): RMSE and bias (predicted − measured) "
+                   "in us/ft, the share of measured values inside P10–P90, and the median band "
+                   "width. Shear fails in slow, high-Vp/Vs rock; the band widens there.")
+        st.dataframe(pd.DataFrame(intervals), hide_index=True, width="stretch",
+                     column_config={c: NUM2 for c in intervals[0] if c.endswith(("rmse", "bias",
+                                                                                "coverage"))})
 
     st.subheader("Members")
     st.dataframe(pd.DataFrame(member_rows(card)), hide_index=True, width="stretch",
