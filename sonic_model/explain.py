@@ -165,6 +165,26 @@ def why_member_beats_ensembles(card: dict | None) -> str | None:
     return text
 
 
+def same_full_and_light(card: dict | None) -> str | None:
+    """A plain note when the full and light ensembles ship the same members, or None.
+
+    Training keeps only the members whose held-out error earns their place
+    (selection.py), so both choices can end up the same model; the sidebar must not suggest
+    a trade-off that is not there.
+    """
+    ensembles = (card or {}).get("ensembles", {})
+    full, light = ensembles.get("full", {}), ensembles.get("light", {})
+    if not full.get("members") or sorted(full["members"]) != sorted(light.get("members", [])):
+        return None
+    kept = " + ".join(m.upper() for m in full["members"])
+    dropped = sorted(set((card or {}).get("members", {})) - set(full["members"]))
+    text = f"Full and light are the same model in this release ({kept})"
+    if dropped:
+        text += (f": validation dropped {', '.join(d.upper() for d in dropped)}, which made the "
+                 "held-out error no lower while taking most of the megabytes")
+    return text + ". Both names stay so that scripts using either keep working."
+
+
 # --------------------------------------------------------------------------- scores in context
 
 @dataclass(frozen=True)

@@ -102,3 +102,15 @@ def test_score_context_counts_scored_and_flagged_samples():
     assert (ctx.samples, ctx.scored, ctx.flagged) == (5, 3, 2)
     assert ctx.flagged_share == pytest.approx(2 / 3)
     assert ctx.ok_scores["DTC"]["n"] == 1 and ctx.ok_scores["DTC"]["rmse"] == pytest.approx(1.0)
+
+
+def test_the_sidebar_says_when_full_and_light_are_the_same_model():
+    card = {"members": {"pcr": {}, "knn": {}, "xgb": {}, "rf": {}},
+            "ensembles": {"full": {"members": ["pcr", "knn"]},
+                          "light": {"members": ["knn", "pcr"]}}}
+    text = explain.same_full_and_light(card)
+    assert text.startswith("Full and light are the same model in this release (PCR + KNN)")
+    assert "dropped RF, XGB" in text
+    card["ensembles"]["full"]["members"] = ["pcr", "knn", "xgb"]
+    assert explain.same_full_and_light(card) is None
+    assert explain.same_full_and_light(None) is None

@@ -21,7 +21,8 @@ import streamlit as st
 import ui_cache
 from sonic_model.card import format_size, leaderboard_rows, tradeoff_rows
 from sonic_model.errors import SonicModelError
-from sonic_model.explain import cv_versus_leaderboard, why_member_beats_ensembles
+from sonic_model.explain import (cv_versus_leaderboard, same_full_and_light,
+                                 why_member_beats_ensembles)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "app.py"
@@ -135,6 +136,9 @@ def sidebar() -> None:
         if card_error:
             st.warning(card_error)
         else:
+            same = same_full_and_light(card)
+            if same and ui_cache.current_ensemble() in ("full", "light"):
+                st.caption(same)
             model_page = page_path("model")
             st.caption("Memory against RMSE of every model"
                        + (", and why one member alone has the lowest pooled RMSE"

@@ -12,6 +12,7 @@ own server: nothing from the internet.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 import time
@@ -214,7 +215,8 @@ def test_memory_chart_is_readable_without_scrolling_on_the_model_page(app_url, b
     side.locator("[role=radiogroup] label").filter(has_text="light").first.click()
     page.wait_for_timeout(1000)
     # The navigation keeps the session: the choice made on Predict holds on the Model page.
-    side.locator("[data-testid=stPageLink] a").filter(has_text="Model").first.click()
+    # Text ending in "Model": the Train link's icon ligature ("model_training") contains it too.
+    side.locator("[data-testid=stPageLink] a").filter(has_text=re.compile(r"Model$")).first.click()
     page.get_by_text("light (dark) is in use").first.wait_for(timeout=60_000)
     selected = side.locator("[data-testid=stRadioOption][data-selected=true]")
     selected.filter(has_text="light").wait_for(timeout=30_000)
