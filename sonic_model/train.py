@@ -261,7 +261,7 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     log(f"{len(wells)} well(s), {ts.n} rows; curve sets {', '.join(ts.sets)}")
     schemes = schemes_for(ts, blocked_folds)
     n_folds = sum(len(f) for f in schemes.values())
-    total = n_folds + 1 + (1 if measure else 0)
+    total = n_folds + 2 + (1 if measure else 0)
 
     if cv_cache is not None and Path(cv_cache).is_file():
         cv = joblib.load(cv_cache)
@@ -319,6 +319,14 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     card = card_mod.build_card(ts, wells, cv, ensembles, qc, files, extra)
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_path = card_mod.write_card(out_dir, card)
+    # The DTC-conditioned shear set (conditioned.py): validated over the same wells (leave one
+    # well out, plus the same blocks), fitted on all; it adds its artifact and card section.
+    from . import conditioned
+    if conditioned.extend_model(out_dir, wells, blocked_folds=blocked_folds, n_jobs=n_jobs,
+                                log=log) is not None:
+        card = card_mod.load_card(out_dir)
+    if progress is not None:
+        progress(n_folds + 2, total, "fitted the DTC-conditioned shear set")
     if measure:
         log("measuring load time, memory and predict time of each member and ensemble")
         sample = ts.clean.iloc[:10000]
