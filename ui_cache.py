@@ -107,17 +107,21 @@ def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
     return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False)
 
 
-def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str) -> pd.DataFrame:
-    return _predict(data, name, mapping, ensemble_name, model_stamp(ensemble_name))
+def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
+            options: tuple[str, ...] = ()) -> pd.DataFrame:
+    """options: any of "ignore_measured", "elastic", "splice" (extras.predict_extended); the
+    rock-physics baselines and the logs-only DTS always come along for the shear tracks."""
+    return _predict(data, name, mapping, ensemble_name, model_stamp(ensemble_name), options)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
 def _predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
-             stamp: int) -> pd.DataFrame:
-    from sonic_model import ensemble
+             stamp: int, options: tuple[str, ...] = ()) -> pd.DataFrame:
+    from sonic_model.extras import predict_extended
 
     well = read_well(data, name, mapping)
-    return ensemble.predict_well(well, get_ensemble(ensemble_name))
+    return predict_extended(well, get_ensemble(ensemble_name), baselines=True,
+                            logs_only_column=True, **{o: True for o in options})
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

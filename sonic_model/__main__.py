@@ -92,17 +92,23 @@ def cmd_predict(args) -> int:
     _check_inputs(inputs)
 
     from . import ensemble, store, wells
+    from .extras import predict_extended
 
     ens = store.load(args.model or args.ensemble or "full")
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping)
-        result = ensemble.predict_well(well, ens)
+        result = predict_extended(well, ens, ignore_measured=args.ignore_measured,
+                                  elastic=args.elastic, splice=args.splice)
         writer = wells.write_las if fmt == "las" else wells.write_csv
         writer(well, result, target)
         if not args.quiet:
             flagged = int((result["QC"] != "OK").sum())
+            used = ""
+            if "DTS_SOURCE" in result.columns:
+                used = (f", DTS from the measured DTC on "
+                        f"{int(result['DTS_SOURCE'].str.startswith('DTC-conditioned').sum())} samples")
             label = f"model {args.model}" if args.model else f"{ens.name} ensemble"
-            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags ({label})")
+            _note(f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} ({label})")
     return 0
 
 
@@ -171,6 +177,15 @@ def cmd_info(args) -> int:
         print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {f(row['peak_rss_mb'], 7)} "
               f"{f(row['rmse_dtc'])} {f(row['rmse_dts'])} {f(row['rmse_contest'], 8)} "
               f"{f(row['rmse_contest_lowo'])}")
+    cond = card.get("conditioned")
+    if cond:
+        print("DTS with a valid measured DTC, held-out RMSE (us/ft) on the same rows: "
+              "conditioned / logs-only / mudrock / Greenberg-Castagna")
+        for scheme, v in cond["validation"].items():
+            p = v["pooled"]
+            print(f"  {scheme:8s} {p['conditioned']['rmse']:7.2f} {p['logs_only']['rmse']:7.2f} "
+                  f"{p['mudrock']['rmse']:7.2f} {p['greenberg_castagna']['rmse']:7.2f}"
+                  f"   ({p['conditioned']['rows']:,} rows)")
     from .breakdown import format_breakdown
 
     for scheme, table in card["ensembles"].get("full", {}).get("per_interval", {}).items():
@@ -211,6 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
+    p.add_argument("--ignore-measured", action="store_true",
+                   help="predict DTS from the logs alone even where the well has a valid DTC")
+    p.add_argument("--elastic", action="store_true",
+                   help="add VP, VS, VPVS, PR, AI, SI, G_DYN, K_DYN (best sonic per sample)")
+    p.add_argument("--splice", action="store_true",
+                   help="add DTC_SPLICE, DTS_SPLICE (measured where valid, else predicted) "
+                        "and SPLICE_SOURCE")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("batch", help="score folders of wells: one output each + batch_report.csv")

@@ -253,7 +253,10 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
 
         ens = ensemble.load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
         well = wells.read_well(job.source, name=Path(job.label).name)
-        result = ensemble.predict_well(well, ens)
+        # The CLI predict's default: DTS conditioned on the well's measured DTC where valid.
+        from .extras import predict_extended
+
+        result = predict_extended(well, ens)
         writer = wells.write_las if job.fmt == "las" else wells.write_csv
         payload = writer(well, result)
         try:

@@ -50,6 +50,7 @@ class Ensemble:
     pe_fill: float
     card: dict = field(repr=False)
     shear_prior: dict | None = None      # shear_prior.py settings; None in older models
+    conditioned: object = field(default=None, repr=False)   # conditioned.ConditionedModel
 
     @property
     def label(self) -> str:
@@ -167,7 +168,21 @@ def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
     weights = np.array([[spec["weights"]["DTC"][k], spec["weights"]["DTS"][k]] for k in kinds])
     return Ensemble(name=name, members=kinds, weights=weights, intervals=spec["intervals"],
                     sets=sets, qc=runtime["qc"], pe_fill=runtime["pe_fill"], card=card,
-                    shear_prior=spec.get("shear_prior"))
+                    shear_prior=spec.get("shear_prior"),
+                    conditioned=_load_conditioned(model_dir, runtime, card))
+
+
+def _load_conditioned(model_dir: Path, runtime: dict, card: dict):
+    """The DTC-conditioned shear set (conditioned.py) when the model ships one, else None."""
+    from . import conditioned
+
+    if conditioned.RUNTIME_KEY not in runtime:
+        return None
+    path = _verified_path(model_dir, conditioned.ARTIFACT, card)
+    try:
+        return conditioned.load(path, runtime[conditioned.RUNTIME_KEY])
+    except Exception as exc:  # a verified file that still fails to load is an artifact problem
+        raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
 
 
 # ----------------------------------------------------------------------------- predict

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import rockphysics
 from .metrics import curve_metrics
 from .plots_tracks import (FIXED_SCALES, GRID, PRED_COLOR, QC_COLORS, TRACKS, _depth_axis,
                            _finite, _has_data, depth_label, depth_tracks, interior_ticks,
@@ -27,25 +28,13 @@ __all__ = [
 ]
 
 # 1 ft/us = 304.8 km/s: velocity in km/s from slowness in us/ft.
-KM_S_PER_FT_US = 304.8
-# Castagna et al. (1985) mudrock line for water-saturated clastics, km/s.
-MUDROCK_SLOPE = 0.862
-MUDROCK_INTERCEPT = -1.172
-
 # Crossplots switch to WebGL above this many points (SVG markers are one DOM node each).
 WEBGL_MIN_POINTS = 2_000
 
 
-def slowness_to_velocity(slowness_us_ft) -> np.ndarray:
-    """Velocity in km/s from slowness in us/ft (NaN where slowness is missing or not positive)."""
-    dt = np.asarray(slowness_us_ft, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(dt > 0, KM_S_PER_FT_US / dt, np.nan)
-
-
-def mudrock_vs(vp_km_s) -> np.ndarray:
-    """Castagna's mudrock line: Vs = 0.862 Vp - 1.172 (km/s)."""
-    return MUDROCK_SLOPE * np.asarray(vp_km_s, dtype=float) + MUDROCK_INTERCEPT
+# One definition of each, in rockphysics (also the shear prior's and the baselines').
+slowness_to_velocity = rockphysics.velocity_km_s
+mudrock_vs = rockphysics.mudrock_vs
 
 
 def _scatter_cls(n: int):

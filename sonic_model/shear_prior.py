@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# Castagna's mudrock line, Vs = (Vp - 1.36) / 1.16 in km/s.
-MUDROCK_SLOPE = 1.0 / 1.16
-MUDROCK_INTERCEPT_KMS = -1.36 / 1.16
-US_FT_TO_KMS = 304.8          # velocity km/s = 304.8 / slowness us/ft
+from .rockphysics import MUDROCK_INTERCEPT, MUDROCK_SLOPE, slowness_us_ft, velocity_km_s
+
 MAX_VPVS = 4.0                # the line reaches Vs = 0 at Vp = 1.36 km/s; cap the ratio there
 
 DEFAULT_PRIOR = {"kind": "mudrock", "dtc_ramp": [100.0, 120.0], "gr_cut": [120.0, 160.0]}
@@ -32,11 +30,10 @@ DEFAULT_PRIOR = {"kind": "mudrock", "dtc_ramp": [100.0, 120.0], "gr_cut": [120.0
 
 def mudrock_dts(dtc: np.ndarray) -> np.ndarray:
     """DTS (us/ft) on Castagna's mudrock line for a DTC (us/ft); Vp/Vs capped at MAX_VPVS."""
-    dtc = np.asarray(dtc, dtype=float)
-    vp = US_FT_TO_KMS / dtc
-    vs = MUDROCK_SLOPE * vp + MUDROCK_INTERCEPT_KMS
+    vp = velocity_km_s(dtc)
+    vs = (vp - MUDROCK_INTERCEPT) / MUDROCK_SLOPE
     vs = np.maximum(vs, vp / MAX_VPVS)
-    return US_FT_TO_KMS / vs
+    return slowness_us_ft(vs)
 
 
 def prior_weight(dtc_pred: np.ndarray, gr: np.ndarray, prior: dict) -> np.ndarray:

@@ -48,7 +48,7 @@ class FakeModels(api.Models):
         self.calls: list[tuple[pd.DataFrame, str, object]] = []
         self.fail = fail
 
-    def predict_well(self, well, name):
+    def predict_well(self, well, name, **options):
         return self.predict(well.curves, name, well.depth_ft())
 
     def predict(self, frame, name, depth_ft=None):

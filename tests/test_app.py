@@ -249,10 +249,12 @@ def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
             "Combined RMSE"} <= labels
     # The figures shown are the library's own on the same file, to the digit shown.
     from sonic_model import ensemble, metrics, wells
+    from sonic_model.extras import predict_extended
 
     data = synthetic_las(800)
     well = wells.read_well(data, name="synth.las", require=False)
-    expected = metrics.sonic_metrics(well.curves, ensemble.predict_well(
+    # the page's default: DTS conditioned on the well's measured DTC where it is valid
+    expected = metrics.sonic_metrics(well.curves, predict_extended(
         well, ensemble.load_ensemble("full")))
     shown = {m.label: m.value for m in at.metric}
     assert shown["Combined RMSE"] == f"{expected['contest']['rmse']:.2f}"
@@ -260,12 +262,12 @@ def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
         assert shown[f"{curve} RMSE"] == f"{expected[curve]['rmse']:.2f}"
         assert shown[f"{curve} MAE"] == f"{expected[curve]['mae']:.2f}"
     figs = charts(at)
-    assert len(figs) == 4  # tracks, DTC and DTS crossplots, Vp-Vs
+    assert len(figs) == 6  # tracks, DTC and DTS crossplots, Vp-Vs, shear routes, Vp-Vs by route
     tracks = figs[0]
     names = [t.get("name") for t in tracks["data"]]
     assert names.count("predicted") == 2 and names.count("measured") == 2
     assert tracks["layout"]["yaxis"]["range"][0] > tracks["layout"]["yaxis"]["range"][1]
-    assert any("mudrock" in (t.get("name") or "") for t in figs[-1]["data"])
+    assert any("mudrock" in (t.get("name") or "") for t in figs[3]["data"])
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download LAS"]
 
 
@@ -399,7 +401,7 @@ def test_uploaded_well_survives_a_visit_to_another_page(model_dir):
     assert not at.exception and not at.error
     assert at.file_uploader[0].value is None  # Streamlit emptied the widget...
     assert {m.label: m.value for m in at.metric} == before  # ...the well is still there
-    assert len(charts(at)) == 4
+    assert len(charts(at)) == 6   # with the shear-route tracks and crossplot (measured DTC)
     assert "synth.las" in " ".join(c.value for c in at.caption)
     # "Clear" forgets it; a new upload replaces it.
     next(b for b in at.button if b.label == "Clear").click().run()

@@ -197,9 +197,9 @@ def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
 
 def test_progress_reports_every_fold_and_the_final_fit(own_model):
     _, _, calls = own_model
-    assert [c[0] for c in calls] == [1, 2, 3, 4]
-    assert all(c[1] == 4 for c in calls)
-    assert "final" in calls[-1][2]
+    assert [c[0] for c in calls] == [1, 2, 3, 4, 5]   # 3 wells, final fit, conditioned shear
+    assert all(c[1] == 5 for c in calls)
+    assert "final" in calls[-2][2] and "conditioned" in calls[-1][2]
 
 
 def test_wells_without_enough_shear_are_refused_with_what_to_add(own_wells, tmp_path):

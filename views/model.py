@@ -11,6 +11,7 @@ import streamlit as st
 import ui_cache
 from sonic_model.card import (fold_rows, format_size, interval_rows, member_rows, study_rows,
                               tradeoff_rows)
+from sonic_model.conditioned import card_rows as conditioned_rows
 from sonic_model.errors import SonicModelError
 from sonic_model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 from sonic_model.plots import tradeoff_chart
@@ -153,6 +154,14 @@ def render() -> None:
                      column_config={"blocked pooled": NUM2, "lowo pooled": NUM2})
     else:
         st.caption("The card holds no studies.")
+
+    shear = conditioned_rows(card)
+    if shear:
+        st.subheader("Shear from a measured DTC")
+        st.caption("Held-out DTS RMSE (us/ft) where the well has a valid measured DTC: the "
+                   "DTC-conditioned members against the logs alone (an XGBoost) and the "
+                   "mudrock / Greenberg–Castagna relations on the same DTC, on the same rows.")
+        st.dataframe(pd.DataFrame(shear), hide_index=True, width="stretch")
 
     with st.expander("Artifact files and checksums"):
         files = card.get("files", {})

@@ -20,6 +20,7 @@ from sonic_model import metrics, plots
 from sonic_model.card import is_training_data
 from sonic_model.errors import SonicModelError
 from sonic_model.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
+from views import shear_section
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
@@ -354,9 +355,10 @@ def render() -> None:
                    "them in Curve mapping above and the prediction runs by itself. The tracks "
                    "below show the inputs only.")
     else:
+        extras = shear_section.options(well)
         try:
             with st.spinner(f"Predicting DTC and DTS with the {ensemble} ensemble…"):
-                result = ui_cache.predict(data, name, mapping, ensemble)
+                result = ui_cache.predict(data, name, mapping, ensemble, extras)
         except SonicModelError as exc:
             st.error(str(exc))
     if result is not None:
@@ -388,3 +390,4 @@ def render() -> None:
     st.plotly_chart(plots.vp_vs_crossplot(result.loc[mask], view, depth,
                                           depth_unit=well.depth_unit),
                     width="stretch", key="vpvs")
+    shear_section.render(view, result.loc[mask], depth, well.depth_unit)

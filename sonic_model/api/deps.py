@@ -51,8 +51,11 @@ class Models:
 
         return store.load(name)
 
-    def predict_well(self, well: wells.Well, name: str) -> pd.DataFrame:
-        return ensemble.predict_well(well, self.get(name))
+    def predict_well(self, well: wells.Well, name: str, **options) -> pd.DataFrame:
+        """extras.predict_extended: options ignore_measured, elastic, splice."""
+        from ..extras import predict_extended
+
+        return predict_extended(well, self.get(name), **options)
 
     def card(self) -> dict:
         for ens in self.loaded.values():

@@ -175,12 +175,19 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     results: dict[str, list] = {c: _rounded(result[c].to_numpy(dtype=float))
                                 for c in RESULT_COLUMNS if c != "QC"}
     results["QC"] = result["QC"].fillna(QC_OK).astype(str).tolist()
+    from ..extras import EXTRA_COLUMNS, EXTRA_UNITS, TEXT_COLUMNS
+
+    extra = [c for c in EXTRA_COLUMNS if c in result.columns]
+    for c in extra:
+        results[c] = (result[c].fillna("").astype(str).tolist() if c in TEXT_COLUMNS
+                      else _rounded(result[c].to_numpy(dtype=float)))
     ens = models.get(name)
     card = ens.card or {}
     depth_ft = well.depth_ft()
     return {
         "ensemble": ens.name, "model": name, "model_version": card.get("model_version"), "rows": len(result),
-        "columns": list(RESULT_COLUMNS), "units": dict(RESULT_UNITS),
+        "columns": list(RESULT_COLUMNS) + extra,
+        "units": {**RESULT_UNITS, **{c: EXTRA_UNITS[c] for c in extra}},
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
         "results": results, "qc_summary": count_reasons(result["QC"]),
         "mapping": well.report.to_dict(),

@@ -50,6 +50,10 @@ class PredictRequest(BaseModel):
     mapping: dict[str, str] | None = Field(
         None, description="canonical name -> the request's curve name, overriding the aliases",
         examples=[{"ZDEN": "DEN_CORR"}])
+    ignore_measured: bool = Field(False, description="DTS from the logs alone even where a "
+                                  "measured DTC (DTC, DT, DTCO...) is sent and valid")
+    elastic: bool = Field(False, description="add VP, VS, VPVS, PR, AI, SI, G_DYN, K_DYN")
+    splice: bool = Field(False, description="add DTC_SPLICE, DTS_SPLICE, SPLICE_SOURCE")
 
 
 class PredictResponse(BaseModel):

@@ -58,8 +58,16 @@ def write_csv(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
         out[c] = well.curves[c].to_numpy()
     for c in curves.RESULT_COLUMNS:     # never a canonical or depth name: no clash possible
         out[c] = result[c].to_numpy()
+    for c in _extra_columns(result):    # optional extras (sonic_model.extras), text kept as text
+        out[c] = result[c].to_numpy()
     payload = out.to_csv(index=False, float_format="%.8g", lineterminator="\n")
     return _emit(payload.encode("utf-8"), dest)
+
+
+def _extra_columns(result: pd.DataFrame) -> list[str]:
+    from ..extras import EXTRA_COLUMNS
+
+    return [c for c in EXTRA_COLUMNS if c in result.columns]
 
 
 def _las_mnemonic(name: str) -> str:
@@ -224,7 +232,8 @@ def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray]
     columns: list[np.ndarray] = [index_values]
     decimals: list[int] = [5]
     las.append_curve(index_name, empty, unit=index_unit, descr=index_descr)
-    reserved = set(curves.RESULT_COLUMNS) | {index_name.upper()}
+    extra = _extra_columns(result)
+    reserved = set(curves.RESULT_COLUMNS) | set(extra) | {index_name.upper()}
     for col in well.original.columns:
         if col == depth_name:
             continue
@@ -243,6 +252,16 @@ def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray]
         else:
             las.append_curve(c, empty, unit=curves.RESULT_UNITS[c],
                              descr=curves.RESULT_DESCRIPTIONS[c])
+            columns.append(pd.to_numeric(result[c], errors="coerce").to_numpy(dtype=float))
+            decimals.append(5)
+    if extra:
+        from .. import extras
+    for c in extra:
+        las.append_curve(c, empty, unit=extras.EXTRA_UNITS[c], descr=extras.EXTRA_DESCRIPTIONS[c])
+        if c in extras.TEXT_COLUMNS:     # LAS data are numbers: codes, legend in ~Other
+            columns.append(extras.las_codes(c, result[c]))
+            decimals.append(0)
+        else:
             columns.append(pd.to_numeric(result[c], errors="coerce").to_numpy(dtype=float))
             decimals.append(5)
     return columns, decimals
@@ -269,6 +288,9 @@ def _las_other(well: Well, result: pd.DataFrame, index_values: np.ndarray) -> st
     if ens:
         other[0] = other[0][:-1] + f" (ensemble {ens})."
     other.append(_qc_legend())
+    if _extra_columns(result):
+        from .. import extras
+        other.append(extras.legend())
     no_index = ~np.isfinite(index_values)
     nulls = int(no_index.sum())
     if nulls:

@@ -46,7 +46,8 @@ async def predict_v1(req: PredictRequest, models: ModelsDep,
 
     def work() -> dict:
         well = well_from_curves(req)
-        result = models.predict_well(well, choice)
+        result = models.predict_well(well, choice, ignore_measured=req.ignore_measured,
+                                     elastic=req.elastic, splice=req.splice)
         return v1_answer(result, choice, models, well)
 
     return JSONResponse(await in_worker(models, work))
@@ -73,6 +74,10 @@ async def predict_file(
         description="a model from GET /api/v1/models; replaces 'ensemble'")] = None,
     mapping: Annotated[list[str] | None, Form(
         description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = None,
+    ignore_measured: Annotated[bool, Form(description="DTS from the logs alone even where "
+                                          "the file has a valid measured DTC")] = False,
+    elastic: Annotated[bool, Form(description="add the elastic logs")] = False,
+    splice: Annotated[bool, Form(description="add the measured/predicted splice")] = False,
 ) -> Response:
     ensemble = model_choice(model, ensemble or "full", ensemble is not None)
     models.get(ensemble)
@@ -83,7 +88,8 @@ async def predict_file(
     def work() -> Response:
         well = wells.read_well(data, name=filename, mapping=overrides or None)
         check_rows(len(well.curves), settings.api_max_rows)
-        result = models.predict_well(well, ensemble)
+        result = models.predict_well(well, ensemble, ignore_measured=ignore_measured,
+                                     elastic=elastic, splice=splice)
         if format == "json":
             return JSONResponse(v1_answer(result, ensemble, models, well))
         writer, media = ((wells.write_csv, "text/csv") if format == "csv"
