@@ -9,13 +9,15 @@ fresh process with a throw-away model store:
   the issue: <= 5 minutes, <= 2 GB peak memory.
 - "force10": the ten FORCE wells as they are; also prints the model's leave-one-well-out
   table beside the bundled model.
+- "thinning" (only when asked): the ten FORCE wells trained on every row and on every 7th
+  sample (the row budget's stride for 20 x 50k), leave-one-well-out RMSE of both.
 - "baseline": the issue's reference, a plain XGBoost on 7 curves + 3 rolling means, with the
   same leave-one-well-out over the ten FORCE wells.
 
 Peak memory is the largest sum of resident memory over the command's whole process tree
 (training runs folds in worker processes), sampled every 0.2 s from /proc.
 
-Run: .venv/bin/python benchmarks/bench_train_wells.py [--only 20x50k|force10] [--wells 20 --rows 50000]
+Run: .venv/bin/python benchmarks/bench_train_wells.py [--only 20x50k|force10|baseline|thinning] [--wells 20 --rows 50000]
 """
 
 from __future__ import annotations
@@ -179,9 +181,35 @@ def baseline_lowo() -> dict:
     return out
 
 
+def thinning(stride: int = 7) -> None:
+    """What fitting on every `stride`-th sample costs in accuracy: the ten FORCE wells trained
+    with every row and with a row budget that gives that stride (as 20 x 50k gets), the
+    leave-one-well-out RMSE of both (us/ft)."""
+    import math
+
+    from sonic_model import owntrain, train as T
+
+    wells, _ = owntrain.read_training_wells([FORCE])
+    available = T.fit_plan(T.build_training_set(wells))[1]["rows_available"]
+    for budget in (None, math.ceil(available / stride)):
+        with tempfile.TemporaryDirectory(prefix="bench_thin_") as tmp:
+            t0 = time.perf_counter()
+            card = T.train_model(wells, Path(tmp), log=lambda m: None,
+                                 **({"row_budget": budget} if budget else {}))
+            wall = time.perf_counter() - t0
+        rows = card.get("fit_rows", {"stride": 1, "rows_used": available})
+        pooled = card["validation"]["pooled"]
+        print(f"stride {rows['stride']} ({rows['rows_used']} of {available} rows), {wall:.0f} s: "
+              f"pooled LOWO RMSE DTC {pooled['DTC']['rmse']:.2f} DTS {pooled['DTS']['rmse']:.2f}, "
+              f"coverage {pooled['DTC']['coverage']:.2f} / {pooled['DTS']['coverage']:.2f}")
+        for w in card["validation"]["lowo_wells"]:
+            print(f"  {w['well']:12s} " + "  ".join(
+                f"{t} {w[t]['rmse']:6.2f}" for t in ("DTC", "DTS") if w[t]), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=("20x50k", "force10", "baseline"))
+    parser.add_argument("--only", choices=("20x50k", "force10", "baseline", "thinning"))
     parser.add_argument("--wells", type=int, default=20)
     parser.add_argument("--rows", type=int, default=50_000)
     args = parser.parse_args()
@@ -197,6 +225,8 @@ def main() -> None:
             bench(f"{args.wells}x{args.rows // 1000}k", Path(tmp), (300.0, 2048.0))
     if args.only in (None, "force10"):
         bench("force10", FORCE, None)
+    if args.only == "thinning":
+        thinning()
     if args.only in (None, "baseline"):
         print("reference: plain XGBoost, 7 curves + 3 rolling means, leave-one-well-out RMSE "
               "(us/ft)")
