@@ -143,7 +143,7 @@ def fit_plan(ts: TrainingSet, budget: int = ROW_BUDGET) -> tuple[np.ndarray, dic
              "row_budget": budget}
     if stride > 1:
         entry["note"] = (f"{available:,} trainable rows exceed the budget of {budget:,}: "
-                         f"members fit on every {stride}th sample of each well ({used:,} rows) "
+                         f"members fit on every {_ordinal(stride)} sample of each well ({used:,} rows) "
                          "in validation and in the final fit; every row is predicted and scored")
     return keep, entry
 
@@ -232,6 +232,10 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):   # not glibc: nothing to hand back this way
         pass
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _subset(ts: TrainingSet, idx: np.ndarray) -> TrainingSet:
