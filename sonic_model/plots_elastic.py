@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from .conditioned import SOURCE_CONDITIONED, SOURCE_LOGS
 from .elastic import ELASTIC_UNITS
 from .plots import mudrock_vs, slowness_to_velocity
+from .plots_tracks import _depth_axis
 
 # Own constants rather than plots' internals (which the app's layout work reshapes): the same
 # palette, the same SVG-tracks / WebGL-crossplot rule.
@@ -53,15 +54,6 @@ def _axis(i: int) -> str:          # track i (from 0) -> layout key and trace re
 
 def _ref(i: int) -> str:
     return "x" if i == 0 else f"x{i + 1}"
-
-
-def _depth_axis(depth, n: int) -> np.ndarray:
-    if depth is None:
-        return np.arange(n, dtype=float)
-    d = np.asarray(depth, dtype=float).reshape(-1)
-    if d.size != n:
-        raise ValueError(f"depth has {d.size} values for {n} samples; pass one depth per row")
-    return d
 
 
 def _scatter_cls(n: int):
