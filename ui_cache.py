@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from sonic_model.ensemble import ENSEMBLE_NAMES as ENSEMBLES
+from sonic_model.model.ensemble import ENSEMBLE_NAMES as ENSEMBLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sonic_model.wells import Well
+    from sonic_model.io import Well
 
 ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light choice
 
@@ -29,8 +29,8 @@ def model_choices() -> list[str]:
     """The models the sidebar offers, in order; the one list every page chooses from:
     the bundled ensembles, then the models in the store (trained on the Train page or with
     `train --wells`). Read on every run, so a model saved or deleted anywhere shows at once."""
-    from sonic_model import store
-    from sonic_model.errors import SonicModelError
+    from sonic_model.model import store
+    from sonic_model.core.errors import SonicModelError
 
     try:
         return store.choices()
@@ -60,14 +60,14 @@ def get_ensemble(name: str):
     name; ensemble.load_ensemble verifies and caches it per process, keyed on its card)."""
     if name in ENSEMBLES:
         return _bundled(name)
-    from sonic_model import store
+    from sonic_model.model import store
 
     return store.load(name)
 
 
 @st.cache_resource(show_spinner=False)
 def _bundled(name: str):
-    from sonic_model import ensemble
+    from sonic_model.model import ensemble
 
     return ensemble.load_ensemble(name)
 
@@ -77,7 +77,7 @@ def model_stamp(name: str) -> int:
     same name): part of the cache key of everything predicted with it."""
     if name in ENSEMBLES:
         return 0
-    from sonic_model import store
+    from sonic_model.model import store
 
     try:
         folder, _ = store.resolve(name)
@@ -89,7 +89,7 @@ def model_stamp(name: str) -> int:
 @st.cache_data(show_spinner=False)
 def get_card() -> dict:
     """The model card as JSON: cheap, and it must not wait for the models to load."""
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
 
     return load_card()
 
@@ -102,7 +102,7 @@ def _mapping_arg(mapping: Mapping | None) -> dict | None:
 
 @st.cache_data(show_spinner=False, max_entries=12)
 def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
-    from sonic_model import wells
+    from sonic_model import io as wells
 
     return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False)
 
@@ -117,7 +117,7 @@ def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
 @st.cache_data(show_spinner=False, max_entries=12)
 def _predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
              stamp: int, options: tuple[str, ...] = ()) -> pd.DataFrame:
-    from sonic_model.extras import predict_extended
+    from sonic_model.model.extended import predict_extended
 
     well = read_well(data, name, mapping)
     return predict_extended(well, get_ensemble(ensemble_name), baselines=True,
@@ -132,9 +132,9 @@ def demo_well() -> tuple[str, bytes]:
     checked) into the user's data directory. Raises DataNotFoundError/FetchError with the
     reader-facing message when neither works.
     """
-    from sonic_model import data
-    from sonic_model.config import get_settings
-    from sonic_model.errors import DataNotFoundError
+    from sonic_model.io import contest as data
+    from sonic_model.core.config import get_settings
+    from sonic_model.core.errors import DataNotFoundError
 
     try:
         folder = data.find_data_dir()
@@ -149,6 +149,6 @@ def demo_well() -> tuple[str, bytes]:
 @st.cache_data(show_spinner=False, max_entries=40)
 def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
     """A training well read and checked (owntrain.check_well): (TrainingWell | None, WellCheck)."""
-    from sonic_model import owntrain
+    from sonic_model.training import own_wells as owntrain
 
     return owntrain.check_well(data, name, _mapping_arg(mapping))

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_api.py [--url URL] [--data DIR] [--ensemble full|light]
 
-Without --url it starts `uvicorn sonic_model.api:app` on a free 127.0.0.1 port and reads the
+Without --url it starts `uvicorn sonic_model.serving.api:app` on a free 127.0.0.1 port and reads the
 server's RSS from /proc. Input: the contest's Well #2 inputs (test.csv, 11,088 rows), found at
 run time like every other door finds the data (never copied). Requests are sent the way
 SonicPredict's clients send them: json.dumps(df.to_json(orient='split')).
@@ -29,7 +29,7 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-from sonic_model.data import load_test  # noqa: E402
+from sonic_model.io.contest import load_test  # noqa: E402
 
 COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
 
@@ -52,7 +52,7 @@ def rss_mb(pid: int | None) -> float | None:
 def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.api:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
     url = f"http://127.0.0.1:{port}"

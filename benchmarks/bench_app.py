@@ -79,11 +79,11 @@ def well_las(rows: int, seed: int) -> bytes:
     `seed` so every file is new to the app's cache."""
     import lasio
 
-    from sonic_model.errors import DataNotFoundError
+    from sonic_model.core.errors import DataNotFoundError
 
     rng = np.random.default_rng(seed)
     try:
-        from sonic_model.data import load_test
+        from sonic_model.io.contest import load_test
 
         frame = load_test().replace(-999.0, np.nan)
         frame = pd.concat([frame] * (rows // len(frame) + 1), ignore_index=True).iloc[:rows]

@@ -40,7 +40,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    from sonic_model.batch import available_cores
+    from sonic_model.serving.batch.jobs import available_cores
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"{cpu}, {available_cores()} cores, Python {platform.python_version()}, "
@@ -51,7 +51,7 @@ def contest_las(dest: Path) -> None:
     import lasio
     import numpy as np
 
-    from sonic_model import data
+    from sonic_model.io import contest as data
 
     frame = data.load_test()
     las = lasio.LASFile()

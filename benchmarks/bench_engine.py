@@ -1,4 +1,4 @@
-"""Timings of sonic_model.engine: tree members through libxgboost, KNN, and the whole ensemble,
+"""Timings of sonic_model.model.engine: tree members through libxgboost, KNN, and the whole ensemble,
 each alone and with a second busy process; CLI start-up of the ctypes route vs the xgboost
 package.
 
@@ -26,8 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sonic_model.engine import NeighbourIndex, TreePredictor  # noqa: E402
-from sonic_model.members import KNN_K, _fit_trees  # noqa: E402
+from sonic_model.model.engine import NeighbourIndex, TreePredictor  # noqa: E402
+from sonic_model.model.members import KNN_K, _fit_trees  # noqa: E402
 
 N_ROWS = 30_000
 N_FEATURES = 30
@@ -37,7 +37,8 @@ BUSY_CODE = textwrap.dedent("""
     import sys
     sys.path.insert(0, %r)
     import pandas as pd
-    from sonic_model import data, ensemble
+    from sonic_model.io import contest as data
+    from sonic_model.model import ensemble
     test = data.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]
     ens = ensemble.load_ensemble("full")
@@ -109,9 +110,9 @@ def startup(blobs: dict[str, bytes]) -> None:
                   f"X=np.zeros((10,{N_FEATURES}),dtype=np.float32);"
                   f"blob=open({str(path)!r},'rb').read();")
         routes = {
-            "ctypes (sonic_model.engine)": common + (
+            "ctypes (sonic_model.model.engine)": common + (
                 f"import sys;sys.path.insert(0,{str(ROOT)!r});"
-                "from sonic_model.engine import TreePredictor;TreePredictor(blob).predict(X);"),
+                "from sonic_model.model.engine import TreePredictor;TreePredictor(blob).predict(X);"),
             "xgboost package (Booster)": common + (
                 "import xgboost;b=xgboost.Booster();b.load_model(bytearray(blob));"
                 "b.inplace_predict(X);"),
@@ -142,7 +143,8 @@ def knn_case():
 def ensemble_case():
     import pandas as pd
 
-    from sonic_model import data, ensemble
+    from sonic_model.io import contest as data
+    from sonic_model.model import ensemble
 
     test = data.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:N_ROWS]
@@ -150,7 +152,7 @@ def ensemble_case():
 
 
 def bench_contention() -> None:
-    from sonic_model import ensemble
+    from sonic_model.model import ensemble
 
     index, Q = knn_case()
     cases = ensemble_case()

@@ -32,8 +32,9 @@ def in_process(runs: int) -> None:
     import numpy as np
     import pandas as pd
 
-    from sonic_model import data, ensemble
-    from sonic_model.config import get_settings
+    from sonic_model.io import contest as data
+    from sonic_model.model import ensemble
+    from sonic_model.core.config import get_settings
 
     test = data.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]
@@ -61,7 +62,8 @@ def in_process(runs: int) -> None:
 PEER = """
 import sys
 import pandas, lasio, sklearn.ensemble, sklearn.neighbors, scipy.stats, xgboost  # eager, as a seed
-from sonic_model import ensemble, wells
+from sonic_model.model import ensemble
+from sonic_model import io as wells
 well = wells.read_well(sys.argv[1])
 result = ensemble.predict_well(well, ensemble.load_ensemble("full"))
 wells.write_csv(well, result, sys.argv[2])
@@ -81,7 +83,7 @@ def _child(cmd: list[str]) -> tuple[float, float, int, str]:
 
 
 def cli(runs: int) -> None:
-    from sonic_model import data
+    from sonic_model.io import contest as data
 
     src = data.test_csv()
     with tempfile.TemporaryDirectory() as tmp:

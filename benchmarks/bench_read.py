@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sonic_model import curves, qc  # noqa: E402
-from sonic_model.wells import read_well, write_csv, write_las  # noqa: E402
+from sonic_model.core import curves, qc  # noqa: E402
+from sonic_model.io import read_well, write_csv, write_las  # noqa: E402
 
 NAMES = ["HCAL", "TNPH", "GR", "AT90", "AT30", "PEFZ", "RHOZ", "DTCO", "DTSM", "BS", "SP",
          "DRHO", "AT10", "AT20", "AT60", "NPOR", "HDRA", "TENS", "CALI", "ECGR", "RLA1", "RLA2",

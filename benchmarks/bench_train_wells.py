@@ -89,7 +89,7 @@ def synthesise(dest: Path, n_wells: int, rows: int, seed: int = 2020) -> None:
     import numpy as np
     import pandas as pd
 
-    from sonic_model.wells import read_well
+    from sonic_model.io import read_well
 
     rng = np.random.default_rng(seed)
     sources = sorted(FORCE.glob("*.las"))
@@ -150,8 +150,8 @@ def baseline_lowo() -> dict:
     import pandas as pd
     from xgboost import XGBRegressor
 
-    from sonic_model.curves import INPUTS
-    from sonic_model.wells import read_well
+    from sonic_model.core.curves import INPUTS
+    from sonic_model.io import read_well
 
     frames = {}
     for path in sorted(FORCE.glob("*.las")):
@@ -187,7 +187,7 @@ def thinning(stride: int = 7) -> None:
     leave-one-well-out RMSE of both (us/ft)."""
     import math
 
-    from sonic_model import owntrain, train as T
+    from sonic_model.training import own_wells as owntrain, trainer as T
 
     wells, _ = owntrain.read_training_wells([FORCE])
     available = T.fit_plan(T.build_training_set(wells))[1]["rows_available"]

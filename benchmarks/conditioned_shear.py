@@ -20,8 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sonic_model import conditioned as C  # noqa: E402
-from sonic_model import wells  # noqa: E402
+from sonic_model.model import conditioned as C  # noqa: E402
+from sonic_model import io as wells  # noqa: E402
 
 
 def force(force_dir: Path) -> C.Prepared:
@@ -35,7 +35,7 @@ def force(force_dir: Path) -> C.Prepared:
 
 
 def well_one(data_dir: Path | None) -> C.Prepared:
-    from sonic_model.train import contest_wells
+    from sonic_model.training.trainer import contest_wells
 
     return C.concat([C.prepare(w.frame, w.depth_ft, name=w.name) for w in contest_wells(data_dir)])
 

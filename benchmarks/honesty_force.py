@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sonic_model import honesty  # noqa: E402
+from sonic_model.io import force  # noqa: E402
+from sonic_model.training import honesty  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="score only the first N rows of each well (quick look)")
     args = ap.parse_args(argv)
 
-    from sonic_model.config import get_settings
+    from sonic_model.core.config import get_settings
 
-    data_dir = args.data or honesty.force_dir()
+    data_dir = args.data or force.force_dir()
     if data_dir is None or not data_dir.is_dir():
         print("FORCE wells not found: pass --data DIR (../shared/force2020 on the dev machine)")
         return 2
-    wells = honesty.read_force_wells(data_dir, max_rows=args.max_rows)
+    wells = force.read_force_wells(data_dir, max_rows=args.max_rows)
     for model_dir in args.model_dirs or [get_settings().model_dir]:
         for ensemble in args.ensemble:
             rows = honesty.honesty_table(wells, model_dir, ensemble)

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sonic_model.breakdown import format_breakdown  # noqa: E402
-from sonic_model.card import load_card  # noqa: E402
+from sonic_model.training.breakdown import format_breakdown  # noqa: E402
+from sonic_model.model.card import load_card  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -28,7 +28,7 @@ def main(argv=None) -> int:
     ap.add_argument("model_dir", nargs="?", type=Path, default=None)
     ap.add_argument("--ensemble", nargs="+", default=["full", "light"])
     args = ap.parse_args(argv)
-    from sonic_model.config import get_settings
+    from sonic_model.core.config import get_settings
 
     model_dir = args.model_dir or get_settings().model_dir
     card = load_card(model_dir)

@@ -11,28 +11,20 @@ __all__ = [
     "write_csv", "write_las", "SonicModelError",
 ]
 
-from .errors import SonicModelError  # noqa: E402  (light: no third-party imports)
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("sonicpredict")
-    except metadata.PackageNotFoundError:  # a source checkout that was not installed
-        return "0.1.0+source"
+from sonic_model.core.errors import SonicModelError  # noqa: E402  (light: no third-party imports)
 
 
 def __getattr__(name: str):
     # Lazy exports keep `import sonic_model` cheap for the CLI and for `info`; even
     # importlib.metadata (~50 ms, it scans every installed distribution) waits for __version__.
     if name == "__version__":
-        globals()["__version__"] = version = _version()
+        from sonic_model.core.version import package_version
+        globals()["__version__"] = version = package_version()
         return version
     if name in ("read_well", "write_csv", "write_las"):
-        from . import wells
+        from sonic_model import io as wells
         return getattr(wells, name)
     if name in ("load_ensemble", "predict", "predict_well"):
-        from . import ensemble
+        from sonic_model.model import ensemble
         return getattr(ensemble, name)
     raise AttributeError(f"module 'sonic_model' has no attribute {name!r}")

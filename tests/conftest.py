@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sonic_model import config
+from sonic_model.core import config
 from support import unavailable
-from sonic_model.errors import DataNotFoundError
+from sonic_model.core.errors import DataNotFoundError
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -23,7 +23,7 @@ PROJECT_DIR = TESTS_DIR.parent
 @pytest.fixture(scope="session")
 def contest_dir() -> Path:
     """The PDDA 2020 data directory (train.csv, test.csv), found as the app finds it."""
-    from sonic_model.data import find_data_dir
+    from sonic_model.io.contest import find_data_dir
 
     try:
         return find_data_dir()

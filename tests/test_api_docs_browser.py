@@ -32,7 +32,7 @@ def api_url(model_dir):
     pytest.importorskip("playwright.sync_api")
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "sonic_model.api:app", "--host",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host",
                              "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

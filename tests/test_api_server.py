@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import requests
 
-from sonic_model.data import load_test
+from sonic_model.io.contest import load_test
 from support import free_port, stop
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def server(model_dir):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.api:app",
+        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -112,7 +112,7 @@ def _tables(markdowns) -> dict[str, list[list[str]]]:
 
 
 def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
 
     card = load_card()
     at = run_app()
@@ -146,7 +146,7 @@ def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
 
 
 def test_leaderboard_rows_survive_a_renamed_or_missing_leaderboard():
-    from sonic_model.card import LEADERBOARD, leaderboard_rows
+    from sonic_model.model.card import LEADERBOARD, leaderboard_rows
 
     assert [v for _, v in leaderboard_rows({})] == list(LEADERBOARD.values())
     rows = leaderboard_rows({"leaderboard": {"SonicPredict 5 (renamed)": 16.31, "bad": "x",
@@ -169,8 +169,8 @@ def test_model_page_shows_members_weights_and_folds(model_dir):
     (chart,) = [json.loads(c.proto.spec) for c in at.main.get("plotly_chart")
                 if "peak memory" in json.dumps(json.loads(c.proto.spec)["layout"]["xaxis"])]
     assert chart["layout"]["height"] >= 360 and chart["layout"]["width"] >= 540
-    from sonic_model.card import load_card
-    from sonic_model.explain import why_member_beats_ensembles
+    from sonic_model.model.card import load_card
+    from sonic_model.model.explain import why_member_beats_ensembles
 
     # The explanation shows exactly when the card says a member beats the ensembles (since the
     # mudrock shear prior the ensembles win the pooled figure too: no note then).
@@ -248,8 +248,10 @@ def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
     assert {"DTC RMSE", "DTC MAE", "DTC R²", "DTS RMSE", "DTS MAE", "DTS R²",
             "Combined RMSE"} <= labels
     # The figures shown are the library's own on the same file, to the digit shown.
-    from sonic_model import ensemble, metrics, wells
-    from sonic_model.extras import predict_extended
+    from sonic_model.model import ensemble
+    from sonic_model.core import metrics
+    from sonic_model import io as wells
+    from sonic_model.model.extended import predict_extended
 
     data = synthetic_las(800)
     well = wells.read_well(data, name="synth.las", require=False)
@@ -286,7 +288,8 @@ def test_ensemble_choice_reaches_the_prediction(model_dir):
     # members alike and agree; the check is against the library's own result for each.)
     import base64
 
-    from sonic_model import ensemble, wells
+    from sonic_model.model import ensemble
+    from sonic_model import io as wells
 
     data = synthetic_las(400)
     at = upload(run_app(), "synth.las", data)
@@ -326,7 +329,7 @@ def test_depth_slider_narrows_the_tracks(model_dir):
 
 def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, monkeypatch):
     monkeypatch.setenv("SONIC_DATA_DIR", str(contest_dir))
-    from sonic_model.config import get_settings
+    from sonic_model.core.config import get_settings
     get_settings.cache_clear()
     try:
         at = run_app()
@@ -343,8 +346,8 @@ def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, monk
 
 
 def test_demo_offline_says_what_to_do(monkeypatch):
-    from sonic_model import data
-    from sonic_model.errors import DataNotFoundError, FetchError
+    from sonic_model.io import contest as data
+    from sonic_model.core.errors import DataNotFoundError, FetchError
 
     def not_here(*args, **kwargs):
         raise DataNotFoundError("contest data not found: no folder holding train.csv")
@@ -352,7 +355,7 @@ def test_demo_offline_says_what_to_do(monkeypatch):
     def offline(*args, **kwargs):
         raise FetchError("could not download https://example.invalid: Name or service not known")
 
-    from sonic_model.config import get_settings
+    from sonic_model.core.config import get_settings
 
     monkeypatch.delenv("SONIC_DATA_DIR", raising=False)
     get_settings.cache_clear()
@@ -369,7 +372,7 @@ def test_demo_offline_says_what_to_do(monkeypatch):
 # --------------------------------------------------------------------------- in-sample
 
 def test_training_well_is_flagged_in_sample(model_dir, contest_dir):
-    from sonic_model.card import is_training_data, load_card
+    from sonic_model.model.card import is_training_data, load_card
 
     data = (contest_dir / "train.csv").read_bytes()
     card = load_card()
@@ -472,7 +475,7 @@ def test_a_failing_page_still_draws_the_sidebar(monkeypatch):
 # --------------------------------------------------------------------------- card helpers
 
 def test_format_size_one_style():
-    from sonic_model.card import format_size
+    from sonic_model.model.card import format_size
 
     assert [format_size(b) for b in (None, 0, 2048, 5010535)] == ["–", "–", "2 kB", "4.78 MB"]
 
@@ -490,7 +493,7 @@ CARD = {
 
 
 def test_fold_rows_wide_and_long():
-    from sonic_model.card import fold_rows
+    from sonic_model.model.card import fold_rows
 
     assert fold_rows(CARD, "blocked") == [
         {"kind": "ensemble", "model": "full", "fold 1": 1.6, "fold 2": 3.5},
@@ -502,7 +505,7 @@ def test_fold_rows_wide_and_long():
 
 
 def test_member_rows_say_size_scores_and_ensembles():
-    from sonic_model.card import member_rows
+    from sonic_model.model.card import member_rows
 
     assert member_rows(CARD) == [
         {"key": "a", "member": "A", "size": "4 kB", "DTC": 1.0, "DTS": 2.0, "contest": 1.6,
@@ -512,7 +515,7 @@ def test_member_rows_say_size_scores_and_ensembles():
 
 
 def test_about_page_reads_the_training_rows_from_the_card(model_dir):
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
 
     at = run_app()
     at.switch_page("pages/4_about.py").run()

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from batchwells import copy_field, write_field
-from sonic_model import batch
-from sonic_model.batch import BatchInputError, ProgressPrinter
+from sonic_model.serving.batch import jobs as batch
+from sonic_model.serving.batch.jobs import BatchInputError, ProgressPrinter
 
 ROOT = Path(__file__).resolve().parents[1]
 READER_COLUMNS = {"DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90", "DTS_P10", "DTS_P90", "QC"}
@@ -422,7 +422,7 @@ def test_batch_page_scores_with_the_stored_model_chosen_in_the_sidebar(field, mo
 
     from streamlit.testing.v1 import AppTest
 
-    from sonic_model import config
+    from sonic_model.core import config
 
     store = tmp_path / "store"
     shutil.copytree(model_dir, store / "my_field")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from batchwells import write_field
-from sonic_model import batch
+from sonic_model.serving.batch import jobs as batch
 from support import free_port, stop
 
 pytest.importorskip("distributed")
@@ -61,7 +61,7 @@ def test_local_cluster_gives_the_local_numbers_and_loads_the_model_on_every_work
         summary = batch.run_batch(jobs, out, choice, scheduler=cluster.scheduler_address)
         with Client(cluster.scheduler_address) as client:
             def loaded():
-                from sonic_model import ensemble
+                from sonic_model.model import ensemble
                 return sorted(key[0] for key in ensemble._cache)  # (name, folder, stamp)
             resident = client.run(loaded)
     assert summary.counts == local.counts == {"ok": 5, "skipped": 0, "error": 7}

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.curves import RESULT_COLUMNS
-from sonic_model.features import CONTEST_STEP_FT
+from sonic_model.core.curves import RESULT_COLUMNS
+from sonic_model.model.features import CONTEST_STEP_FT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,7 +170,7 @@ def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir,
     assert message == ["error: empty.las: file is empty; export the well again"]
     imported = {ln.rsplit("|", 1)[-1].strip() for ln in proc.stderr.splitlines()
                 if ln.startswith("import time:")}
-    assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.ensemble"}
+    assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.model.ensemble"}
 
 
 def test_a_closed_stderr_does_not_stop_predict(contest_dir, model_dir, tmp_path):

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import conditioned as C
-from sonic_model import measured, wells
-from sonic_model.extras import predict_extended
+from sonic_model.model import conditioned as C
+from sonic_model.physics import measured
+from sonic_model import io as wells
+from sonic_model.model.extended import predict_extended
 from support import unavailable
 
 FORCE = Path(__file__).resolve().parents[2] / "shared" / "force2020"
@@ -80,7 +81,7 @@ def model():
     p = C.prepare(w.curves, w.depth_ft(), name="16_5-3")
     sets = C.fit_sets(p, np.ones(p.n, dtype=bool))
     assert sets, "16_5-3 should teach at least one curve set"
-    from sonic_model.members import MemberPredictor
+    from sonic_model.model.members import MemberPredictor
     for part in sets.values():
         part["members"] = {k: MemberPredictor(v) for k, v in part["members"].items()}
     return C.ConditionedModel(sets=sets, weights={"xgb": 1.0, "pcr": 0.0},
@@ -100,7 +101,7 @@ def target_well():
 
 @pytest.fixture(scope="module")
 def ens(model):
-    from sonic_model.ensemble import load_ensemble
+    from sonic_model.model.ensemble import load_ensemble
     try:
         base = load_ensemble("light")
     except Exception as exc:  # noqa: BLE001 - no artifacts on this machine
@@ -162,8 +163,8 @@ def test_conditioned_band_contains_its_prediction(ens, target_well):
 def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir):
     import shutil
 
-    from sonic_model.ensemble import load_ensemble
-    from sonic_model.errors import ArtifactError
+    from sonic_model.model.ensemble import load_ensemble
+    from sonic_model.core.errors import ArtifactError
 
     for f in model_dir.iterdir():
         if f.is_file():
@@ -188,8 +189,8 @@ def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir)
 @pytest.mark.slow
 def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model_dir):
     """The shipped card's held-out comparison on Well #1's third well, re-run by the code."""
-    from sonic_model import train as T
-    from sonic_model.card import load_card
+    from sonic_model.training import trainer as T
+    from sonic_model.model.card import load_card
 
     section = load_card(model_dir)["conditioned"]
     p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
@@ -231,8 +232,8 @@ def test_a_washout_flags_the_measured_dtc_but_keeps_the_conditioned_route(ens, t
 def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(tmp_path):
     """train_model on FORCE wells (two with shear, one without) ships the conditioned set,
     validated leave-one-well-out, and prediction on the well without shear uses it."""
-    from sonic_model import train as T
-    from sonic_model.ensemble import load_ensemble
+    from sonic_model.training import trainer as T
+    from sonic_model.model.ensemble import load_ensemble
 
     parts = []
     for stem in ("16_2-11_A", "16_5-3", "16_8-1"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sonic_model import curves
+from sonic_model.core import curves
 
 
 def test_aliases_cover_every_canonical_curve_and_start_with_it():

@@ -1,4 +1,4 @@
-"""sonic_model.data: finding the contest data, loading it, and fetch-data.
+"""sonic_model.io.contest: finding the contest data, loading it, and fetch-data.
 
 fetch-data is tested against our own HTTP server on 127.0.0.1 serving the published archive
 from ../shared/pdda2020 (and broken variants of it made in memory); nothing else is contacted.
@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from sonic_model import config, data
-from sonic_model.errors import DataNotFoundError, FetchError, SonicModelError
+from sonic_model.core import config
+from sonic_model.io import contest as data
+from sonic_model.core.errors import DataNotFoundError, FetchError, SonicModelError
 from support import free_port
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -404,9 +405,9 @@ def test_contest_files_load(contest_dir):
 
 
 def test_data_module_imports_no_third_party_packages():
-    code = ("import sys, sonic_model.data; "
+    code = ("import sys, sonic_model.io.contest; "
             "bad = {'pandas', 'numpy', 'streamlit', 'sklearn'} & set(sys.modules); "
             "print(sorted(bad)); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True,
                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
-    assert proc.returncode == 0, f"importing sonic_model.data loaded {proc.stdout.strip()} {proc.stderr}"
+    assert proc.returncode == 0, f"importing sonic_model.io.contest loaded {proc.stdout.strip()} {proc.stderr}"

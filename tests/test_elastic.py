@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sonic_model.elastic import ELASTIC_COLUMNS, ELASTIC_UNITS, elastic_logs, poisson_ratio
+from sonic_model.physics.elastic import ELASTIC_COLUMNS, ELASTIC_UNITS, elastic_logs, poisson_ratio
 
 
 def test_hand_computed_values():
@@ -73,7 +73,7 @@ def _result(n=50):
 
 
 def test_crossplot_colours_points_by_route():
-    from sonic_model.plots_elastic import vp_vs_by_route
+    from sonic_model.viz.shear import vp_vs_by_route
 
     res = _result()
     fig = vp_vs_by_route(res)
@@ -85,7 +85,7 @@ def test_crossplot_colours_points_by_route():
 
 
 def test_shear_and_elastic_tracks_share_a_reversed_depth_axis():
-    from sonic_model.plots_elastic import elastic_tracks, shear_tracks
+    from sonic_model.viz.shear import elastic_tracks, shear_tracks
 
     res = _result()
     depth = 1000 + 0.5 * np.arange(len(res))

@@ -1,4 +1,4 @@
-"""sonic_model.engine: XGBoost models evaluated through libxgboost match XGBoost's own predict,
+"""sonic_model.model.engine: XGBoost models evaluated through libxgboost match XGBoost's own predict,
 the KD-tree KNN matches scikit-learn, and the predict path stays free of scikit-learn and the
 xgboost package."""
 
@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sonic_model.engine import (NeighbourIndex, TreePredictor, check_trained_version,
-                                libxgboost_version)
-from sonic_model.errors import ArtifactError, InputValueError, SonicModelError
-from sonic_model.members import TREE_PARAMS, _fit_trees
+from sonic_model.model.engine import (NeighbourIndex, TreePredictor, check_trained_version, libxgboost_version)
+from sonic_model.core.errors import ArtifactError, InputValueError, SonicModelError
+from sonic_model.model.members import TREE_PARAMS, _fit_trees
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 N_FEATURES = 6
@@ -148,7 +147,7 @@ def test_predict_path_imports_neither_sklearn_nor_xgboost(tmp_path, small_forest
     script = textwrap.dedent(f"""
         import sys
         import numpy as np
-        import sonic_model.engine as engine
+        import sonic_model.model.engine as engine
         blob = open({str(tmp_path / "model.ubj")!r}, "rb").read()
         p = engine.TreePredictor(blob)
         X = np.random.default_rng(0).standard_normal((500, {N_FEATURES})).astype(np.float32)

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import ensemble as E
-from sonic_model.curves import RESULT_COLUMNS
-from sonic_model.errors import ArtifactError, MissingCurvesError, SonicModelError
+from sonic_model.model import ensemble as E
+from sonic_model.core.curves import RESULT_COLUMNS
+from sonic_model.core.errors import ArtifactError, MissingCurvesError, SonicModelError
 
 
 @pytest.fixture(scope="module")
 def well2(contest_dir) -> pd.DataFrame:
-    from sonic_model.data import load_test
+    from sonic_model.io.contest import load_test
     return load_test(contest_dir)
 
 
@@ -112,7 +112,7 @@ def test_unknown_ensemble_name_is_refused(model_dir):
 
 
 def _members(model_dir, name):
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
     return load_card(model_dir)["ensembles"][name]["members"]
 
 
@@ -143,7 +143,7 @@ def test_predict_path_imports_no_heavy_library(model_dir, contest_dir):
     import subprocess
     import sys
 
-    code = ("import sys; from sonic_model import ensemble, data;"
+    code = ("import sys; from sonic_model.model import ensemble; from sonic_model.io import contest as data;"
             "ensemble.predict(data.load_test().iloc[:100], ensemble.load_ensemble('full'));"
             "print(','.join(m for m in ('sklearn','xgboost','streamlit','plotly','fastapi')"
             " if m in sys.modules))")
@@ -175,8 +175,8 @@ def test_the_blind_well_as_csv_and_as_las_at_its_real_step_gives_the_same_predic
         full, contest_dir, tmp_path, depth_unit):
     """The contest rows are 0.1 m apart: a depth-less CSV and the same well as LAS at 0.1 m
     must see the same depth context, so every prediction, band and QC text agrees."""
-    from sonic_model.data import load_test, test_csv
-    from sonic_model.wells import read_well
+    from sonic_model.io.contest import load_test, test_csv
+    from sonic_model.io import read_well
 
     csv_well = read_well(test_csv(contest_dir))
     assert csv_well.depth_ft() is None

@@ -1,10 +1,10 @@
-"""sonic_model.explain: the trust verdict on a well and the plain readings of the model card."""
+"""sonic_model.model.explain: the trust verdict on a well and the plain readings of the model card."""
 
 from __future__ import annotations
 
 import pytest
 
-from sonic_model import explain
+from sonic_model.model import explain
 
 
 def qc(ok=0, missing=0, unfamiliar=0, outside=0, washout=0) -> list[str]:

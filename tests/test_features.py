@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import features as F
+from sonic_model.model import features as F
 
 
 def contest_like(n: int = 400, seed: int = 0) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def synthetic_well() -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def run_cases() -> dict[str, pd.DataFrame]:
-    from sonic_model import ensemble as E
+    from sonic_model.model import ensemble as E
 
     frame, depth_ft = synthetic_well()
     return {
@@ -63,7 +63,7 @@ def run_cases() -> dict[str, pd.DataFrame]:
 
 
 def regenerate() -> None:
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
 
     out = {"model_version": load_card()["model_version"], "cases": {}}
     for name, result in run_cases().items():
@@ -81,7 +81,7 @@ def golden() -> dict:
 
 
 def test_golden_file_belongs_to_the_shipped_models(model_dir, golden):
-    from sonic_model.card import load_card
+    from sonic_model.model.card import load_card
 
     assert golden["model_version"] == load_card(model_dir)["model_version"], (
         "the models were retrained since tests/golden/predictions.json was written: "

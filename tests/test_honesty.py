@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonic_model import honesty
+from sonic_model.io import force
+from sonic_model.training import honesty
 from support import unavailable
 
 
 @pytest.fixture(scope="module")
 def force_wells():
-    folder = honesty.force_dir()
+    folder = force.force_dir()
     if folder is None:
         unavailable("FORCE wells not found (../shared/force2020)")
-    return honesty.read_force_wells(folder)
+    return force.read_force_wells(folder)
 
 
 @pytest.mark.parametrize("ensemble", ["full", "light"])

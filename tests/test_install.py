@@ -63,7 +63,7 @@ def _clean_env() -> dict[str, str]:
 
 
 def test_installed_package_has_every_module_and_its_artifacts(installed, tmp_path):
-    code = ("import pathlib, sonic_model, sonic_model.config as c; "
+    code = ("import pathlib, sonic_model, sonic_model.core.config as c; "
             "root = pathlib.Path(sonic_model.__file__).parent; "
             "print(root); print(c.get_settings().model_dir); "
             "print(*sorted(str(p.relative_to(root)) for p in root.rglob('*.py')), sep=',')")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonic_model import intervals as I
-from sonic_model import selection
-from sonic_model.shear_prior import DEFAULT_PRIOR, apply_shear_prior, mudrock_dts, prior_weight
+from sonic_model.model import intervals as I
+from sonic_model.training import selection
+from sonic_model.physics.shear_prior import (DEFAULT_PRIOR, apply_shear_prior, mudrock_dts, prior_weight)
 
 
 def _synthetic(n=20000, seed=0):
@@ -121,7 +121,7 @@ def test_selection_drops_a_member_that_earns_nothing_and_keeps_one_that_does():
     pred = {"good": good, "other": other, "copy": copy, "knn": other + rng.normal(0, 6, (n, 2))}
     cv = {"blocked": {"folds": folds, "pred": pred},
           "lowo": {"folds": folds[::-1], "pred": pred}}
-    from sonic_model.train import fit_weights
+    from sonic_model.training.trainer import fit_weights
 
     kept, record = selection.select_members(y, cv, ["good", "copy", "other", "knn"],
                                             fit_weights, lambda m, s: m, 0.002,

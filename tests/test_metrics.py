@@ -1,4 +1,4 @@
-"""sonic_model.metrics: the numbers the app shows against measured sonic."""
+"""sonic_model.core.metrics: the numbers the app shows against measured sonic."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.metrics import contest_rmse, curve_metrics, sonic_metrics
+from sonic_model.core.metrics import contest_rmse, curve_metrics, sonic_metrics
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_sonic_metrics_reports_only_what_the_well_has():
 
 
 def test_qc_reasons_are_counted_from_the_bits():
-    from sonic_model.qc import count_reasons, qc_bits
+    from sonic_model.core.qc import count_reasons, qc_bits
 
     qc = ["OK", None, "missing input: CNC", "outside training range: HRD; washout", "washout"]
     assert count_reasons(qc) == {"OK": 2, "missing input": 1, "outside training range": 1,

@@ -21,7 +21,7 @@ def server(own_model, model_dir):
     env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR),
            "SONIC_MODEL_STORE": str(own_model["store"])}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.api:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -1,4 +1,4 @@
-"""sonic_model.plots: figures as pure functions of frames, checked on synthetic wells."""
+"""sonic_model.viz.plots: figures as pure functions of frames, checked on synthetic wells."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from sonic_model import plots
-from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.viz import plots
+from sonic_model.core.curves import RESULT_COLUMNS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -218,7 +218,7 @@ def test_tradeoff_chart_marks_the_chosen_ensemble():
 
 
 def test_library_never_imports_streamlit():
-    code = ("import sys, sonic_model.plots, sonic_model.metrics; "
+    code = ("import sys, sonic_model.viz.plots, sonic_model.core.metrics; "
             "sys.exit('streamlit' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR)
     assert done.returncode == 0

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sonic_model import rockphysics as rp
+from sonic_model.physics import rockphysics as rp
 
 # 76.2 us/ft is exactly 4.0 km/s (304.8 / 76.2).
 DTC_4KMS = 76.2

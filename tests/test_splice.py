@@ -101,7 +101,7 @@ def test_las_dts_source_codes_follow_the_route(well_las, model_dir, tmp_path):
 def test_api_file_upload_with_elastic_and_splice(well_las, model_dir):
     from fastapi.testclient import TestClient
 
-    from sonic_model import api
+    from sonic_model.serving import api
 
     with TestClient(api.create_app(), raise_server_exceptions=False) as client:
         r = client.post("/api/v1/predict/file",
@@ -159,8 +159,8 @@ def test_model_page_shows_the_conditioned_shear_comparison(model_dir):
     import streamlit
     from streamlit.testing.v1 import AppTest
 
-    from sonic_model.card import load_card
-    from sonic_model.conditioned import card_rows
+    from sonic_model.model.card import load_card
+    from sonic_model.model.conditioned import card_rows
 
     rows = card_rows(load_card(model_dir))
     assert {r["scheme"] for r in rows} == {"blocked", "lowo"}

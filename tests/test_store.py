@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from sonic_model import config, store
-from sonic_model.ensemble import load_ensemble
-from sonic_model.errors import ArtifactError, InputValueError
+from sonic_model.core import config
+from sonic_model.model import store
+from sonic_model.model.ensemble import load_ensemble
+from sonic_model.core.errors import ArtifactError, InputValueError
 
 
 @pytest.fixture

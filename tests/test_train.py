@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import ensemble as E
-from sonic_model import train as T
-from sonic_model.ensemble import sha256_file
-from sonic_model.errors import InputValueError
-from sonic_model.members import FULL_MEMBERS, fit_member
-from sonic_model.validation import blocked_folds, score
+from sonic_model.model import ensemble as E
+from sonic_model.training import trainer as T
+from sonic_model.model.ensemble import sha256_file
+from sonic_model.core.errors import InputValueError
+from sonic_model.model.members import FULL_MEMBERS, fit_member
+from sonic_model.training.validation import blocked_folds, score
 from support import unavailable
 
 ROWS = 500          # per FORCE well: keeps the trainer test at seconds, not minutes
@@ -113,7 +113,7 @@ def test_card_lists_every_artifact_with_its_sha256_and_the_licence(model_dir, ca
 
 def _force_subset(name: str, rows: int, with_shear: bool) -> T.TrainingWell:
     """`rows` consecutive samples of a FORCE well from where its logs (and shear) start."""
-    from sonic_model.wells import read_well
+    from sonic_model.io import read_well
 
     path = FORCE_DIR / f"{name}.las"
     if not path.is_file():
@@ -187,7 +187,7 @@ def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
     # Vp/Vs learns from rows with both logs only: the same model either way...
     assert with_it["models"][1] == without["models"][1]
     # ...while DTC learnt 16_8-1: its DTC is fitted far better with its rows than without.
-    from sonic_model.members import MemberPredictor
+    from sonic_model.model.members import MemberPredictor
 
     def dtc_rmse(payload):
         pred = MemberPredictor(payload).predict(X[2 * ROWS:])[:, 0]

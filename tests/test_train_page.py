@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from forcewells import DTC_ONLY, PROJECT_DIR, WITH_DTS, write_subset
-from sonic_model import config
+from sonic_model.core import config
 
 APP = PROJECT_DIR / "app.py"
 TIMEOUT = 240

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from forcewells import DTC_ONLY, WITH_DTS, cli, write_subset
-from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.core.curves import RESULT_COLUMNS
 
 
 def test_training_prints_the_lowo_table_beside_the_bundled_model(own_model):

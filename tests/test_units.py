@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonic_model import units
+from sonic_model.core import units
 
 
 @pytest.mark.parametrize("canonical,values,unit,expected", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonic_model.wells import read_well
+from sonic_model.io import read_well
 
 HEADER = """~Version
 VERS. 2.0 :

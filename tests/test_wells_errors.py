@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sonic_model.errors import WellReadError
-from sonic_model.wells import read_well
+from sonic_model.core.errors import WellReadError
+from sonic_model.io import read_well
 from wellfiles import GENERIC, canonical_well, vendor_las
 
 GOOD = vendor_las(canonical_well(30), GENERIC)
@@ -103,7 +103,7 @@ def test_a_required_curve_present_but_all_null_is_named_as_such():
 
 
 def test_parse_mapping_accepts_canonical_names_inputs_and_targets():
-    from sonic_model.wells import parse_mapping
+    from sonic_model.io import parse_mapping
 
     assert parse_mapping(["hrd=AF90", "ZDEN=DEN_X,DTC=DT"]) == {"HRD": "AF90", "ZDEN": "DEN_X",
                                                                "DTC": "DT"}
@@ -118,8 +118,8 @@ def test_parse_mapping_accepts_canonical_names_inputs_and_targets():
     (["HRD=A,HRD=B"], r"HRD is already mapped to A"),
 ], ids=["no-equals", "no-mnemonic", "unknown-canon", "twice"])
 def test_parse_mapping_errors_say_what_to_write(items, match):
-    from sonic_model.errors import InputValueError
-    from sonic_model.wells import parse_mapping
+    from sonic_model.core.errors import InputValueError
+    from sonic_model.io import parse_mapping
 
     with pytest.raises(InputValueError, match=match):
         parse_mapping(items)

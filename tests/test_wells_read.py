@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import curves
-from sonic_model.errors import MissingCurvesError, WellReadError
-from sonic_model.wells import read_well
+from sonic_model.core import curves
+from sonic_model.core.errors import MissingCurvesError, WellReadError
+from sonic_model.io import read_well
 from wellfiles import (CANONICAL, GENERIC, SCHLUMBERGER, canonical_well, las30_text,
                        vendor_las)
 
@@ -353,7 +353,7 @@ def test_csv_units_row_is_still_recognised():
 
 
 def test_well_from_table_maps_like_a_file_and_keeps_row_order():
-    from sonic_model.wells import well_from_table
+    from sonic_model.io import well_from_table
 
     data = np.array([[35.0, 50.0, 1.0, 2330.0, 3.0], [30.0, 60.0, 2.0, 2400.0, 1.0]])
     well = well_from_table(["NPHI", "GR", "ILD", "RHOB", "DEPT"], [""] * 5, data, name="request")

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model import curves, qc
-from sonic_model.errors import InputValueError
-from sonic_model.wells import read_well, write_csv, write_las
-from sonic_model.wells.writers import _format_column
+from sonic_model.core import curves, qc
+from sonic_model.core.errors import InputValueError
+from sonic_model.io import read_well, write_csv, write_las
+from sonic_model.io.writers import _format_column
 from wellfiles import GENERIC, SCHLUMBERGER, canonical_well, vendor_las
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -191,7 +191,7 @@ def _model_available() -> bool:
 
 
 def test_same_well_in_other_units_predicts_the_same():
-    ensemble = pytest.importorskip("sonic_model.ensemble")
+    ensemble = pytest.importorskip("sonic_model.model.ensemble")
     if not hasattr(ensemble, "predict") or (not _model_available()
                                             and os.environ.get("CI") != "true"):
         pytest.skip("ensemble or trained model not available yet")

@@ -1,7 +1,7 @@
 """Predict: drop a well, check the curve mapping, see the tracks, judge, download.
 
 Widgets and layout only. Reading, mapping, predicting and writing are sonic_model's (through
-the cached doors in ui_cache); figures come from sonic_model.plots; scores from metrics.
+the cached doors in ui_cache); figures come from sonic_model.viz.plots; scores from metrics.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model import curves as C
-from sonic_model import explain
-from sonic_model import metrics, plots
-from sonic_model.card import is_training_data
-from sonic_model.errors import SonicModelError
-from sonic_model.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
+from sonic_model.core import curves as C
+from sonic_model.model import explain
+from sonic_model.core import metrics
+from sonic_model.viz import plots
+from sonic_model.model.card import is_training_data
+from sonic_model.core.errors import SonicModelError
+from sonic_model.core.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
 from views import shear_section
 
 NONE = "— not used —"
@@ -233,7 +234,7 @@ def depth_window(well, digest: str) -> np.ndarray:
 
 
 def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
-    from sonic_model import wells
+    from sonic_model import io as wells
 
     # Callables: files are written only when asked for, so drawing the tracks never waits
     # for the LAS writer.

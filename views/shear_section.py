@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sonic_model import plots_elastic
+from sonic_model.viz import shear as plots_elastic
 
 
 def options(well) -> tuple[str, ...]:

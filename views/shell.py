@@ -19,10 +19,9 @@ from pathlib import Path
 import streamlit as st
 
 import ui_cache
-from sonic_model.card import format_size, leaderboard_rows, tradeoff_rows
-from sonic_model.errors import SonicModelError
-from sonic_model.explain import (cv_versus_leaderboard, same_full_and_light,
-                                 why_member_beats_ensembles)
+from sonic_model.model.card import format_size, leaderboard_rows, tradeoff_rows
+from sonic_model.core.errors import SonicModelError
+from sonic_model.model.explain import (cv_versus_leaderboard, same_full_and_light, why_member_beats_ensembles)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "app.py"
@@ -104,7 +103,7 @@ def _choice_label(card: dict | None, name: str) -> str:
 
 
 def _choice_help(card: dict | None) -> str:
-    from sonic_model.card import ensemble_summaries
+    from sonic_model.model.card import ensemble_summaries
 
     lines = list(ensemble_summaries(card).values())
     if not lines:

@@ -1,7 +1,7 @@
 """The Train page: offset wells in, a named model out, with its leave-one-well-out report.
 
 Widgets and layout only. Reading and checking wells, training, storing and scoring are
-sonic_model.owntrain / sonic_model.store; figures come from sonic_model.plots.
+sonic_model.training.own_wells / sonic_model.model.store; figures come from sonic_model.viz.plots.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model import owntrain, store
-from sonic_model.curves import TARGETS
-from sonic_model.errors import SonicModelError
+from sonic_model.training import own_wells as owntrain
+from sonic_model.model import store
+from sonic_model.core.curves import TARGETS
+from sonic_model.core.errors import SonicModelError
 
 LAST_KEY = "train_last_model"   # the model this session trained or opened last
 
@@ -52,7 +53,7 @@ def _report(name: str) -> None:
         st.info("This model's trainer did not keep its held-out predictions, so there is no "
                 "crossplot; the table above has the scores.")
         return
-    from sonic_model.plots import pred_vs_measured
+    from sonic_model.viz.plots import pred_vs_measured
 
     well = st.selectbox("Crossplot of held-out predictions for well", list(held_out),
                         key="train_crossplot_well")
@@ -99,7 +100,7 @@ def render() -> None:
                              help="CANON=MNEMONIC pairs, comma-separated, when a curve is not "
                                   "recognised by its mnemonic")
     try:
-        from sonic_model.wells import parse_mapping
+        from sonic_model.io import parse_mapping
 
         mapping = tuple(sorted(parse_mapping([map_text]).items())) if map_text.strip() else ()
         pairs = []

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.curves import RESULT_COLUMNS
+from sonic_model.core.curves import RESULT_COLUMNS
 from support import free_port, stop, unavailable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -230,8 +230,8 @@ def test_memory_chart_is_readable_without_scrolling_on_the_model_page(app_url, b
     labels = page.evaluate(LABEL_BOXES.replace("SELECTOR", ".annotation-text"),
                            chart.element_handle())
     # One label per plotted model: members that ship (memory measured) and both ensembles.
-    from sonic_model.card import load_card, tradeoff_rows
-    from sonic_model.plots import tradeoff_chart
+    from sonic_model.model.card import load_card, tradeoff_rows
+    from sonic_model.viz.plots import tradeoff_chart
 
     plotted = len(tradeoff_chart(tradeoff_rows(load_card())).layout.annotations)
     assert len(labels) == plotted >= 4

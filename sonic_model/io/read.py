@@ -1,0 +1,183 @@
+"""read_well and well_from_table: one path from a Table to a Well (nulls, depth, mapping,
+units, report)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from sonic_model.core import curves, units
+from sonic_model.core.errors import InputValueError, MissingCurvesError
+from sonic_model.io.csvread import read_csv_table
+from sonic_model.io.depth import find_depth, map_nulls, order_rows, resolve_depth_unit
+from sonic_model.io.encoding import decode, fail, is_las, load_bytes
+from sonic_model.io.lasread import read_las_table
+from sonic_model.io.mapping import ALIAS_INDEX, listing, select_curves
+from sonic_model.io.well import CANONICAL_ORDER, MappingReport, Table, Well
+
+
+def _check_mapping_keys(mapping: dict[str, str], fname: str) -> None:
+    for canon in mapping:
+        if canon not in CANONICAL_ORDER:
+            raise fail(fname, f"mapping names unknown curve {canon!r}; use one of "
+                               + ", ".join(CANONICAL_ORDER))
+
+
+def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
+              mapping: dict[str, str] | None = None, require: bool = True,
+              max_bytes: int | None = None) -> Well:
+    """Read a LAS (1.2/2.0/3.0) or CSV/TSV well from a path or bytes into canonical curves.
+
+    ``mapping`` overrides recognition, e.g. ``{"HRD": "AF90"}``; an empty value leaves that
+    canonical curve unmapped. With ``require=True`` a missing required curve raises
+    MissingCurvesError; otherwise the Well comes back with ``report.missing`` filled.
+    """
+    if max_bytes is None:
+        from sonic_model.core.config import get_settings
+        max_bytes = get_settings().max_file_bytes
+    raw, fname, stem = load_bytes(source, name, max_bytes)
+    mapping = dict(mapping or {})
+    _check_mapping_keys(mapping, fname)
+    text, encoding = decode(raw, fname)
+    table = read_las_table(text, fname) if is_las(text) else read_csv_table(text, fname)
+    table.header["encoding"] = encoding
+    return _well_from(table, fname, stem, mapping, require)
+
+
+def well_from_table(names: list[str], units: list[str], data: np.ndarray, *, name: str,
+                    mapping: dict[str, str] | None = None, require: bool = True,
+                    header: dict | None = None, depth_col: int | None = None) -> Well:
+    """A Well from columns already in memory (e.g. an API request): the same null mapping,
+    depth handling, curve recognition, unit conversion and report as ``read_well``.
+
+    ``units`` may be blank strings: units are then inferred from the value ranges where the
+    curve table allows it (CNC in %, ZDEN in kg/m3, ...). Without ``depth_col`` the rows keep
+    their order and the Well has no depth. Problems raise WellReadError / MissingCurvesError
+    whose messages start with ``name``.
+    """
+    names = [str(n) for n in names]
+    data = np.asarray(data, dtype=float)
+    if data.ndim != 2 or data.shape[1] != len(names) or len(units) != len(names):
+        raise InputValueError(f"{name}: {len(names)} names and {len(units)} units for data of "
+                              f"shape {data.shape}")
+    mapping = dict(mapping or {})
+    _check_mapping_keys(mapping, name)
+    table = Table(names=names, units=[str(u or "") for u in units],
+                   descriptions=[""] * len(names), data=data, depth_col=depth_col,
+                   header=dict(header or {"format": "table", "NULL": None, "sections": {},
+                                          "other": ""}),
+                   noun="input")
+    return _well_from(table, name, name, mapping, require)
+
+
+def _well_from(table: Table, fname: str, stem: str, mapping: dict[str, str],
+               require: bool) -> Well:
+    report = MappingReport(warnings=list(table.warnings))
+    data = map_nulls(table.data, table.null)
+    depth_col = _check_has_data(table, data, fname, report.warnings)
+    data, depth, depth_unit = _place_rows(table, data, depth_col, fname, report)
+    original = pd.DataFrame(data, columns=pd.Index(table.names, dtype=object))
+    chosen = select_curves(table, data, depth_col, mapping, fname, report)
+    canon_frame = _canonical_frame(table, data, chosen, report)
+    header = table.header
+    well_name = str(header.get("WELL") or "").strip()
+    header["curves"] = [{"mnemonic": n, "unit": u, "descr": d}
+                        for n, u, d in zip(table.names, table.units, table.descriptions)]
+    well = Well(name=well_name or stem, source=fname, depth=depth, depth_unit=depth_unit,
+                curves=canon_frame, original=original, header=header, report=report)
+    if well.missing_required and require:
+        raise _missing_curves_error(table, well.missing_required, fname, report)
+    return well
+
+
+def _check_has_data(table: Table, data: np.ndarray, fname: str,
+                    warnings: list[str]) -> int | None:
+    """The depth column (or None); rejects a table without rows or without any curve value."""
+    if data.shape[0] == 0:
+        raise fail(fname, "has no numeric data rows; the data section is empty")
+    depth_col = find_depth(table, fname, warnings)
+    others = [i for i in range(data.shape[1]) if i != depth_col]
+    if not others or not np.isfinite(data[:, others]).any():
+        null = table.null if table.null is not None else "-999.25"
+        raise fail(fname, f"every curve value is null (NULL = {null}); the {table.noun} holds no "
+                          "log data")
+    return depth_col
+
+
+def _place_rows(table: Table, data: np.ndarray, depth_col: int | None, fname: str,
+                report: MappingReport) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """(rows in depth order, depth in ft or m, its unit): the row policy of the package
+    docstring. Without a depth column the rows keep their order and the unit is "sample"."""
+    if depth_col is None:
+        return data, None, "sample"
+    depth_raw = data[:, depth_col]
+    placed = np.isfinite(depth_raw)
+    if not placed.any():
+        raise fail(fname, f"the depth curve {table.names[depth_col]} is entirely null")
+    with_depth = np.flatnonzero(placed)
+    no_depth = np.flatnonzero(~placed)
+    depth_unit, factor, file_unit, conv = resolve_depth_unit(table, depth_col,
+                                                             depth_raw[with_depth],
+                                                             report.warnings)
+    order = order_rows(depth_raw[with_depth], depth_unit if factor == 1.0 else file_unit,
+                       report.warnings)
+    if no_depth.size:
+        # Every input row comes back: rows without depth go after the sorted ones.
+        first = ", ".join(str(i + 1) for i in no_depth[:5]) + (", ..." if no_depth.size > 5
+                                                               else "")
+        report.warnings.append(
+            f"{no_depth.size} row(s) have no depth (null {table.names[depth_col]}; data "
+            f"row(s) {first}); kept, placed after the {with_depth.size} row(s) with depth "
+            "in file order, with depth NaN")
+        order = np.concatenate([with_depth if order is None else with_depth[order], no_depth])
+    if order is not None:
+        data = data[order]
+    report.depth = {"mnemonic": table.names[depth_col], "unit": file_unit, "conversion": conv}
+    return data, data[:, depth_col] * factor, depth_unit
+
+
+def _canonical_frame(table: Table, data: np.ndarray, chosen: dict[str, int],
+                     report: MappingReport) -> pd.DataFrame:
+    """The chosen columns converted to canonical units; the report says how, and what is
+    missing."""
+    frame = {}
+    assumed = []
+    for canon in CANONICAL_ORDER:
+        if canon not in chosen:
+            continue
+        col = chosen[canon]
+        conv = units.to_canonical(canon, data[:, col], table.units[col], table.names[col])
+        frame[canon] = conv.values
+        report.used[canon]["conversion"] = conv.text
+        report.used[canon]["samples"] = int(np.isfinite(conv.values).sum())
+        if conv.warning:
+            report.warnings.append(conv.warning)
+        if conv.assumed:
+            assumed.append(canon)
+    if assumed:
+        report.warnings.append(f"no unit given for {', '.join(assumed)}; read in canonical "
+                               "units (" + ", ".join(f"{c} {curves.CURVES[c].unit}"
+                                                     for c in assumed) + "), value ranges agree")
+    report.used = {k: report.used[k] for k in CANONICAL_ORDER if k in report.used}
+    report.missing = [c for c in curves.REQUIRED if c not in chosen] + \
+                     [c for c in curves.OPTIONAL if c not in chosen]
+    return pd.DataFrame(frame, index=pd.RangeIndex(len(data)))
+
+
+def _missing_curves_error(table: Table, missing: list[str], fname: str,
+                          report: MappingReport) -> MissingCurvesError:
+    unit_of = dict(zip(table.names, table.units))
+    # A candidate that was found but holds no data is a different problem from no
+    # candidate at all: say so, or the user hunts for a curve that is right there.
+    empty = [d["mnemonic"] for d in report.ignored
+             if "null" in d.get("reason", "") and
+             ALIAS_INDEX.get(curves.normalize_mnemonic(d["mnemonic"]), ("",))[0] in missing]
+    verbs = ("is", "holds") if len(empty) == 1 else ("are", "hold")
+    hint = (f" ({', '.join(empty)} {verbs[0]} in the {table.noun} but {verbs[1]} only "
+            "null values)") if empty else ""
+    return MissingCurvesError(
+        f"{fname}: required curve(s) {', '.join(missing)} not found{hint}; the {table.noun} "
+        f"has {listing(table.names, unit_of)}; map them explicitly, e.g. {missing[0]}=<mnemonic>",
+        missing=missing, available=table.names)

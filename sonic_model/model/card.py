@@ -1,0 +1,236 @@
+"""The model card: what was trained on what, how well it validates, what it costs to run.
+
+Written by ``train`` to assets/models/model_card.json; every number in it is computed by
+``python -m sonic_model train``. Schema (version 1):
+
+    {"schema": 1, "model_version": str,
+     "data": {"wells": [{"name", "rows", "rows_DTC", "rows_DTS", "sha256"}], "rows", ...},
+     "validation": {"blocked": {"k": int, "folds": [[start, stop], ...]},     # if used
+                    "lowo": {"wells": [[start, stop], ...], "names": [...]},  # 2+ wells
+                    "lowo_wells": [{"well", "DTC": STATS | None, "DTS": STATS | None}],
+                    "pooled": {"scheme", "DTC": STATS, "DTS": STATS}},
+     "members":   {key: {"label", "metrics": METRICS, "size_bytes", "resources": RES}},
+                   # every validated member; size_bytes/resources only for those that ship
+     "ensembles": {"full"|"light": {"label", "members": [key...],
+                   "weights": {"DTC": {key: w}, "DTS": {key: w}},
+                   "metrics": METRICS, "size_bytes", "resources": RES,
+                   "intervals": {"DTC"|"DTS": band calibration (intervals.py)},
+                   "shear_prior": dict | None,            # shear_prior.py settings
+                   "per_interval": {scheme: {"by_fold"|"by_vpvs"|"by_dtc": [
+                       {..., "rows", "DTC"|"DTS": {"rmse", "bias", "coverage", "width"}}]}}}},
+     "studies": {"shear_prior": {"with"|"without": {"objective", "per_fold_contest"}},
+                 "member_selection": {"full"|"light": {"steps": [...], "tolerance"}}, ...},
+     "other_fields": {"wells", "transfer": {ensemble: {"DTC", "DTS"}}, "novelty_cap",
+                      "leave_one_well_out": {ensemble: [{"well", "DTC"|"DTS": {...}}]}},
+     "files": {relative_path: {"sha256", "bytes"}},
+     "leaderboard": {name: rmse}}          # the bundled model: the contest's Well #2 scores
+    METRICS = {"blocked"|"lowo": {"DTC": rmse, "DTS": rmse, "contest": rmse,
+                                 "per_fold": [{"fold", "DTC", "DTS", "contest"}],
+                                 "coverage": {"DTC": frac, "DTS": frac}}}   # coverage: ensembles
+    STATS = {"rmse", "bias" (predicted - measured), "coverage" (P10-P90), "rows"}
+    RES = {"load_s", "peak_rss_mb", "predict_10k_s"}
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sonic_model.core.digest import sha256_bytes
+from sonic_model.core.errors import ArtifactError
+
+CARD_NAME = "model_card.json"
+
+# Published Well #2 scores of the contest (../shared/pdda2020/README.md): references, not ours.
+LEADERBOARD: dict[str, float] = {
+    "Contest benchmark (random forest)": 17.93,
+    "Contest winner": 12.36,
+    "Contest 2nd": 12.55,
+    "Contest 3rd": 13.22,
+    "SonicPredict five-model average": 16.31,
+    "SonicPredict deployed three-model average": 16.51,
+}
+
+
+def card_path(model_dir: Path) -> Path:
+    return Path(model_dir) / CARD_NAME
+
+
+def load_card(model_dir: Path | None = None) -> dict:
+    from sonic_model.core.config import get_settings
+
+    path = card_path(model_dir or get_settings().model_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"'{path}' does not exist: run `python -m sonic_model train` "
+                            "to build the models") from None
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"'{path}' is not a readable model card ({exc}); "
+                            "re-run `python -m sonic_model train`") from None
+
+
+def tradeoff_rows(card: dict) -> list[dict]:
+    """One row per member and per ensemble: size, memory, speed and validation RMSE."""
+    rows = []
+    for kind, group in (("member", card.get("members", {})), ("ensemble", card.get("ensembles", {}))):
+        for key, entry in group.items():
+            blocked = entry.get("metrics", {}).get("blocked", {})
+            lowo = entry.get("metrics", {}).get("lowo", {})
+            res = entry.get("resources", {})
+            rows.append({
+                "name": entry.get("label", key), "key": key, "kind": kind,
+                "size_kb": round(entry.get("size_bytes", 0) / 1024, 1),
+                "peak_rss_mb": res.get("peak_rss_mb"),
+                "load_s": res.get("load_s"),
+                "predict_10k_s": res.get("predict_10k_s"),
+                "rmse_dtc": blocked.get("DTC"), "rmse_dts": blocked.get("DTS"),
+                "rmse_contest": blocked.get("contest"),
+                "rmse_contest_lowo": lowo.get("contest"),
+            })
+    return rows
+
+
+STUDY_LABELS: dict[str, str] = {
+    "xgb_vpvs": "XGBoost, DTS = DTC x Vp/Vs (shipped)",
+    "xgb_direct": "XGBoost, DTS learnt directly",
+    "pcr_vpvs": "PCR, DTS = DTC x Vp/Vs (shipped)",
+    "pcr_direct": "PCR, DTS learnt directly",
+    "xgb_vpvs_with_pe": "XGBoost with PE features",
+}
+
+
+def study_rows(card: dict) -> list[dict]:
+    """One row per design study variant: contest RMSE pooled and per fold, both schemes."""
+    rows = []
+    for key, result in card.get("studies", {}).get("results", {}).items():
+        row = {"variant": STUDY_LABELS.get(key, key)}
+        for scheme in ("blocked", "lowo"):
+            entry = result.get(scheme, {})
+            row[f"{scheme} pooled"] = entry.get("contest")
+            row[f"{scheme} per fold"] = " · ".join(f"{v:.1f}" for v in entry.get("per_fold", []))
+        rows.append(row)
+    return rows
+
+
+# Display names of the published Well #2 scores. The original SonicPredict (2020) shares this
+# app's name, so its entries say "Original … (2020)" to keep them apart from our own figures.
+LEADERBOARD_LABELS: dict[str, str] = {
+    "SonicPredict five-model average": "Original SonicPredict (2020), published five-model",
+    "SonicPredict deployed three-model average":
+        "Original SonicPredict (2020), published deployed three-model",
+}
+
+
+def leaderboard_rows(card: dict | None) -> list[tuple[str, float]]:
+    """(display label, Well #2 RMSE) of the contest's published scores, from the card.
+
+    Falls back to LEADERBOARD when the card has none; entries whose value is not a number are
+    skipped, so a renamed or malformed entry costs a row, never the page.
+    """
+    board = (card or {}).get("leaderboard") or LEADERBOARD
+    rows = []
+    for key, value in dict(board).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            label = LEADERBOARD_LABELS.get(key, str(key))
+            if "sonicpredict" in label.lower() and not label.startswith("Original"):
+                label = f"Original SonicPredict (2020), published: {label}"
+            rows.append((label, float(value)))
+    return rows
+
+
+def format_size(size_bytes) -> str:
+    """A file size for people: "–" when unknown, kB below one MB, MB (two decimals) above."""
+    if not isinstance(size_bytes, (int, float)) or size_bytes <= 0:
+        return "–"
+    if size_bytes >= 1024 * 1024:
+        return f"{size_bytes / 1024 / 1024:.2f} MB"
+    return f"{size_bytes / 1024:.0f} kB"
+
+
+def _rmse(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def ensemble_summaries(card: dict | None) -> dict[str, str]:
+    """One sentence per ensemble from the card: label, members, size and Well #1 CV RMSE."""
+    out = {}
+    for key, entry in (card or {}).get("ensembles", {}).items():
+        m = entry.get("metrics", {})
+        out[key] = (f"**{key}** — {entry.get('label', key)}: "
+                    f"{', '.join(entry.get('members', [])) or 'members not listed'}; "
+                    f"{format_size(entry.get('size_bytes'))} on disk; contest RMSE "
+                    f"{_rmse(m.get('blocked', {}).get('contest'))} (blocked CV) / "
+                    f"{_rmse(m.get('lowo', {}).get('contest'))} (leave one well out) "
+                    "on Well #1, us/ft.")
+    return out
+
+
+def is_training_data(data: bytes, card: dict | None) -> bool:
+    """True when ``data`` is byte for byte the file the models were trained on (Well #1).
+
+    Scores on it are in-sample: the models have seen every row. Compares the sha256 with the
+    card's ``data.train_sha256``; False when the card does not record one.
+    """
+    expected = str(((card or {}).get("data") or {}).get("train_sha256") or "").lower()
+    return bool(expected) and sha256_bytes(data) == expected
+
+
+def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:
+    """Per-fold validation of every ensemble and member under ``scheme`` ("blocked"|"lowo").
+
+    Wide (default): one row per model, {"kind", "model", "fold 1": contest, "fold 2": …}.
+    Long: one row per model and fold with the card's per-fold entry (fold, DTC, DTS, contest…).
+    """
+    rows = []
+    for kind, group in (("ensemble", card.get("ensembles", {})),
+                        ("member", card.get("members", {}))):
+        for key, entry in group.items():
+            folds = entry.get("metrics", {}).get(scheme, {}).get("per_fold", [])
+            if long:
+                rows += [{"model": key, "kind": kind, **f} for f in folds]
+            elif folds:
+                rows.append({"kind": kind, "model": key,
+                             **{f"fold {f.get('fold', i + 1)}": f.get("contest")
+                                for i, f in enumerate(folds)}})
+    return rows
+
+
+def interval_rows(card: dict, ensemble: str, scheme: str) -> list[dict]:
+    """Held-out figures per interval (fold, measured Vp/Vs band, DTC band) of one ensemble:
+    {"interval", "rows", "DTC rmse", "DTC bias", "DTC coverage", "DTC width", "DTS ..."}.
+    Empty for cards written before the per-interval figures existed."""
+    table = card.get("ensembles", {}).get(ensemble, {}).get("per_interval", {}).get(scheme)
+    if not table:
+        return []
+    rows = []
+    for key, label in (("by_fold", None), ("by_vpvs", "Vp/Vs"), ("by_dtc", "DTC")):
+        for entry in table.get(key, []):
+            if label is None:
+                name = f"fold {entry['fold']} (rows {entry['start']:,}–{entry['stop']:,})"
+            else:
+                lo, hi = entry["vpvs" if label == "Vp/Vs" else "dtc"]
+                name = f"{label} {lo:g}–{hi:g}" if hi < 900 else f"{label} above {lo:g}"
+                if lo == 0:
+                    name = f"{label} below {hi:g}"
+            row = {"interval": name, "rows": entry.get("rows")}
+            for t in ("DTC", "DTS"):
+                f = entry.get(t) or {}
+                for k in ("rmse", "bias", "coverage", "width"):
+                    row[f"{t} {k}"] = f.get(k)
+            rows.append(row)
+    return rows
+
+
+def member_rows(card: dict) -> list[dict]:
+    """One row per member: label, size, blocked-CV RMSE and the ensembles that use it."""
+    ensembles = card.get("ensembles", {})
+    rows = []
+    for key, entry in card.get("members", {}).items():
+        b = entry.get("metrics", {}).get("blocked", {})
+        rows.append({"key": key, "member": entry.get("label", key),
+                     "size": format_size(entry.get("size_bytes")),
+                     "DTC": b.get("DTC"), "DTS": b.get("DTS"), "contest": b.get("contest"),
+                     "in": ", ".join(k for k, e in ensembles.items()
+                                     if key in e.get("members", []))})
+    return rows

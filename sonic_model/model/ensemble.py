@@ -1,0 +1,321 @@
+"""Ensembles of members: load (sha256-checked), predict with P10/P90 and QC flags.
+
+    ens = load_ensemble("full")            # or "light"; cached per process
+    result = predict(frame, ens)           # DataFrame: DTC_PRED ... QC, same index as frame
+
+`frame` holds canonical input columns in canonical units (wells.read_well produces them);
+`depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
+rows are taken as consecutive samples 0.1 m (0.328 ft) apart, the contest layout.
+This module imports numpy, pandas and joblib (scipy's KD-tree and libxgboost via the members):
+no scikit-learn, no xgboost package.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sonic_model.model import features as F
+from sonic_model.model.card import load_card
+from sonic_model.core.curves import CURVES, REQUIRED, RESULT_COLUMNS
+from sonic_model.core.digest import sha256_file  # train and tests import it from here too
+from sonic_model.core.errors import ArtifactError, InputValueError, MissingCurvesError
+from sonic_model.model.intervals import band
+from sonic_model.model.members import MemberPredictor, to_sonic
+from sonic_model.core.qc import QC_OK, join_reasons
+from sonic_model.physics.borehole import WASHOUT_IN
+from sonic_model.physics.shear_prior import apply_shear_prior
+
+EnsembleName = Literal["full", "light"]
+ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
+RUNTIME_FILE = "runtime.json"
+
+
+@dataclass
+class Ensemble:
+    name: str
+    members: list[str]                   # members loaded: those with weight, plus KNN (novelty)
+    weights: np.ndarray                  # (members, 2) DTC, DTS
+    intervals: dict
+    sets: dict                           # curve set -> {"columns", "clip", "members": {kind: MemberPredictor}}
+    qc: dict
+    pe_fill: float
+    card: dict = field(repr=False)
+    shear_prior: dict | None = None      # shear_prior.py settings; None in older models
+    conditioned: object = field(default=None, repr=False)   # conditioned.ConditionedModel
+
+    @property
+    def label(self) -> str:
+        return self.card["ensembles"][self.name]["label"]
+
+
+def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
+    """The artifact's path once its sha256 matches the card; ArtifactError otherwise."""
+    entry = card.get("files", {}).get(rel)
+    path = model_dir / rel
+    if entry is None:
+        raise ArtifactError(f"'{path}' is not listed in the model card: re-run "
+                            "`python -m sonic_model train`")
+    if not path.is_file():
+        raise ArtifactError(f"'{path}' is missing: restore assets/models from the repository "
+                            "or re-run `python -m sonic_model train`")
+    digest = sha256_file(path)
+    if digest != entry["sha256"]:
+        raise ArtifactError(f"'{path}' fails its sha256 check (expected {entry['sha256'][:12]}…, "
+                            f"got {digest[:12]}…): the file was modified or corrupted; restore it "
+                            "from the repository or re-run `python -m sonic_model train`")
+    return path
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    VmHWM from /proc, not getrusage: Linux carries ru_maxrss over fork and exec, so a child
+    started by a big parent (training) would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+_cache: dict[tuple[str, str, int], Ensemble] = {}
+_cache_lock = threading.Lock()
+
+
+def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) -> Ensemble:
+    """Load an ensemble once per process; every file is sha256-checked before loading."""
+    if name not in ENSEMBLE_NAMES:
+        raise InputValueError(f"unknown ensemble {name!r}: choose 'full' or 'light'")
+    from sonic_model.core.config import get_settings
+
+    model_dir = Path(model_dir or get_settings().model_dir)
+    # The card's mtime is in the key: a stored model deleted and trained again under the same
+    # name (store.py) is a new model, and a long-running server must not serve the old one.
+    try:
+        stamp = (model_dir / "model_card.json").stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (name, str(model_dir.resolve()), stamp)
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = _load(name, model_dir)
+        return _cache[key]
+
+
+def load_member_or_ensemble(key: str, model_dir: Path) -> Ensemble:
+    """An ensemble by name, or one member alone (weight 1): what the card's resources measure."""
+    if key in ENSEMBLE_NAMES:
+        return _load(key, Path(model_dir))
+    return _load("full", Path(model_dir), only=key)
+
+
+def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
+    import joblib  # our own artifacts only, each verified by sha256 first
+
+    from sonic_model.model import artifacts
+
+    card = load_card(model_dir)
+    runtime_path = _verified_path(model_dir, RUNTIME_FILE, card)
+    runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
+    spec = dict(runtime["ensembles"][name])
+    if only is not None:
+        spec["members"] = [only]
+        spec["weights"] = {"DTC": {only: 1.0}, "DTS": {only: 1.0}}
+    # Every shipped file of the ensemble is verified; only members that carry weight (and the
+    # KNN member, whose neighbour distances are the novelty measure for QC and the band) are
+    # deserialised: a zero-weight member cannot change a prediction, only cost time and memory.
+    # A member is <kind>.npz (artifacts.py, never unpickled) or, in the bundled assets until
+    # they are re-trained, <kind>.joblib; whichever the card lists.
+    listed = card.get("files", {})
+    paths = {kind: _verified_path(model_dir, f"{kind}.npz" if f"{kind}.npz" in listed
+                                  else f"{kind}.joblib", card) for kind in spec["members"]}
+    kinds = [k for k in spec["members"]
+             if k == "knn" or spec["weights"]["DTC"][k] > 0 or spec["weights"]["DTS"][k] > 0]
+    payloads = {}
+    for kind in kinds:
+        path = paths[kind]
+        try:
+            payloads[kind] = artifacts.load(path) if path.suffix == artifacts.SUFFIX \
+                else joblib.load(path)
+        except Exception as exc:  # a verified file that still fails to load is an artifact problem
+            raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
+    if any(part.get("kind") == "trees" for payload in payloads.values()
+           for part in payload.values()):
+        from sonic_model.model.engine import check_trained_version
+        check_trained_version(runtime.get("xgboost_version"))
+    sets = {}
+    for set_name, s in runtime["sets"].items():
+        sets[set_name] = {
+            "columns": s["columns"],
+            "clip": (np.asarray(s["clip_lo"], dtype=np.float32),
+                     np.asarray(s["clip_hi"], dtype=np.float32)),
+            "members": {k: MemberPredictor(payloads[k][set_name]) for k in kinds},
+        }
+    weights = np.array([[spec["weights"]["DTC"][k], spec["weights"]["DTS"][k]] for k in kinds])
+    return Ensemble(name=name, members=kinds, weights=weights, intervals=spec["intervals"],
+                    sets=sets, qc=runtime["qc"], pe_fill=runtime["pe_fill"], card=card,
+                    shear_prior=spec.get("shear_prior"),
+                    conditioned=_load_conditioned(model_dir, runtime, card))
+
+
+def _load_conditioned(model_dir: Path, runtime: dict, card: dict):
+    """The DTC-conditioned shear set (conditioned.py) when the model ships one, else None."""
+    from sonic_model.model import conditioned
+
+    if conditioned.RUNTIME_KEY not in runtime:
+        return None
+    path = _verified_path(model_dir, conditioned.ARTIFACT, card)
+    try:
+        return conditioned.load(path, runtime[conditioned.RUNTIME_KEY])
+    except Exception as exc:  # a verified file that still fails to load is an artifact problem
+        raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
+
+
+# ----------------------------------------------------------------------------- predict
+
+def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
+            depth_ft: np.ndarray | None = None) -> pd.DataFrame:
+    """DTC/DTS predictions with P10/P90 and QC, one row per input row, index preserved."""
+    if isinstance(ensemble, str):
+        ensemble = load_ensemble(ensemble)  # type: ignore[arg-type]
+    if not isinstance(frame, pd.DataFrame):
+        raise InputValueError("predict() needs a pandas DataFrame of input curves")
+    absent = [c for c in REQUIRED if c not in frame.columns]
+    if absent:
+        raise MissingCurvesError(
+            f"required curve(s) {', '.join(absent)} missing; the input has: "
+            f"{', '.join(map(str, frame.columns)) or 'no columns'}",
+            missing=absent, available=[str(c) for c in frame.columns])
+    if depth_ft is not None and len(depth_ft) != len(frame):
+        raise InputValueError(f"depth has {len(depth_ft)} values for {len(frame)} rows")
+
+    ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ensemble.pe_fill)
+    row_set = F.row_curve_set(ff.clean)
+    kinds = ensemble.members
+    # A member's DTS is its DTC times its Vp/Vs: its DTC model is needed whenever it carries
+    # weight, its Vp/Vs model only when it carries DTS weight.
+    need = {k: (True, bool(ensemble.weights[i, 1] > 0)) for i, k in enumerate(kinds)}
+    preds, novelty = member_predictions(ff.features, row_set, ensemble.sets, kinds, need)
+    mean, spread = combine(preds, kinds, ensemble.weights)
+    mean, lo, hi = finish(mean, spread, novelty, ff.clean["GR"].to_numpy(), ensemble.shear_prior,
+                          ensemble.intervals)
+    for t, name in enumerate(("DTC", "DTS")):
+        vlo, vhi = CURVES[name].valid
+        mean[:, t] = np.clip(mean[:, t], vlo, vhi)
+        lo[:, t] = np.clip(np.minimum(lo[:, t], mean[:, t]), vlo, vhi)
+        hi[:, t] = np.clip(np.maximum(hi[:, t], mean[:, t]), vlo, vhi)
+
+    result = pd.DataFrame({
+        "DTC_PRED": mean[:, 0], "DTS_PRED": mean[:, 1],
+        "DTC_P10": lo[:, 0], "DTC_P90": hi[:, 0],
+        "DTS_P10": lo[:, 1], "DTS_P90": hi[:, 1],
+        "QC": qc_reasons(ff, novelty, ensemble.qc, depth_ft),
+    }, index=frame.index)
+    result = result[list(RESULT_COLUMNS)]
+    # Which model made these numbers travels with them (the LAS writer records it).
+    result.attrs.update(ensemble=ensemble.name, model_version=ensemble.card.get("model_version"))
+    return result
+
+
+def member_predictions(features: pd.DataFrame, row_set: np.ndarray, sets: dict, kinds,
+                       need: dict | None = None) -> tuple[dict, np.ndarray]:
+    """Per-member (n, 2) DTC/DTS on the rows each curve set serves (NaN elsewhere), and each
+    row's KNN novelty. `sets`: {set: {"columns", "clip", "members": {kind: MemberPredictor}}}.
+    Shared by predict() and by training's held-out evaluation."""
+    n = len(features)
+    preds = {k: np.full((n, 2), np.nan) for k in kinds}
+    novelty = np.full(n, np.nan)
+    # A model trained without a curve set (too few rows had its curves) serves those rows
+    # with the "core" models, which need only the four required curves.
+    row_set = np.where((row_set == "") | np.isin(row_set, list(sets)), row_set, "core")
+    for set_name, part in sets.items():
+        sel = row_set == set_name
+        if not sel.any():
+            continue
+        X = np.clip(features[part["columns"]].to_numpy(dtype=np.float32)[sel], *part["clip"])
+        for k in kinds:
+            member = part["members"][k]
+            if k == "knn":
+                out, novelty[sel] = member.knn(X)
+            else:
+                out = member.predict(X, need[k] if need else (True, True))
+            preds[k][sel] = to_sonic(out)
+    return preds, novelty
+
+
+def predict_well(well, ensemble: Ensemble | str = "full") -> pd.DataFrame:
+    """predict() for a wells.Well: its canonical curves and its depth in feet."""
+    return predict(well.curves, ensemble, depth_ft=well.depth_ft())
+
+
+# ----------------------------------------------------------------------------- combining
+
+def combine(preds: dict, kinds, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and weighted spread across members, per target.
+
+    A member with zero weight for a target may hold NaN there (not computed): it counts as 0.
+    """
+    W = weights[:, None, :]
+    P = np.where(W > 0, np.stack([preds[k] for k in kinds], axis=0), 0.0)   # (m, n, 2)
+    mean = (P * W).sum(axis=0)
+    spread = np.sqrt(np.maximum((W * (P - mean) ** 2).sum(axis=0), 0.0))
+    return mean, spread
+
+
+def finish(mean, spread, novelty, gr, shear_prior: dict | None, cal: dict):
+    """Combined member output -> (mean with the shear prior applied, P10, P90).
+
+    One function for predict() and training's held-out scoring, so the card's figures are
+    those of the shipped predict path."""
+    mean, gap = apply_shear_prior(mean, gr, shear_prior)
+    lo, hi = band(mean, spread, novelty, cal, gap)
+    return mean, lo, hi
+
+
+# ----------------------------------------------------------------------------- QC
+
+def qc_reasons(ff: F.FeatureFrame, novelty: np.ndarray, qc: dict,
+               depth_ft: np.ndarray | None) -> list[str]:
+    """QC text per row. Only flagged rows get Python-level work (most rows are OK)."""
+    clean = ff.clean
+    n = len(clean)
+    reasons: dict[int, list[str]] = {}
+
+    def add(mask: np.ndarray, text_for_row):
+        for i in np.flatnonzero(mask):
+            reasons.setdefault(int(i), []).append(text_for_row(i))
+
+    missing = clean[list(REQUIRED)].isna().to_numpy()
+    names = np.array(REQUIRED)
+    add(missing.any(axis=1), lambda i: "missing input: " + ", ".join(names[missing[i]]))
+
+    out_cols = []
+    for curve, (lo, hi) in qc["envelope"].items():
+        v = clean[curve].to_numpy()
+        out_cols.append(np.isfinite(v) & ((v < lo) | (v > hi)))
+    env_names = np.array(list(qc["envelope"]))
+    outside = np.column_stack(out_cols)
+    add(outside.any(axis=1), lambda i: "outside training range: " + ", ".join(env_names[outside[i]]))
+
+    add(np.isfinite(novelty) & (novelty > qc["novelty_threshold"]),
+        lambda i: "unfamiliar log combination")
+
+    cal = clean["CAL"].to_numpy()
+    excess = ff.base["CAL_X"].to_numpy()
+    add(np.isfinite(excess) & (excess > WASHOUT_IN), lambda i: f"washout (CAL {cal[i]:.1f} in)")
+    texts = [QC_OK] * n
+    for i, r in reasons.items():
+        texts[i] = join_reasons(r)
+    return texts

@@ -1,0 +1,113 @@
+"""One prediction with the optional extras: DTS from measured DTC, baselines, splice, elastic logs.
+
+    result = predict_extended(well, ens, elastic=True, splice=True)
+
+The CLI, the API and the app call this one function, so which extra columns exist and how
+they are computed is decided here, never in a door. The base columns (curves.RESULT_COLUMNS)
+are always there; the extras (EXTRA_COLUMNS, in that order) only when asked for or, for
+DTS_SOURCE, when the well has a measured DTC the model could use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sonic_model.model import conditioned as C
+from sonic_model.physics import elastic as E
+from sonic_model.core.curves import CURVES, RESULT_COLUMNS
+from sonic_model.core.columns import (EXTRA_COLUMNS, EXTRA_DESCRIPTIONS, EXTRA_UNITS,  # noqa: F401
+                                      TEXT_COLUMNS, las_codes, legend)
+from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
+
+def _measured(curves: pd.DataFrame, name: str) -> np.ndarray:
+    """A measured sonic as numbers, null sentinels as NaN (validity is judged later)."""
+    return C._measured(curves, name, keep_impossible=True)
+
+
+def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: bool = False,
+                     splice: bool = False, baselines: bool = False,
+                     logs_only_column: bool = False) -> pd.DataFrame:
+    """ensemble.predict_well plus the extras asked for; one row per input row, same order.
+
+    - the DTS route: where the well's measured DTC is valid and the model ships a conditioned
+      shear set, DTS_PRED/P10/P90 come from it (DTS_SOURCE says so per sample); off with
+      `ignore_measured`. DTC_PRED is always the prediction from the logs.
+    - `baselines`: DTS_MUDROCK, DTS_GC from the valid measured DTC;
+    - `splice`: DTC_SPLICE, DTS_SPLICE, SPLICE_SOURCE;
+    - `elastic`: VP ... K_DYN from the splice's sonic and ZDEN;
+    - `logs_only_column` (the app's comparison track): DTS_LOGS_ONLY, the logs-only DTS.
+    """
+    from sonic_model.model import ensemble as ens_mod
+    from sonic_model.model.features import build_features, clean
+
+    ens = ens_mod.load_ensemble(ensemble) if isinstance(ensemble, str) else ensemble
+    curves = well.curves.reset_index(drop=True)
+    depth = well.depth_ft()
+    result = ens_mod.predict(curves, ens, depth_ft=depth)
+    attrs = dict(result.attrs)
+    result = result.reset_index(drop=True)
+    n = len(result)
+    logs_dts = result["DTS_PRED"].to_numpy(dtype=float).copy()
+
+    has_dtc = "DTC" in curves.columns and np.isfinite(_measured(curves, "DTC")).any()
+    model = getattr(ens, "conditioned", None)
+    want_p = has_dtc and (not ignore_measured or baselines or splice or elastic)
+    p = None
+    if want_p:
+        ff = build_features(curves, depth, pe_fill=ens.pe_fill)
+        p = C.prepare(curves, depth, name=well.name, pe_fill=ens.pe_fill, ff=ff)
+
+    if p is not None and not ignore_measured and model is not None:
+        dts, lo, hi = C.predict(model, p)
+        use = np.isfinite(dts) & np.isfinite(logs_dts)
+        result.loc[use, "DTS_PRED"] = dts[use]
+        result.loc[use, "DTS_P10"] = lo[use]
+        result.loc[use, "DTS_P90"] = hi[use]
+        source = np.full(n, "", dtype=object)
+        has_pred = np.isfinite(logs_dts)
+        source[has_pred] = C.SOURCE_LOGS
+        # Say why the measured DTC was not used where the logs route stood in for it.
+        why = np.where(p.dtc_reason == "", "", "measured DTC " + p.dtc_reason.astype(str))
+        fallback = has_pred & ~use & (why != "")
+        source[fallback] = [f"{C.SOURCE_LOGS} ({w})" for w in why[fallback]]
+        source[use] = C.SOURCE_CONDITIONED
+        flagged = use & (why != "")          # conditioned on a flagged (washout) sample
+        source[flagged] = [f"{C.SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
+        result["DTS_SOURCE"] = source
+
+    if baselines:
+        for k in ("DTS_MUDROCK", "DTS_GC"):
+            result[k] = p.baselines[k] if p is not None else np.nan
+
+    if splice or elastic:
+        dtc_valid = np.isfinite(p.dtc) if p is not None else np.zeros(n, dtype=bool)
+        dtc_meas = p.dtc if p is not None else np.full(n, np.nan)
+        dts_raw = _measured(curves, "DTS")
+        dts_ok, dts_why = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
+        dts_ok = (dts_ok | np.isin(dts_why, list(SOFT_REASONS))) & np.isfinite(dts_raw)
+        dtc_best = np.where(dtc_valid, dtc_meas, result["DTC_PRED"].to_numpy(dtype=float))
+        dts_best = np.where(dts_ok, dts_raw, result["DTS_PRED"].to_numpy(dtype=float))
+        if splice:
+            result["DTC_SPLICE"] = dtc_best
+            result["DTS_SPLICE"] = dts_best
+            result["SPLICE_SOURCE"] = [
+                f"DTC {'measured' if a else 'predicted'}, DTS {'measured' if b else 'predicted'}"
+                for a, b in zip(dtc_valid, dts_ok)]
+        if elastic:
+            zden = pd.to_numeric(curves["ZDEN"], errors="coerce").to_numpy(dtype=float) \
+                if "ZDEN" in curves.columns else np.full(n, np.nan)
+            lo, hi = CURVES["ZDEN"].valid
+            zden = np.where((zden >= lo) & (zden <= hi), zden, np.nan)
+            el = E.elastic_logs(dtc_best, dts_best, zden)
+            for c in E.ELASTIC_COLUMNS:
+                result[c] = el[c].to_numpy()
+    if logs_only_column:
+        result["DTS_LOGS_ONLY"] = logs_dts
+
+    extra = [c for c in EXTRA_COLUMNS if c in result.columns]
+    rest = [c for c in result.columns if c not in extra and c not in RESULT_COLUMNS]
+    result = result[list(RESULT_COLUMNS) + extra + rest]
+    result.index = well.curves.index
+    result.attrs.update(attrs)
+    return result

@@ -1,0 +1,82 @@
+"""What routes depend on: the loaded models (built once in the lifespan, handed to routes by
+``Depends(get_models)``), the settings, and a bounded worker pool for CPU-bound work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import anyio
+import pandas as pd
+from fastapi import Depends, Request
+
+from sonic_model.model import ensemble
+from sonic_model import io as wells
+from sonic_model.core.config import Settings
+from sonic_model.model.ensemble import ENSEMBLE_NAMES
+from sonic_model.core.errors import ArtifactError, SonicModelError
+
+log = logging.getLogger("sonic_model.api")
+
+
+@dataclass
+class Models:
+    """The ensembles this server loaded, and why any failed to load."""
+
+    loaded: dict[str, Any] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    # Bounds how many predictions run at once, so memory stays flat under concurrent clients.
+    limiter: anyio.CapacityLimiter | None = None
+
+    @classmethod
+    def load(cls, names: tuple[str, ...] = ENSEMBLE_NAMES) -> Models:
+        models = cls()
+        for name in names:
+            try:
+                models.loaded[name] = ensemble.load_ensemble(name)
+            except SonicModelError as exc:
+                log.error("ensemble %r not loaded: %s", name, exc)
+                models.failures[name] = str(exc)
+        return models
+
+    def get(self, name: str) -> Any:
+        """A bundled ensemble loaded at start-up, or a model from the store by name (loaded
+        on first use through store.resolve, sha256-checked, then cached per process)."""
+        if name in self.loaded:
+            return self.loaded[name]
+        if name in ENSEMBLE_NAMES:
+            raise ArtifactError(self.failures.get(name, f"ensemble {name!r} is not loaded"))
+        from sonic_model.model import store
+
+        return store.load(name)
+
+    def predict_well(self, well: wells.Well, name: str, **options) -> pd.DataFrame:
+        """extras.predict_extended: options ignore_measured, elastic, splice."""
+        from sonic_model.model.extended import predict_extended
+
+        return predict_extended(well, self.get(name), **options)
+
+    def card(self) -> dict:
+        for ens in self.loaded.values():
+            return ens.card
+        from sonic_model.model.card import load_card
+        return load_card()
+
+
+def get_models(request: Request) -> Models:
+    return request.app.state.models
+
+
+def get_api_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ModelsDep = Annotated[Models, Depends(get_models)]
+SettingsDep = Annotated[Settings, Depends(get_api_settings)]
+
+
+async def in_worker(models: Models, fn: Callable, *args: Any) -> Any:
+    # Parsing and prediction are CPU-bound: keep them off the event loop, a few at a time.
+    return await anyio.to_thread.run_sync(fn, *args, limiter=models.limiter)

@@ -1,0 +1,100 @@
+"""Pages for people: ``/`` (a small index), ``/docs`` (Swagger UI) and ``/redoc``, served
+entirely from this server.
+
+FastAPI's own pages load Swagger UI and ReDoc from a CDN, which leaves ``/docs`` blank offline.
+These follow FastAPI's documented self-hosting recipe (``get_swagger_ui_html`` pointed at local
+files); the files come from the fastapi-offline package, which ships Swagger UI 5 (FastAPI
+writes OpenAPI 3.1, which Swagger UI 4 cannot render) and ReDoc.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import (
+    get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from sonic_model.core.version import __version__
+
+ASSETS_URL = "/docs-assets"
+OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+
+router = APIRouter(include_in_schema=False)
+
+
+def assets_dir() -> Path:
+    """Swagger UI, ReDoc and the favicon as installed with fastapi-offline."""
+    return Path(str(resources.files("fastapi_offline") / "static"))
+
+
+def mount_assets(app: FastAPI) -> None:
+    app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
+
+
+def _root(request: Request) -> str:
+    return request.scope.get("root_path", "")   # behind a proxy prefix, links still resolve
+
+
+@router.get("/docs")
+def swagger_ui(request: Request) -> HTMLResponse:
+    root = _root(request)
+    return get_swagger_ui_html(
+        openapi_url=f"{root}{request.app.openapi_url}",
+        title=f"{request.app.title} - Swagger UI",
+        oauth2_redirect_url=f"{root}{OAUTH2_REDIRECT_URL}",
+        swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+        # validatorUrl: Swagger UI would otherwise send the spec to validator.swagger.io.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+@router.get(OAUTH2_REDIRECT_URL)
+def swagger_ui_redirect() -> HTMLResponse:
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+@router.get("/redoc")
+def redoc(request: Request) -> HTMLResponse:
+    root = _root(request)
+    return get_redoc_html(openapi_url=f"{root}{request.app.openapi_url}",
+                          title=f"{request.app.title} - ReDoc",
+                          redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
+                          redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+                          with_google_fonts=False)
+
+
+_LINKS = (
+    ("/docs", "interactive documentation (Swagger UI): try every endpoint"),
+    ("/redoc", "reference documentation (ReDoc)"),
+    ("/openapi.json", "the OpenAPI document"),
+    ("/api/v1/model", "the model card in brief (?full=true for all of it)"),
+    ("/healthz", "which ensembles are loaded"),
+)
+
+
+@router.get("/")
+def index(request: Request) -> HTMLResponse:
+    root = _root(request)
+    items = "\n".join(f'<li><a href="{html.escape(root + url)}">{html.escape(url)}</a> '
+                      f"&mdash; {html.escape(text)}</li>" for url, text in _LINKS)
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(request.app.title)}</title>
+<link rel="icon" href="{html.escape(root + ASSETS_URL)}/favicon.png"></head>
+<body style="font-family: sans-serif; max-width: 46em; margin: 2em auto; line-height: 1.5">
+<h1>{html.escape(request.app.title)} {html.escape(__version__)}</h1>
+<p>Synthetic DTC and DTS sonic logs from conventional logs. Send curves as JSON to
+<code>POST /api/v1/predict</code>, a LAS or CSV file to <code>POST /api/v1/predict/file</code>,
+or a pandas split-orient frame to <code>POST /api/get_predictions</code>.</p>
+<ul>
+{items}
+</ul></body></html>
+"""
+    return HTMLResponse(page)

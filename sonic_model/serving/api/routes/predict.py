@@ -1,0 +1,101 @@
+"""v1 predictions: curves as JSON, or a LAS/CSV upload answered as JSON, CSV or LAS."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from sonic_model import io as wells
+from sonic_model.model.ensemble import EnsembleName
+from sonic_model.core.errors import InputValueError
+from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
+from sonic_model.serving.api.payloads import (check_rows, download_name, row_count, v1_answer, well_from_curves)
+from sonic_model.serving.api.schemas import PredictRequest, PredictResponse
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+
+def model_choice(model: str | None, ensemble: str, ensemble_given: bool) -> str:
+    """The one model a request asks for: ``model`` (any name from /api/v1/models) or the
+    bundled ``ensemble``; both, naming different models, is a 422."""
+    if model is None:
+        return ensemble
+    if ensemble_given and ensemble != model:
+        raise InputValueError(f"'ensemble' {ensemble!r} and 'model' {model!r} name different "
+                              "models; send one of them")
+    return model
+
+
+@router.post(
+    "/predict", response_model=PredictResponse,
+    summary="Predict DTC/DTS with P10/P90 and QC from curves sent as JSON",
+    responses={400: {"description": "body is not valid JSON; a 'mapping' names a curve that "
+                                    "is not in 'curves'"},
+               413: {"description": "body or row count over the server's limit"},
+               422: {"description": "missing required curves, unknown fields, values that "
+                                    "are not numbers, lengths differ, unknown model"},
+               503: {"description": "the requested ensemble is not loaded"}},
+)
+async def predict_v1(req: PredictRequest, models: ModelsDep,
+                     settings: SettingsDep) -> JSONResponse:
+    choice = model_choice(req.model, req.ensemble, "ensemble" in req.model_fields_set)
+    models.get(choice)
+    check_rows(row_count(req), settings.api_max_rows)
+
+    def work() -> dict:
+        well = well_from_curves(req)
+        result = models.predict_well(well, choice, ignore_measured=req.ignore_measured,
+                                     elastic=req.elastic, splice=req.splice)
+        return v1_answer(result, choice, models, well)
+
+    return JSONResponse(await in_worker(models, work))
+
+
+@router.post(
+    "/predict/file",
+    summary="Upload a LAS or CSV well; get predictions as JSON, CSV or LAS",
+    response_model=PredictResponse,
+    responses={200: {"content": {"text/csv": {}, "text/plain": {}},
+                     "description": "JSON (format=json), CSV or LAS (as an attachment)"},
+               400: {"description": "the file cannot be read (detail names the problem)"},
+               413: {"description": "body or row count over the server's limit"},
+               422: {"description": "missing required curves, bad format/ensemble/mapping, "
+                                    "unknown model"},
+               503: {"description": "the requested ensemble is not loaded"}},
+)
+async def predict_file(
+    models: ModelsDep, settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="a LAS 2.0 or CSV well file")],
+    format: Annotated[Literal["json", "csv", "las"], Form()] = "json",
+    ensemble: Annotated[EnsembleName | None, Form()] = None,
+    model: Annotated[str | None, Form(
+        description="a model from GET /api/v1/models; replaces 'ensemble'")] = None,
+    mapping: Annotated[list[str] | None, Form(
+        description="CANON=MNEMONIC overrides, e.g. ZDEN=DEN_CORR (repeatable)")] = None,
+    ignore_measured: Annotated[bool, Form(description="DTS from the logs alone even where "
+                                          "the file has a valid measured DTC")] = False,
+    elastic: Annotated[bool, Form(description="add the elastic logs")] = False,
+    splice: Annotated[bool, Form(description="add the measured/predicted splice")] = False,
+) -> Response:
+    ensemble = model_choice(model, ensemble or "full", ensemble is not None)
+    models.get(ensemble)
+    overrides = wells.parse_mapping(mapping or [])
+    data = await file.read()
+    filename = file.filename or "upload"
+
+    def work() -> Response:
+        well = wells.read_well(data, name=filename, mapping=overrides or None)
+        check_rows(len(well.curves), settings.api_max_rows)
+        result = models.predict_well(well, ensemble, ignore_measured=ignore_measured,
+                                     elastic=elastic, splice=splice)
+        if format == "json":
+            return JSONResponse(v1_answer(result, ensemble, models, well))
+        writer, media = ((wells.write_csv, "text/csv") if format == "csv"
+                         else (wells.write_las, "text/plain"))
+        name = download_name(filename, format)
+        return Response(writer(well, result), media_type=media,
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    return await in_worker(models, work)

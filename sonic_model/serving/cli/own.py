@@ -1,0 +1,111 @@
+"""The command-line verbs for models trained on your own wells: `train --wells`, `models`.
+
+Kept apart from __main__ (which only registers the options) so the CLI module stays a thin
+dispatcher. Output: the report on stdout, progress and log lines on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sonic_model.core.errors import InputValueError as UsageError
+
+
+def train_wells(args) -> int:
+    """Train a named model on the user's wells (owntrain) and print its LOWO report."""
+    from sonic_model.training import own_wells as owntrain
+    from sonic_model.model import store
+
+    if not args.name:
+        raise UsageError("--wells needs --name NAME: the name the model is saved under")
+    if args.data or args.out or args.cv_cache:
+        raise UsageError("--data, --out and --cv-cache rebuild the bundled model; leave them out "
+                         "with --wells")
+    store.validate_name(args.name)
+    from sonic_model.io import parse_mapping
+
+    try:
+        mapping = parse_mapping(args.map or [])
+    except UsageError as exc:
+        raise UsageError(f"--map: {exc}") from None
+    bar = _Progress(sys.stderr)
+    card = owntrain.train_own(args.wells, args.name, mapping=mapping, overwrite=args.overwrite,
+                              log=bar.log, progress=bar.update)
+    bar.close()
+    print(format_lowo(card))
+    return 0
+
+
+class _Progress:
+    """A one-line bar on a terminal; plain lines when stderr is a file or a pipe."""
+
+    def __init__(self, stream, width: int = 30):
+        self.stream, self.width = stream, width
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.drawn = False
+
+    def update(self, done: int, total: int, message: str = "") -> None:
+        if not self.tty:
+            print(f"[{done}/{total}] {message}", file=self.stream, flush=True)
+            return
+        filled = int(self.width * done / max(total, 1))
+        line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {message}"
+        print(f"{line[:110]:110s}", end="", file=self.stream, flush=True)
+        self.drawn = True
+
+    def log(self, message: str) -> None:
+        if self.drawn:
+            print(file=self.stream)
+            self.drawn = False
+        print(message, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.drawn:
+            print(file=self.stream, flush=True)
+            self.drawn = False
+
+
+def format_lowo(card: dict) -> str:
+    """The leave-one-well-out report: the new model beside the bundled one, per well."""
+    from sonic_model.training.own_wells import lowo_table
+
+    def f(v, spec=".2f"):
+        return f"{v:{spec}}" if isinstance(v, (int, float)) else "-"
+
+    lines = [f"model {card.get('own', {}).get('name', '?')}: leave-one-well-out validation "
+             "(us/ft; bundled = the shipped model on the same wells)",
+             f"{'well':24s} {'curve':5s} {'rows':>7s} {'RMSE':>7s} {'bias':>7s} {'P10-P90':>8s}"
+             f" | {'bundled RMSE':>12s} {'bias':>7s} {'P10-P90':>8s}"]
+    for r in lowo_table(card):
+        lines.append(f"{str(r['well'])[:24]:24s} {r['target']:5s} {f(r['rows'], 'd'):>7s} "
+                     f"{f(r['rmse']):>7s} {f(r['bias']):>7s} {f(r['coverage'], '.0%'):>8s} | "
+                     f"{f(r['bundled_rmse']):>12s} {f(r['bundled_bias']):>7s} "
+                     f"{f(r['bundled_coverage'], '.0%'):>8s}")
+    return "\n".join(lines)
+
+
+def models(args) -> int:
+    import json
+
+    from sonic_model.model import store
+
+    if args.delete:
+        store.delete_model(args.delete)
+        print(f"deleted model {args.delete!r}", file=sys.stderr)
+        return 0
+    rows = store.list_models()
+    if args.json:
+        print(json.dumps({"store": str(store.store_root()), "models": rows}, indent=1))
+        return 0
+    print(f"models in {store.store_root()} (plus the bundled 'full' and 'light'):")
+    if not rows:
+        print("  none yet: python -m sonic_model train --wells DIR --name NAME")
+    for r in rows:
+        if "error" in r:
+            print(f"  {r['name']:20s} unreadable: {r['error']}")
+            continue
+        lowo = "  ".join(f"{t} {r['lowo'][t]['rmse']:.2f}" for t in ("DTC", "DTS")
+                         if r["lowo"][t].get("rmse") is not None)
+        print(f"  {r['name']:20s} {len(r['wells']):3d} wells  {r['created'] or '?':20s} "
+              f"{r['size_bytes'] / 1e6:6.2f} MB  LOWO RMSE {lowo or '-'}")
+    return 0

@@ -1,0 +1,531 @@
+"""The depth-track figure: input logs, predicted sonic with its band, and a QC flag strip.
+
+It follows the log prints petrophysicists read at a glance: one depth axis increasing
+downwards shared by every track (zoom and pan move them together), the conventional fixed
+scales by default (so two wells look alike; an auto option fits the scales to the data),
+gamma ray with caliper, deep and medium resistivity on a log scale, density with neutron on
+the matched limestone-compatible overlay, PE, then a narrow QC strip (one column and colour
+per reason) and the predicted DTC and DTS with their P10–P90 bands and any measured sonic.
+A track none of whose curves has data is left out rather than drawn empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sonic_model.core.curves import CURVES
+from sonic_model.core.qc import QC_FLAGS, QC_OK, qc_bits
+
+__all__ = ["depth_tracks", "qc_intervals", "track_ranges", "interior_ticks", "FIXED_SCALES",
+           "QC_COLORS", "TRACKS", "depth_label", "Scales"]
+
+Scales = Literal["fixed", "auto"]
+
+# Depth tracks stay SVG whatever their length: in the plotly.js that Streamlit 1.67 bundles,
+# Scattergl on a reversed axis draws every point on the bottom edge (checked in Chromium; the
+# same figure is right with plotly.py's own plotly.js). SVG lines are one <path> per curve, and
+# plotly simplifies them, so an 11,000-sample well stays quick. Beyond this many samples the
+# tracks show every k-th one; metrics and downloads still use them all.
+MAX_TRACK_POINTS = 20_000
+# Flag rectangles per QC reason; beyond this the closest intervals are joined (a display
+# budget: the browser slows past a few hundred polygons).
+MAX_QC_INTERVALS = 200
+
+PRED_COLOR = "#0b5394"
+BAND_COLOR = "rgba(11, 83, 148, 0.22)"
+MEASURED_COLOR = "#111111"
+GRID = "rgba(0, 0, 0, 0.12)"
+# One colour per QC reason, distinct from the curve colours, in QC_FLAGS order.
+QC_COLORS: dict[str, str] = {
+    "missing input": "#9e9e9e",
+    "outside training range": "#ef6c00",
+    "unfamiliar log combination": "#c2185b",
+    "washout": "#8d6e63",
+}
+QC_SHORT = {"missing input": "no input", "outside training range": "out of range",
+            "unfamiliar log combination": "unfamiliar", "washout": "washout"}
+
+# The conventional print scales, (left, right): right < left is a reversed scale.
+FIXED_SCALES: dict[str, tuple[float, float]] = {
+    "GR": (0.0, 150.0), "CAL": (6.0, 16.0), "HRD": (0.2, 2000.0), "HRM": (0.2, 2000.0),
+    "ZDEN": (1.95, 2.95), "CNC": (0.45, -0.15), "PE": (0.0, 10.0),
+    "DTC": (140.0, 40.0), "DTS": (240.0, 40.0),
+}
+LOG_CURVES = frozenset({"HRD", "HRM"})
+# The density–neutron overlay is one matched pair: CNC = 0.45 - 0.6 (ZDEN - 1.95) at every
+# point of the track, so crossover and separation read the same whatever the well. The auto
+# option widens or narrows both through this same map, in steps of 0.05 g/cm3 (0.03 v/v).
+DN_ZDEN_AT_LEFT = 1.95
+DN_CNC_AT_LEFT = 0.45
+DN_CNC_PER_ZDEN = -0.6
+DN_STEP_ZDEN = 0.05
+UNITS = {name: curve.unit for name, curve in CURVES.items()}
+# Tick labels stay this far (share of the track) from both ends, so the end labels of two
+# neighbouring tracks can never meet; the end values are in each scale's title instead.
+TICK_MARGIN = 0.12
+
+
+@dataclass(frozen=True)
+class TrackCurve:
+    name: str
+    color: str
+    dash: str = "solid"
+    same_axis: bool = False  # drawn on the track's first axis (e.g. HRM beside HRD)
+
+
+@dataclass(frozen=True)
+class Track:
+    title: str
+    curves: tuple[TrackCurve, ...]
+    width: float
+
+
+TRACKS: tuple[Track, ...] = (
+    Track("Gamma ray", (TrackCurve("GR", "#2e7d32"), TrackCurve("CAL", "#6d4c41", "dash")), 1.0),
+    Track("Resistivity", (TrackCurve("HRD", "#c62828"),
+                          TrackCurve("HRM", "#1565c0", "dash", same_axis=True)), 1.0),
+    Track("Density–neutron", (TrackCurve("ZDEN", "#c62828"),
+                              TrackCurve("CNC", "#1565c0", "dash")), 1.1),
+    Track("PE", (TrackCurve("PE", "#7b1fa2"),), 0.6),
+)
+QC_TRACK = Track("QC", (), 0.32)
+SONIC_TRACKS = tuple(Track(name, (TrackCurve(name, PRED_COLOR),), 1.25) for name in ("DTC", "DTS"))
+GAP = 0.03          # between tracks, in track-width units
+Y_TOP = 0.88        # the tracks' top; two rows of scales above
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def depth_label(depth_unit: str) -> str:
+    return {"ft": "Depth (ft)", "m": "Depth (m)"}.get(depth_unit, "Sample number")
+
+
+def _finite(values) -> np.ndarray:
+    v = np.asarray([] if values is None else values, dtype=float).reshape(-1)
+    return v[np.isfinite(v)]
+
+
+def _has_data(frame: Mapping, name: str) -> bool:
+    return name in frame and bool(np.isfinite(np.asarray(frame[name], dtype=float)).any())
+
+
+def _depth_axis(depth, n: int) -> np.ndarray:
+    if depth is None:
+        return np.arange(n, dtype=float)
+    d = np.asarray(depth, dtype=float).reshape(-1)
+    if d.size != n:
+        raise ValueError(f"depth has {d.size} values for {n} samples; pass one depth per row")
+    return d
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs of a boolean array."""
+    m = np.asarray(mask, dtype=bool)
+    if not m.size:
+        return []
+    edges = np.diff(np.concatenate([[0], m.view(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def _merge_runs(runs: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
+    gaps = np.array([runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)])
+    # Keep the (budget - 1) widest gaps as breaks; close all the others.
+    keep = set(np.argsort(gaps, kind="stable")[::-1][: budget - 1].tolist())
+    merged = [list(runs[0])]
+    for i in range(len(runs) - 1):
+        if i in keep:
+            merged.append(list(runs[i + 1]))
+        else:
+            merged[-1][1] = runs[i + 1][1]
+    return [tuple(r) for r in merged]
+
+
+def _polygons(parts: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Closed polygons joined into one trace, separated by NaN (drawn apart, nothing between).
+
+    Arrays rather than lists with None: plotly validates and serialises them ~50x faster.
+    """
+    gap = np.array([np.nan])
+    xs, ys = [], []
+    for x, y in parts:
+        xs += [x, x[:1], gap]
+        ys += [y, y[:1], gap]
+    if not xs:
+        return np.array([]), np.array([])
+    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
+
+
+def _band_polygon(lower, upper, depth) -> tuple[np.ndarray, np.ndarray]:
+    """P10–P90 band as one polygon per run of finite samples (nothing drawn across gaps)."""
+    lo, hi, d = (np.asarray(a, dtype=float) for a in (lower, upper, depth))
+    ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(d)
+    return _polygons((np.concatenate([lo[a:b], hi[a:b][::-1]]),
+                      np.concatenate([d[a:b], d[a:b][::-1]])) for a, b in _runs(ok))
+
+
+# --------------------------------------------------------------------------- scales
+
+def _nice_step(span: float) -> float:
+    base = 10 ** math.floor(math.log10(span)) if span > 0 else 1.0
+    return base / 2
+
+
+def _auto_linear(values, default: tuple[float, float]) -> list[float]:
+    """The 0.5–99.5 percentiles rounded outwards to half a decade step; direction kept."""
+    left, right = default
+    v = _finite(values)
+    if not v.size:
+        return [left, right]
+    lo, hi = np.percentile(v, [0.5, 99.5])
+    if hi <= lo:
+        lo, hi = lo - 1.0, hi + 1.0
+    step = _nice_step(hi - lo)
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return [hi, lo] if right < left else [lo, hi]
+
+
+def _auto_log(values, default: tuple[float, float]) -> list[float]:
+    v = _finite(values)
+    v = v[v > 0]
+    if not v.size:
+        return list(default)
+    lo, hi = np.percentile(v, [0.5, 99.5])
+    lo_d, hi_d = 10 ** math.floor(math.log10(lo)), 10 ** math.ceil(math.log10(hi))
+    if hi_d <= lo_d:
+        hi_d = lo_d * 10
+    return [lo_d, hi_d]
+
+
+def _auto_density_neutron(zden, cnc) -> tuple[list[float], list[float]]:
+    """ZDEN and CNC ranges fitted to both curves on the matched map (neutron in density units)."""
+    both = np.concatenate([_finite(zden),
+                           DN_ZDEN_AT_LEFT + (_finite(cnc) - DN_CNC_AT_LEFT) / DN_CNC_PER_ZDEN])
+    if both.size:
+        p_lo, p_hi = np.percentile(both, [0.5, 99.5])
+        lo = math.floor(round(p_lo / DN_STEP_ZDEN, 6)) * DN_STEP_ZDEN
+        hi = math.ceil(round(p_hi / DN_STEP_ZDEN, 6)) * DN_STEP_ZDEN
+        if hi <= lo:
+            hi = lo + DN_STEP_ZDEN
+    else:
+        lo, hi = FIXED_SCALES["ZDEN"]
+    lo, hi = round(lo, 4), round(hi, 4)
+    to_cnc = lambda z: round(DN_CNC_AT_LEFT + DN_CNC_PER_ZDEN * (z - DN_ZDEN_AT_LEFT), 4)  # noqa: E731
+    return [lo, hi], [to_cnc(lo), to_cnc(hi)]
+
+
+def track_ranges(curves: Mapping, result: Mapping | None = None,
+                 scales: Scales = "fixed") -> dict[str, list[float]]:
+    """Scale [left, right] of every curve the tracks may draw (log curves in ohm.m, not log10).
+
+    "fixed": the conventional print scales (FIXED_SCALES), whatever the well. "auto": fitted
+    to the well's 0.5–99.5 percentiles (sonic: predicted, band and measured together), with
+    density and neutron kept on their matched map.
+    """
+    if scales == "fixed":
+        return {k: list(v) for k, v in FIXED_SCALES.items()}
+    if scales != "auto":
+        raise ValueError(f"scales must be 'fixed' or 'auto', not {scales!r}")
+    get = (lambda frame, k: frame[k] if frame is not None and k in frame else None)  # noqa: E731
+    out: dict[str, list[float]] = {}
+    for name in ("GR", "CAL", "PE"):
+        out[name] = _auto_linear(get(curves, name), FIXED_SCALES[name])
+    resist = np.concatenate([_finite(get(curves, k)) for k in ("HRD", "HRM")])
+    out["HRD"] = out["HRM"] = _auto_log(resist, FIXED_SCALES["HRD"])
+    out["ZDEN"], out["CNC"] = _auto_density_neutron(get(curves, "ZDEN"), get(curves, "CNC"))
+    for name in ("DTC", "DTS"):
+        parts = [_finite(get(curves, name))] + [
+            _finite(get(result, f"{name}_{s}")) for s in ("PRED", "P10", "P90")]
+        out[name] = _auto_linear(np.concatenate(parts), FIXED_SCALES[name])
+    return out
+
+
+def interior_ticks(scale: Iterable[float], log: bool = False, max_ticks: int = 3
+                   ) -> list[float]:
+    """Round tick values strictly inside a scale, at least TICK_MARGIN of it from both ends.
+
+    Neighbouring tracks then never show labels side by side at their shared edge (the
+    issue's PE "10" on DTC "120"); each scale's end values are written in its title.
+    """
+    a, b = (float(x) for x in scale)
+    lo, hi = min(a, b), max(a, b)
+    if log:
+        llo, lhi = math.log10(lo), math.log10(hi)
+        margin = TICK_MARGIN * (lhi - llo)
+        return [10.0 ** k for k in range(math.ceil(llo + margin), math.floor(lhi - margin) + 1)]
+    span = hi - lo
+    if span <= 0:
+        return []
+    margin = TICK_MARGIN * span
+    for mult in (1, 2, 2.5, 5, 10, 20, 25, 50, 100):
+        step = 10 ** math.floor(math.log10(span)) / 10 * mult
+        first = math.ceil(round((lo + margin) / step, 9)) * step
+        ticks = []
+        t = first
+        while t <= hi - margin + 1e-9:
+            ticks.append(round(t, 10))
+            t += step
+        if 0 < len(ticks) <= max_ticks:
+            return ticks
+    return [round((lo + hi) / 2, 10)]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+# --------------------------------------------------------------------------- QC
+
+def qc_intervals(qc: Iterable[str], depth=None, max_intervals: int = MAX_QC_INTERVALS
+                 ) -> list[tuple[float, float, str]]:
+    """Flagged depth intervals as (top, bottom, reason), reason a key of QC_FLAGS.
+
+    A sample with two reasons lies in an interval of each. Consecutive flagged samples form
+    one interval reaching half a sample beyond its end samples. When a reason yields more than
+    ``max_intervals`` intervals, those separated by the smallest gaps are joined until it does
+    not (a display budget).
+    """
+    texts = pd.Series(list(qc), dtype="object").fillna(QC_OK).astype(str)
+    n = len(texts)
+    d = _depth_axis(depth, n)
+    if not n:
+        return []
+    bits = qc_bits(texts)
+    step = np.diff(d)
+    finite = step[np.isfinite(step)]
+    half = float(np.abs(np.median(finite))) / 2 if finite.size else 0.5
+    out: list[tuple[float, float, str]] = []
+    for reason, bit in QC_FLAGS.items():
+        runs = _runs((bits & bit) != 0)
+        if len(runs) > max_intervals:
+            runs = _merge_runs(runs, max_intervals)
+        for start, stop in runs:
+            a, b = d[start], d[stop - 1]
+            if not (np.isfinite(a) and np.isfinite(b)):
+                continue  # rows without depth (kept at the end by the reader) are not on the log
+            top, bottom = (a, b) if a <= b else (b, a)
+            out.append((float(top - half), float(bottom + half), reason))
+    return out
+
+
+def _add_qc_strip(fig: go.Figure, qc, depth: np.ndarray, xref: str) -> None:
+    """One column per QC reason, filled where the reason applies, in the reason's colour."""
+    by_reason: dict[str, list] = {}
+    for top, bottom, reason in qc_intervals(qc, depth):
+        by_reason.setdefault(reason, []).append((top, bottom))
+    for i, reason in enumerate(QC_FLAGS):
+        if reason not in by_reason:
+            continue
+        x0, x1 = i + 0.1, i + 0.9
+        x, y = _polygons((np.array([x0, x1, x1, x0]), np.array([t, t, b, b]))
+                         for t, b in by_reason[reason])
+        fig.add_trace(go.Scatter(
+            x=x, y=y, xaxis=xref, yaxis="y", mode="lines", fill="toself",
+            fillcolor=QC_COLORS[reason], line={"width": 0}, name=f"QC: {reason}",
+            legendgroup=f"qc-{reason}", showlegend=True, hoverinfo="skip"))
+
+
+# --------------------------------------------------------------------------- the tracks
+
+def _plan(curves: pd.DataFrame, result: pd.DataFrame | None) -> list[Track]:
+    """The tracks to draw: inputs with data (a track keeps only its curves with data), the QC
+    strip and the sonic tracks when there is a result."""
+    tracks = []
+    for t in TRACKS:
+        present = tuple(c for c in t.curves if _has_data(curves, c.name))
+        if present:
+            # HRM alone takes the first axis itself.
+            present = tuple(c if i or not c.same_axis else TrackCurve(c.name, c.color, c.dash)
+                            for i, c in enumerate(present))
+            tracks.append(Track(t.title, present, t.width))
+    if result is not None:
+        if "QC" in result:
+            tracks.append(QC_TRACK)
+        tracks += SONIC_TRACKS
+    return tracks
+
+
+def _domains(tracks: list[Track]) -> list[tuple[float, float]]:
+    total = sum(t.width for t in tracks) + GAP * (len(tracks) - 1)
+    out, left = [], 0.0
+    for t in tracks:
+        out.append((min(left / total, 1.0), min((left + t.width) / total, 1.0)))
+        left += t.width + GAP
+    return out
+
+
+def _scale_title(names: list[TrackCurve], rng: list[float], log: bool) -> dict:
+    unit = UNITS.get(names[0].name, "")
+    label = "/".join(f"<span style='color:{c.color}'>{c.name}</span>" for c in names)
+    return {"text": f"{_fmt(rng[0])}  {label} ({unit})  {_fmt(rng[1])}",
+            "font": {"size": 10}, "standoff": 2}
+
+
+def _axis(rng: list[float], log: bool, dom: tuple[float, float] | None, overlay: str | None
+          ) -> dict:
+    axis = {"side": "top", "showgrid": True, "gridcolor": GRID, "zeroline": False,
+            "ticks": "outside", "ticklen": 3, "tickfont": {"size": 10}, "showline": True,
+            "linecolor": "#444", "tickmode": "array", "tickvals": interior_ticks(rng, log)}
+    axis["ticktext"] = [_fmt(v) for v in axis["tickvals"]]
+    if log:
+        axis.update(type="log", range=[math.log10(rng[0]), math.log10(rng[1])])
+    else:
+        axis["range"] = list(rng)
+    if overlay is None:
+        axis.update(domain=list(dom), anchor="y")
+    else:  # a second scale drawn above the primary one, on the same track
+        axis.update(overlaying=overlay, anchor="free", position=0.955, showgrid=False)
+    return axis
+
+
+def _add_curve(fig: go.Figure, curves: pd.DataFrame, tc: TrackCurve, d32, take, xref) -> None:
+    fig.add_trace(go.Scatter(
+        x=np.asarray(curves[tc.name], dtype=np.float32)[take], y=d32, xaxis=xref, yaxis="y",
+        name=tc.name, mode="lines", line={"color": tc.color, "width": 1.1, "dash": tc.dash},
+        showlegend=False, connectgaps=False,
+        hovertemplate=f"{tc.name}: %{{x:.3~g}} {UNITS.get(tc.name, '')}<extra></extra>"))
+
+
+def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataFrame,
+               d: np.ndarray, take: slice, xref: str) -> None:
+    first = name == "DTC"  # one legend entry per role, not per track
+    p10, p90 = result.get(f"{name}_P10"), result.get(f"{name}_P90")
+    custom = None
+    template = f"{name} predicted: %{{x:.1f}} us/ft"
+    if p10 is not None and p90 is not None:
+        lo = np.asarray(p10, dtype=np.float32)[take]
+        hi = np.asarray(p90, dtype=np.float32)[take]
+        bx, by = _band_polygon(lo, hi, d)
+        if bx.size:
+            fig.add_trace(go.Scatter(
+                x=bx, y=by, xaxis=xref, yaxis="y", mode="lines", fill="toself",
+                fillcolor=BAND_COLOR, line={"width": 0}, name="P10–P90 band",
+                legendgroup="band", showlegend=first, hoverinfo="skip"))
+        custom = np.column_stack([lo, hi])
+        template += " (P10 %{customdata[0]:.1f}, P90 %{customdata[1]:.1f})"
+    fig.add_trace(go.Scatter(
+        x=np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take], y=d, customdata=custom,
+        xaxis=xref, yaxis="y", mode="lines", line={"color": PRED_COLOR, "width": 1.4},
+        name="predicted", legendgroup="pred", showlegend=first, connectgaps=False,
+        hovertemplate=template + "<extra></extra>"))
+    if _has_data(curves, name):
+        fig.add_trace(go.Scatter(
+            x=np.asarray(curves[name], dtype=np.float32)[take], y=d, xaxis=xref, yaxis="y",
+            mode="lines", line={"color": MEASURED_COLOR, "width": 1.0},
+            name="measured", legendgroup="measured", showlegend=first, connectgaps=False,
+            hovertemplate=f"{name} measured: %{{x:.1f}} us/ft<extra></extra>"))
+
+
+def _depth_yaxis(d: np.ndarray, depth_unit: str) -> dict:
+    axis = {"domain": [0.0, Y_TOP], "autorange": "reversed",
+            "title": {"text": depth_label(depth_unit)}, "showgrid": True, "gridcolor": GRID,
+            "zeroline": False, "ticks": "outside", "anchor": "x", "tickformat": ".0f",
+            "hoverformat": ".1f" if depth_unit in ("ft", "m") else ".0f",
+            "showspikes": True, "spikemode": "across", "spikethickness": 1,
+            "spikecolor": "#555", "spikedash": "dot"}
+    if d.size and np.isfinite(d).any():
+        axis["range"] = [float(np.nanmax(d)), float(np.nanmin(d))]
+        axis.pop("autorange")
+    return axis
+
+
+def _axis_key(no: int) -> str:
+    return "xaxis" if no == 1 else f"xaxis{no}"
+
+
+def _axis_ref(no: int) -> str:
+    return "x" if no == 1 else f"x{no}"
+
+
+def _draw_qc_track(fig: go.Figure, layout: dict, no: int, dom, qc, depth) -> None:
+    layout[_axis_key(no)] = {
+        "domain": list(dom), "anchor": "y", "side": "top", "range": [0, len(QC_FLAGS)],
+        "showticklabels": False, "showgrid": False, "zeroline": False, "fixedrange": True,
+        "title": {"text": "QC", "font": {"size": 10}, "standoff": 2}}
+    _add_qc_strip(fig, qc, depth, _axis_ref(no))
+
+
+def _draw_curve_track(fig: go.Figure, layout: dict, no: int, dom, track: Track,
+                      ranges: dict, curves: pd.DataFrame, result, d32, take) -> int:
+    """Axes and traces of one input or sonic track from axis number ``no``; returns the last
+    axis number used (an overlaid second scale takes one more)."""
+    first = track.curves[0]
+    log = first.name in LOG_CURVES
+    axis = _axis(ranges[first.name], log, dom, None)
+    axis["title"] = _scale_title([c for c in track.curves if c is first or c.same_axis],
+                                 ranges[first.name], log)
+    layout[_axis_key(no)] = axis
+    primary, last = _axis_ref(no), no
+    for tc in track.curves:
+        xref = primary
+        if tc is not first and not tc.same_axis:
+            last += 1
+            xref = _axis_ref(last)
+            over = _axis(ranges[tc.name], tc.name in LOG_CURVES, None, primary)
+            over["title"] = _scale_title([tc], ranges[tc.name], tc.name in LOG_CURVES)
+            layout[_axis_key(last)] = over
+        if track in SONIC_TRACKS:
+            _add_sonic(fig, tc.name, result, curves, d32, take, xref)
+        else:
+            _add_curve(fig, curves, tc, d32, take, xref)
+    return last
+
+
+def _finish(fig: go.Figure, layout: dict, frames: list[dict], title: str, height: int) -> None:
+    fig.update_layout(
+        **layout, shapes=frames, height=height,
+        margin={"l": 70, "r": 20, "t": 40 if title else 20, "b": 40},
+        title={"text": title, "x": 0.0, "font": {"size": 15}} if title else None,
+        plot_bgcolor="white", paper_bgcolor="white",
+        hovermode="y unified", hoversubplots="axis", hoverdistance=-1,
+        hoverlabel={"font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.92)"},
+        legend={"orientation": "h", "x": 0.0, "y": -0.015, "yanchor": "top",
+                "font": {"size": 11}, "itemclick": "toggle"},
+        dragmode="zoom", uirevision="tracks")
+
+
+def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth=None, *,
+                 depth_unit: str = "ft", title: str | None = None, height: int = 860,
+                 max_points: int = MAX_TRACK_POINTS, scales: Scales = "fixed") -> go.Figure:
+    """One figure of log tracks sharing a reversed depth axis.
+
+    ``curves`` holds canonical input curves (any subset of GR, CAL, HRD, HRM, ZDEN, CNC, PE)
+    and, when measured, DTC/DTS; ``result`` the ensemble's result columns (same rows), or None
+    to show the inputs alone. ``depth`` gives one depth per row (None: sample numbers) in
+    ``depth_unit`` ("ft", "m" or "sample"). ``scales``: "fixed" print scales or "auto" (fitted
+    to this well). Long wells are decimated for display to at most ``max_points`` samples.
+    """
+    n = len(curves)
+    if result is not None and len(result) != n:
+        raise ValueError(f"result has {len(result)} rows for {n} input rows")
+    d_full = _depth_axis(depth, n)
+    stride = max(1, math.ceil(n / max_points)) if max_points else 1
+    take = slice(None, None, stride)
+    d32 = d_full[take].astype(np.float32)  # float32 halves what the browser downloads
+    ranges = track_ranges(curves, result, scales)
+    tracks = _plan(curves, result)
+
+    fig = go.Figure()
+    layout: dict = {"yaxis": _depth_yaxis(d_full[take], depth_unit)}
+    frames: list[dict] = []  # a box round every track, like a print
+    no = 0
+    for track, dom in zip(tracks, _domains(tracks)):
+        frames.append(dict(type="rect", xref="paper", yref="paper", x0=dom[0], x1=dom[1],
+                           y0=0, y1=Y_TOP, line={"color": "#444", "width": 1}, layer="above"))
+        no += 1
+        if track is QC_TRACK:
+            _draw_qc_track(fig, layout, no, dom, result["QC"], d_full)
+        else:
+            no = _draw_curve_track(fig, layout, no, dom, track, ranges, curves, result, d32,
+                                   take)
+    head = title or ""
+    if stride > 1:
+        head += f"  <span style='font-size:11px;color:#777'>(every {stride}th sample shown)</span>"
+    _finish(fig, layout, frames, head, height)
+    return fig
