@@ -1,1 +1,3 @@
-"""TODO"""
+"""Plotly figures as pure functions of frames and cards (no Streamlit): depth tracks with backup
+scales, crossplots, shear and elastic tracks, the memory-versus-RMSE chart.
+"""

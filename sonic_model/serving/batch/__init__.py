@@ -1,1 +1,2 @@
-"""TODO"""
+"""Batch scoring of folders of wells, on a local process pool or a Dask cluster.
+"""

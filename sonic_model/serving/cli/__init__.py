@@ -1,1 +1,2 @@
-"""TODO"""
+"""The command line: ``python -m sonic_model VERB ...``.
+"""
