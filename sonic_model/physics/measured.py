@@ -80,12 +80,3 @@ def sonic_validity(values, curve: str = "DTC", cal=None,
             washout = (cal_s - bit_size_proxy(cal_s, step)).to_numpy() > WASHOUT_IN
         reason[washout & (reason == "")] = REASON_WASHOUT
     return reason == "", reason
-
-
-def dtc_validity(curves: pd.DataFrame, depth_ft: np.ndarray | None = None):
-    """sonic_validity of a well's measured DTC (all invalid when the well has none)."""
-    if "DTC" not in curves.columns:
-        n = len(curves)
-        return np.zeros(n, dtype=bool), np.full(n, REASON_MISSING, dtype=object)
-    cal = curves["CAL"] if "CAL" in curves.columns else None
-    return sonic_validity(curves["DTC"], "DTC", cal, depth_ft)

@@ -1,3 +1,3 @@
-"""Plotly figures as pure functions of frames and cards (no Streamlit): depth tracks with backup
-scales, crossplots, shear and elastic tracks, the memory-versus-RMSE chart.
+"""Plotly figures as pure functions of frames and cards (no Streamlit): depth tracks,
+crossplots, shear and elastic tracks, the memory-versus-RMSE chart.
 """

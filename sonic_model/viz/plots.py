@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 
 from sonic_model.physics import rockphysics
 from sonic_model.core.metrics import curve_metrics
-from sonic_model.viz.tracks import (FIXED_SCALES, GRID, PRED_COLOR, QC_COLORS, TRACKS, _depth_axis, _finite, _has_data, depth_label, depth_tracks, interior_ticks, qc_intervals, track_ranges)
+from sonic_model.viz.scales import FIXED_SCALES, _finite, interior_ticks, track_ranges  # noqa: F401
+from sonic_model.viz.tracks import (GRID, PRED_COLOR, QC_COLORS, TRACKS, _depth_axis,  # noqa: F401
+                                    _has_data, depth_label, depth_tracks, qc_intervals)
 from sonic_model.core.qc import QC_OK
 
 __all__ = [
@@ -71,7 +73,7 @@ def pred_vs_measured(measured, predicted, curve: str, qc: Sequence[str] | None =
         if mask.any():
             fig.add_trace(sc(x=m[mask], y=p[mask], mode="markers", name=label,
                              marker={"size": 4, "color": color, "opacity": 0.5},
-                             hovertemplate=(f"measured %{{x:.1f}}<br>predicted %{{y:.1f}}"
+                             hovertemplate=("measured %{x:.1f}<br>predicted %{y:.1f}"
                                             "<extra></extra>")))
     s = curve_metrics(m, p)
     title = f"{curve}: predicted vs measured"
