@@ -17,11 +17,8 @@ import lasio
 import numpy as np
 import pandas as pd
 
-from support import unavailable
+from support import force_well, unavailable
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-FORCE = SHARED / "force2020"
-CONTEST = SHARED / "pdda2020"
 NEEDED = ("NPHI", "RHOB", "GR", "RDEP", "DTC")
 
 
@@ -36,10 +33,7 @@ class Field:
 
 def force_slice(name: str, rows: int, skip: int = 0) -> lasio.LASFile:
     """``rows`` consecutive samples of a FORCE well, starting where its main logs all exist."""
-    path = FORCE / f"{name}.las"
-    if not path.is_file():
-        unavailable(f"FORCE 2020 wells unavailable: {path} is missing")
-    src = lasio.read(path)
+    src = lasio.read(force_well(name))
     df = src.df()
     start = int(np.flatnonzero(df[list(NEEDED)].notna().all(axis=1).to_numpy())[0]) + skip
     part = df.iloc[start:start + rows]
@@ -62,9 +56,13 @@ def las_text(las: lasio.LASFile) -> str:
 
 def contest_las(rows: int) -> str:
     """Well #2's inputs (the contest's blind well, no sonic) as LAS at 0.1 m steps."""
-    path = CONTEST / "test.csv"
-    if not path.is_file():
-        unavailable(f"contest data unavailable: {path} is missing")
+    from sonic_model.core.errors import DataNotFoundError
+    from sonic_model.io.contest import find_data_dir
+
+    try:
+        path = find_data_dir() / "test.csv"
+    except DataNotFoundError as exc:
+        unavailable(f"contest data unavailable: {exc}")
     df = pd.read_csv(path, nrows=rows)
     las = lasio.LASFile()
     las.well["WELL"].value = "PDDA 2020 Well #2"

@@ -8,13 +8,15 @@ that a skip would hide.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 
+import support
 from sonic_model.core import config
-from support import unavailable
 from sonic_model.core.errors import DataNotFoundError
+from support import unavailable
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -39,6 +41,39 @@ def model_dir() -> Path:
         unavailable(f"no trained model in {path} (model_card.json missing); "
                      f"run `python -m sonic_model train`")
     return path
+
+
+@pytest.fixture(scope="session")
+def force_dir() -> Path:
+    """The FORCE 2020 wells folder (sonic_model.io.force.force_dir), or unavailable."""
+    return support.force_folder()
+
+
+@pytest.fixture
+def model_store(tmp_path, monkeypatch) -> Path:
+    """An empty model store of this test's own: $SONIC_MODEL_STORE points at it, in this
+    process (settings re-read) and in every CLI or server process a test starts (support.cli
+    and api_server pass os.environ on). Copy a model folder into it to store a model."""
+    root = tmp_path / "store"
+    monkeypatch.setenv("SONIC_MODEL_STORE", str(root))
+    config.get_settings.cache_clear()
+    yield root
+    config.get_settings.cache_clear()   # monkeypatch restores the variable right after
+
+
+@pytest.fixture(scope="module")
+def api_server(model_dir):
+    """Starts the API (uvicorn, support.api_server) on demand: ``api_server(**env)`` -> Server
+    (url, pid), one server per distinct env in a test module, stopped after the module."""
+    servers: dict = {}
+    with contextlib.ExitStack() as stack:
+        def start(**env: str) -> support.Server:
+            key = tuple(sorted(env.items()))
+            if key not in servers:
+                servers[key] = stack.enter_context(support.api_server(env))
+            return servers[key]
+        yield start
+
 
 # Session fixture: one small model trained on FORCE well subsets (tests/forcewells.py), shared
 # by the store, CLI, API and app tests so training runs once per session.

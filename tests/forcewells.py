@@ -8,17 +8,11 @@ test that needs a stored model (CLI, API, app).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from support import unavailable
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-FORCE_DIR = PROJECT_DIR.parent / "shared" / "force2020"
+from support import PROJECT_DIR, cli, force_well  # noqa: F401  (PROJECT_DIR: for importers)
 # Three wells with shear (two Johan Sverdrup, one Troll) and one with compressional only.
 WITH_DTS = ("16_2-11_A", "16_2-16", "31_3-4")
 DTC_ONLY = "25_11-15"
@@ -26,19 +20,12 @@ CURVES = ("CALI", "NPHI", "GR", "RDEP", "RMED", "RHOB", "PEF", "DTC", "DTS")
 ROWS = 600
 
 
-def force_file(stem: str) -> Path:
-    path = FORCE_DIR / f"{stem}.las"
-    if not path.is_file():
-        unavailable(f"FORCE 2020 well {path} unavailable")
-    return path
-
-
 def write_subset(stem: str, dest: Path, rows: int = ROWS, drop: tuple[str, ...] = (),
                  name: str | None = None) -> Path:
     """``rows`` contiguous rows of a FORCE well (from where its sonic is logged) as LAS 2.0."""
     import lasio
 
-    src = lasio.read(force_file(stem))
+    src = lasio.read(force_well(stem))
     df = src.df()
     target = "DTS" if "DTS" in df and df["DTS"].notna().sum() > rows else "DTC"
     logged = df[[target, "NPHI", "RHOB", "GR", "RDEP"]].notna().all(axis=1)
@@ -63,13 +50,6 @@ def write_training_set(dest: Path, rows: int = ROWS, dtc_only: bool = True) -> P
     if dtc_only:
         write_subset(DTC_ONLY, dest, rows)
     return dest
-
-
-def cli(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    """``python -m sonic_model ARGS`` in a fresh process with this checkout first on the path."""
-    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "sonic_model", *args], capture_output=True,
-                          text=True, env=full_env, timeout=timeout, cwd=PROJECT_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -4,21 +4,15 @@ must still render every endpoint from the files this server ships."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from support import free_port, stop, unavailable
+from support import require, unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -26,30 +20,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture(scope="module")
-def api_url(model_dir):
+def api_url(api_server):
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host",
-                             "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"uvicorn exited with {proc.returncode}"
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "uvicorn did not answer within 120 s"
-                time.sleep(0.2)
-        yield url
-    finally:
-        stop(proc)
+    require("playwright.sync_api")
+    return api_server().url
 
 
 @pytest.mark.parametrize("start", ["/", "/docs"])

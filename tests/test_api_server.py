@@ -7,10 +7,6 @@ Needs the trained artifacts and the contest's Well #2 inputs (fixtures: skip loc
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
@@ -20,9 +16,6 @@ import pytest
 import requests
 
 from sonic_model.io.contest import load_test
-from support import free_port, stop
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMPAT_COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
 
 
@@ -34,31 +27,8 @@ def rss_mb(pid: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(model_dir):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace")
-                pytest.fail(f"uvicorn exited with {proc.returncode}:\n{out[-3000:]}")
-            try:
-                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("uvicorn did not answer /healthz within 120 s")
-            time.sleep(0.2)
-        yield url, proc.pid
-    finally:
-        stop(proc)
+def server(api_server):
+    return api_server()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +46,7 @@ def sonicpredict_client(url: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_sonicpredict_client_steps_on_well2(server, well2):
-    url, _ = server
+    url = server.url
     df = well2[COMPAT_COLUMNS]
     merged = sonicpredict_client(url, df)
     assert len(merged) == len(df)
@@ -91,7 +61,7 @@ def test_sonicpredict_client_steps_on_well2(server, well2):
 
 
 def test_sonicpredict_client_with_a_shuffled_index_and_extra_columns(server, well2):
-    url, _ = server
+    url = server.url
     df = well2.iloc[500:700].sample(frac=1.0, random_state=0)   # index out of order
     merged = sonicpredict_client(url, df)
     assert list(merged.index) == list(df.index)
@@ -100,7 +70,7 @@ def test_sonicpredict_client_with_a_shuffled_index_and_extra_columns(server, wel
 
 
 def test_missing_curve_is_422_over_the_wire(server, well2):
-    url, _ = server
+    url = server.url
     df = well2[["CNC", "GR", "HRD"]].head(10)
     r = requests.post(f"{url}/api/get_predictions", data=json.dumps(df.to_json(orient="split")),
                       headers={"content-type": "application/json"}, timeout=30)
@@ -109,7 +79,7 @@ def test_missing_curve_is_422_over_the_wire(server, well2):
 
 
 def test_v1_file_over_the_wire(server, well2):
-    url, _ = server
+    url = server.url
     csv = well2.head(300).to_csv(index=False).encode()
     r = requests.post(f"{url}/api/v1/predict/file", files={"file": ("w2.csv", csv)},
                       data={"format": "csv", "ensemble": "light"}, timeout=60)
@@ -119,7 +89,7 @@ def test_v1_file_over_the_wire(server, well2):
 
 
 def test_concurrent_clients_no_errors_no_memory_growth(server, well2):
-    url, pid = server
+    url, pid = server.url, server.pid
     df = well2[COMPAT_COLUMNS]
     sizes = [1, 100, 1000, 5000]
     bodies = [json.dumps(df.iloc[:n].to_json(orient="split")) for n in sizes]

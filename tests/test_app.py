@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-streamlit = pytest.importorskip("streamlit")
+from support import require
+
+streamlit = require("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -22,14 +21,10 @@ import pytest
 from batchwells import copy_field, write_field
 from sonic_model.serving.batch import jobs as batch
 from sonic_model.serving.batch.jobs import BatchInputError, ProgressPrinter
+from support import cli, cli_argv, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
 READER_COLUMNS = {"DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90", "DTS_P10", "DTS_P90", "QC"}
-
-
-def cli(*args, cwd=ROOT, timeout=300):
-    return subprocess.run([sys.executable, "-m", "sonic_model", "batch", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def read_report(path: Path) -> dict[str, dict]:
@@ -64,7 +59,7 @@ def run(field, out: Path, choice, **kw) -> batch.BatchSummary:
 
 def test_cli_scores_every_readable_well_and_reports_every_bad_file(field, model_dir, tmp_path):
     out = tmp_path / "out"
-    proc = cli(field.root, "-o", out, "--workers", "2")
+    proc = cli("batch", field.root, "-o", out, "--workers", "2")
     assert proc.returncode == 2, proc.stderr          # some inputs were refused
     assert "Traceback" not in proc.stderr
     report = read_report(out / batch.REPORT_NAME)
@@ -109,7 +104,7 @@ def test_cli_las_output_reads_back(field, model_dir, tmp_path):
 
     out = tmp_path / "out"
     sub = field.root / "petrel" / "a"
-    proc = cli(sub, "-o", out, "--format", "las", "--ensemble", "light", "--workers", "1")
+    proc = cli("batch", sub, "-o", out, "--format", "las", "--ensemble", "light", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     (name,) = [p.name for p in out.glob("*.las")]
     assert name == "a__well_sonic_light.las"
@@ -133,14 +128,14 @@ def test_cli_usage_errors_are_one_line_exit_2(tmp_path, args, message):
     (tmp_path / "WELLS").mkdir()
     (tmp_path / "WELLS" / "w.las").write_text("~Version\n")
     (tmp_path / "a_file.csv").write_text("x\n1\n")
-    proc = cli(*args, cwd=tmp_path)
+    proc = cli("batch", *args, cwd=tmp_path)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) <= 2 and "Traceback" not in proc.stderr
 
 
 def test_cli_model_name_goes_through_the_store(field, model_dir, tmp_path):
-    proc = cli(field.root / "contest", "-o", tmp_path / "out", "--model", "no_such_model",
+    proc = cli("batch", field.root / "contest", "-o", tmp_path / "out", "--model", "no_such_model",
                cwd=tmp_path)
     assert proc.returncode == 2
     assert "no_such_model" in proc.stderr and "Traceback" not in proc.stderr
@@ -149,7 +144,7 @@ def test_cli_model_name_goes_through_the_store(field, model_dir, tmp_path):
 def test_unreachable_scheduler_is_a_clear_error(field, model_dir, tmp_path):
     from support import free_port
 
-    proc = cli(field.root / "contest", "-o", tmp_path / "out", "--scheduler",
+    proc = cli("batch", field.root / "contest", "-o", tmp_path / "out", "--scheduler",
                f"tcp://127.0.0.1:{free_port()}", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "cannot reach the Dask scheduler" in proc.stderr and "Traceback" not in proc.stderr
@@ -280,9 +275,8 @@ def test_a_killed_run_leaves_only_whole_outputs_and_resumes(field, model_dir, tm
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes((field.root / rel).read_bytes())
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", "batch", str(src), "-o",
-                             str(out), "--workers", "1"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cli_argv("batch", src, "-o", out, "--workers", "1"), cwd=ROOT,
+                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
         if len(list(out.glob("*_sonic_full.csv"))) >= 3:
@@ -297,7 +291,7 @@ def test_a_killed_run_leaves_only_whole_outputs_and_resumes(field, model_dir, tm
     journal = read_report(out / batch.REPORT_NAME)         # says what finished before the kill
     assert {r["output"] for r in journal.values() if r["status"] == "ok"} <= {p.name for p in done}
 
-    proc = cli(src, "-o", out, "--workers", "1")
+    proc = cli("batch", src, "-o", out, "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     report = read_report(out / batch.REPORT_NAME)
     assert len(report) == 30
@@ -386,28 +380,22 @@ def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, t
     shutil.copytree(model_dir, models)
     with open(models / "runtime.json", "a", encoding="utf-8") as fh:
         fh.write(" ")
-    env = dict(os.environ, SONIC_MODEL_DIR=str(models))
-    proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(field.root), "-o",
-                           str(tmp_path / "out"), "--workers", workers], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = cli("batch", field.root, "-o", tmp_path / "out", "--workers", workers,
+               env={"SONIC_MODEL_DIR": str(models)})
     assert proc.returncode == 2
     assert "sha256" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not list((tmp_path / "out").glob("*_sonic_*"))
 
 
-def test_a_stored_model_scores_by_name(field, model_dir, tmp_path):
+def test_a_stored_model_scores_by_name(field, model_dir, model_store, tmp_path):
     import shutil
 
-    store = tmp_path / "store"
-    shutil.copytree(model_dir, store / "my_field")       # a stored model: a folder with its card
-    env = dict(os.environ, SONIC_MODEL_STORE=str(store))
+    shutil.copytree(model_dir, model_store / "my_field")  # a stored model: a folder with its card
     wells = field.root / "petrel" / "deep"
     outs = {}
     for flag in (["--model", "my_field"], ["--ensemble", "full"]):
         out = tmp_path / flag[1]
-        proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(wells), "-o",
-                               str(out), "--workers", "1", *flag], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300)
+        proc = cli("batch", wells, "-o", out, "--workers", "1", *flag)
         assert proc.returncode == 0, proc.stderr
         (outs[flag[1]],) = list(out.glob("*_sonic_*.csv"))
     assert outs["my_field"].name == "deep__31_3-4_sonic_my_field.csv"
@@ -417,27 +405,19 @@ def test_a_stored_model_scores_by_name(field, model_dir, tmp_path):
 
 
 def test_batch_page_scores_with_the_stored_model_chosen_in_the_sidebar(field, model_dir,
-                                                                       tmp_path, monkeypatch):
+                                                                       model_store):
     import shutil
 
     from streamlit.testing.v1 import AppTest
 
-    from sonic_model.core import config
-
-    store = tmp_path / "store"
-    shutil.copytree(model_dir, store / "my_field")
-    monkeypatch.setenv("SONIC_MODEL_STORE", str(store))
-    config.get_settings.cache_clear()
-    try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-        at.switch_page("pages/2_batch.py").run()
-        at.sidebar.radio(key="ensemble").set_value("my_field").run()
-        well = (field.root / "contest" / "well2.las").read_bytes()
-        at.file_uploader[0].set_value([("well2.las", well, "text/plain")]).run()
-        at.button[0].click().run()
-        assert not at.exception and not at.error
-        table = at.dataframe[0].value
-        assert list(table["status"]) == ["ok"]
-        assert list(table["output"]) == ["well2_sonic_my_field.csv"]
-    finally:
-        config.get_settings.cache_clear()
+    shutil.copytree(model_dir, model_store / "my_field")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/2_batch.py").run()
+    at.sidebar.radio(key="ensemble").set_value("my_field").run()
+    well = (field.root / "contest" / "well2.las").read_bytes()
+    at.file_uploader[0].set_value([("well2.las", well, "text/plain")]).run()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert list(table["status"]) == ["ok"]
+    assert list(table["output"]) == ["well2_sonic_my_field.csv"]

@@ -4,7 +4,6 @@ processes on localhost. Outputs must be byte-for-byte those of a local run."""
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +12,11 @@ import pytest
 
 from batchwells import write_field
 from sonic_model.serving.batch import jobs as batch
-from support import free_port, stop
+from support import cli, cli_env, free_port, require, stop
 
-pytest.importorskip("distributed")
+require("distributed")
 from distributed import Client, LocalCluster  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 VARYING = {"seconds"}   # the only report column allowed to differ between routes
 
 
@@ -90,8 +88,7 @@ def test_real_scheduler_and_worker_processes_give_the_local_numbers(field, local
     local_out, _ = local_run
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env = cli_env()
     logs = tmp_path / "logs"
     logs.mkdir()
     scheduler = subprocess.Popen(
@@ -107,16 +104,12 @@ def test_real_scheduler_and_worker_processes_give_the_local_numbers(field, local
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         out = tmp_path / "dask"
-        proc = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(field.root),
-                               "-o", str(out), "--scheduler", address], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+        proc = cli("batch", field.root, "-o", out, "--scheduler", address, timeout=300)
         assert proc.returncode == 2, proc.stderr + (logs / "worker.log").read_text()
         assert "Traceback" not in proc.stderr
         assert_same_as_local(out, local_out)
         # The second run skips finished wells without work for the cluster.
-        again = subprocess.run([sys.executable, "-m", "sonic_model", "batch", str(field.root),
-                                "-o", str(out), "--scheduler", address, "-q"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=300)
+        again = cli("batch", field.root, "-o", out, "--scheduler", address, "-q", timeout=300)
         assert again.returncode == 2
         assert "0 scored, 5 up to date, 7 refused" in again.stderr
     finally:

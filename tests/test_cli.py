@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import lasio
@@ -14,13 +13,7 @@ import pytest
 
 from sonic_model.core.curves import RESULT_COLUMNS
 from sonic_model.model.features import CONTEST_STEP_FT
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "sonic_model", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+from support import PROJECT_DIR, cli, cli_argv, cli_env
 
 
 def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Path:
@@ -41,7 +34,7 @@ def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Pat
 
 def test_predict_contest_csv_gives_one_row_per_input_row(contest_dir, model_dir, tmp_path):
     out = tmp_path / "well2.csv"
-    proc = run("predict", contest_dir / "test.csv", "-o", out)
+    proc = cli("predict", contest_dir / "test.csv", "-o", out)
     assert proc.returncode == 0, proc.stderr
     result = pd.read_csv(out)
     assert len(result) == 11088
@@ -53,7 +46,7 @@ def test_predict_las_in_las_out_with_vendor_mnemonics(contest_dir, model_dir, tm
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:1500]
     src = vendor_las(tmp_path / "vendor.las", frame)
     out = tmp_path / "vendor_pred.las"
-    proc = run("predict", src, "-o", out, "--ensemble", "light")
+    proc = cli("predict", src, "-o", out, "--ensemble", "light")
     assert proc.returncode == 0, proc.stderr
     las = lasio.read(str(out))
     assert len(las["DTC_PRED"]) == 1500
@@ -63,7 +56,7 @@ def test_predict_las_in_las_out_with_vendor_mnemonics(contest_dir, model_dir, tm
     direct = tmp_path / "direct.csv"
     contest_like = tmp_path / "rows.csv"
     frame.to_csv(contest_like, index=False)
-    assert run("predict", contest_like, "-o", direct, "--ensemble", "light").returncode == 0
+    assert cli("predict", contest_like, "-o", direct, "--ensemble", "light").returncode == 0
     assert np.allclose(las["DTS_PRED"], pd.read_csv(direct)["DTS_PRED"], atol=0.05)
 
 
@@ -72,7 +65,7 @@ def test_several_inputs_write_one_output_each(contest_dir, model_dir, tmp_path):
     a = vendor_las(tmp_path / "a.las", frame.iloc[:300])
     b = tmp_path / "b.csv"
     frame.iloc[300:700].to_csv(b, index=False)
-    proc = run("predict", a, b, "-o", tmp_path / "out", "--format", "csv")
+    proc = cli("predict", a, b, "-o", tmp_path / "out", "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     assert len(pd.read_csv(tmp_path / "out" / "a_sonic.csv")) == 300
     assert len(pd.read_csv(tmp_path / "out" / "b_sonic.csv")) == 400
@@ -82,10 +75,10 @@ def test_map_overrides_the_automatic_choice(contest_dir, model_dir, tmp_path):
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:400]
     src = tmp_path / "odd.csv"
     frame.rename(columns={"HRD": "RES_DEEP_X"}).to_csv(src, index=False)
-    proc = run("predict", src, "-o", tmp_path / "o.csv")
+    proc = cli("predict", src, "-o", tmp_path / "o.csv")
     assert proc.returncode == 2
     assert "HRD" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
-    proc = run("predict", src, "-o", tmp_path / "o.csv", "--map", "HRD=RES_DEEP_X")
+    proc = cli("predict", src, "-o", tmp_path / "o.csv", "--map", "HRD=RES_DEEP_X")
     assert proc.returncode == 0, proc.stderr
 
 
@@ -97,7 +90,7 @@ def test_map_overrides_the_automatic_choice(contest_dir, model_dir, tmp_path):
 def test_bad_input_exits_2_with_one_line_and_no_traceback(model_dir, tmp_path, content, expected):
     src = tmp_path / "bad.csv"
     src.write_bytes(content)
-    proc = run("predict", src, "-o", tmp_path / "o.csv")
+    proc = cli("predict", src, "-o", tmp_path / "o.csv")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
@@ -106,23 +99,23 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(model_dir, tmp_path, c
 
 
 def test_missing_file_and_bad_options_exit_2(model_dir, tmp_path):
-    proc = run("predict", tmp_path / "nope.las", "-o", tmp_path / "o.csv")
+    proc = cli("predict", tmp_path / "nope.las", "-o", tmp_path / "o.csv")
     assert proc.returncode == 2 and "nope.las" in proc.stderr
-    proc = run("predict", tmp_path / "nope.las", "-o", tmp_path / "o.xlsx")
+    proc = cli("predict", tmp_path / "nope.las", "-o", tmp_path / "o.xlsx")
     assert proc.returncode == 2 and ".csv or .las" in proc.stderr
-    proc = run("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--ensemble", "huge")
+    proc = cli("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--ensemble", "huge")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
-    proc = run("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--map", "FOO=BAR")
+    proc = cli("predict", tmp_path / "x.las", "-o", tmp_path / "o.csv", "--map", "FOO=BAR")
     assert proc.returncode == 2 and "FOO" in proc.stderr
 
 
 def test_info_prints_the_model_card(model_dir):
-    proc = run("info", "--json")
+    proc = cli("info", "--json")
     assert proc.returncode == 0
     card = json.loads(proc.stdout)
     assert set(card["ensembles"]) == {"full", "light"}
     assert "CC BY-NC-SA" in card["data"]["licence"]
-    proc = run("info")
+    proc = cli("info")
     assert proc.returncode == 0 and "XGBoost" in proc.stdout and "Full" in proc.stdout
 
 
@@ -132,10 +125,8 @@ def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path
     copy = tmp_path / "models"
     shutil.copytree(model_dir, copy)
     (copy / "pcr.joblib").write_bytes(b"x")
-    proc = subprocess.run([sys.executable, "-m", "sonic_model", "predict",
-                           str(contest_dir / "test.csv"), "-o", str(tmp_path / "o.csv")],
-                          cwd=ROOT, capture_output=True, text=True,
-                          env={**__import__("os").environ, "SONIC_MODEL_DIR": str(copy)})
+    proc = cli("predict", contest_dir / "test.csv", "-o", tmp_path / "o.csv",
+               env={"SONIC_MODEL_DIR": str(copy)})
     assert proc.returncode == 2 and "sha256" in proc.stderr
 
 
@@ -143,7 +134,7 @@ def test_las_output_records_which_ensemble_made_it(contest_dir, model_dir, tmp_p
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:200]
     src = vendor_las(tmp_path / "w.las", frame)
     out = tmp_path / "w_pred.las"
-    assert run("predict", src, "-o", out, "--ensemble", "light").returncode == 0
+    assert cli("predict", src, "-o", out, "--ensemble", "light").returncode == 0
     assert "(ensemble light)" in lasio.read(str(out)).other
 
 
@@ -151,7 +142,7 @@ def test_las_output_records_which_ensemble_made_it(contest_dir, model_dir, tmp_p
 def test_a_closed_output_pipe_is_a_normal_end(model_dir, args):
     # `python -m sonic_model info | head -1`: the reader leaves before the CLI writes. Closing
     # our end at once, while the child is still importing, makes that deterministic.
-    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", *args], cwd=ROOT,
+    proc = subprocess.Popen(cli_argv(*args), cwd=PROJECT_DIR, env=cli_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()
     err = proc.stderr.read().decode()
@@ -162,9 +153,9 @@ def test_a_closed_output_pipe_is_a_normal_end(model_dir, args):
 def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir, tmp_path):
     src = tmp_path / "empty.las"
     src.write_bytes(b"  \n")
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "sonic_model", "predict",
-                           str(src), "-o", str(tmp_path / "o.csv")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    argv = cli_argv("predict", src, "-o", tmp_path / "o.csv")
+    proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=PROJECT_DIR,
+                          env=cli_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     message = [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
     assert message == ["error: empty.las: file is empty; export the well again"]
@@ -178,9 +169,8 @@ def test_a_closed_stderr_does_not_stop_predict(contest_dir, model_dir, tmp_path)
     frame = pd.read_csv(contest_dir / "test.csv")
     frame.iloc[:300].to_csv(tmp_path / "a.csv", index=False)
     frame.iloc[300:500].to_csv(tmp_path / "b.csv", index=False)
-    proc = subprocess.Popen([sys.executable, "-m", "sonic_model", "predict", "a.csv", "b.csv",
-                             "-o", "out", "--ensemble", "light"], cwd=tmp_path,
-                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    proc = subprocess.Popen(cli_argv("predict", "a.csv", "b.csv", "-o", "out", "--ensemble",
+                                     "light"), cwd=tmp_path, env=cli_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     proc.stderr.close()
     assert proc.wait(timeout=300) == 0

@@ -7,7 +7,6 @@ another (16_2-16), read from ../shared/force2020 at run time.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,16 +16,11 @@ from sonic_model.model import conditioned as C
 from sonic_model.physics import measured
 from sonic_model import io as wells
 from sonic_model.model.extended import predict_extended
-from support import unavailable
-
-FORCE = Path(__file__).resolve().parents[2] / "shared" / "force2020"
+from support import force_well, unavailable
 
 
 def _force_well(stem: str) -> wells.Well:
-    path = FORCE / f"{stem}.las"
-    if not path.is_file():
-        unavailable(f"FORCE 2020 well {path} unavailable")
-    return wells.read_well(path)
+    return wells.read_well(force_well(stem))
 
 
 # ----------------------------------------------------------------------------- validity

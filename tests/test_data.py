@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 from sonic_model.core import config
 from sonic_model.io import contest as data
 from sonic_model.core.errors import DataNotFoundError, FetchError, SonicModelError
-from support import free_port
+from support import cli, cli_env, free_port, unavailable
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -126,10 +125,7 @@ class ArchiveServer:
 @pytest.fixture(scope="module")
 def archive_bytes() -> bytes:
     if not ARCHIVE.is_file():
-        msg = f"{ARCHIVE} missing: fetch-data tests serve the published archive from there"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        unavailable(f"{ARCHIVE} missing: fetch-data tests serve the published archive from there")
     return ARCHIVE.read_bytes()
 
 
@@ -272,21 +268,15 @@ def test_malformed_url_is_a_fetch_error(dest):
 
 # --------------------------------------------------------------------------- the CLI door
 
-def run_cli(*args: str, url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, data.URL_ENV: url, "PYTHONPATH": str(PROJECT_DIR)}
-    return subprocess.run([sys.executable, "-m", "sonic_model", *args], cwd=PROJECT_DIR,
-                          env=env, capture_output=True, text=True, timeout=120)
-
-
 def test_cli_fetch_data(server, dest):
-    proc = run_cli("fetch-data", "--dest", str(dest), url=server.url("/Data3_1_2020.zip"))
+    proc = cli("fetch-data", "--dest", dest, env={data.URL_ENV: server.url("/Data3_1_2020.zip")})
     assert proc.returncode == 0, proc.stderr
     for name, expected in data.FILE_SHA256.items():
         assert sha((dest / name).read_bytes()) == expected
 
 
 def test_cli_fetch_data_failure_exits_2_with_one_line(server, dest):
-    proc = run_cli("fetch-data", "--dest", str(dest), url=server.url("/missing.zip"))
+    proc = cli("fetch-data", "--dest", dest, env={data.URL_ENV: server.url("/missing.zip")})
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "404" in lines[0], proc.stderr
@@ -409,5 +399,5 @@ def test_data_module_imports_no_third_party_packages():
             "bad = {'pandas', 'numpy', 'streamlit', 'sklearn'} & set(sys.modules); "
             "print(sorted(bad)); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
+                          text=True, timeout=60, env=cli_env())
     assert proc.returncode == 0, f"importing sonic_model.io.contest loaded {proc.stdout.strip()} {proc.stderr}"

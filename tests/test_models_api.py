@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import lasio
 import pytest
 import requests
 
-from forcewells import PROJECT_DIR, write_subset
-from support import free_port, stop
+from forcewells import write_subset
 
 
 @pytest.fixture(scope="module")
-def server(own_model, model_dir):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR),
-           "SONIC_MODEL_STORE": str(own_model["store"])}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-3000:]
-            try:
-                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "uvicorn did not answer /healthz in 120 s"
-            time.sleep(0.2)
-        yield url
-    finally:
-        stop(proc)
+def server(api_server, own_model):
+    return api_server(SONIC_MODEL_STORE=str(own_model["store"])).url
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ LAS round trip of the new curves with their units and legend."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import lasio
@@ -13,15 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from support import PROJECT_DIR as ROOT
+from support import cli
 from wellfiles import GENERIC, canonical_well, vendor_las
 
-ROOT = Path(__file__).resolve().parents[1]
 NULLED = slice(100, 140)          # rows where the measured DT is null
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "sonic_model", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def well_las(tmp_path_factory) -> Path:
 
 def test_las_splice_and_elastic_round_trip_with_units(well_las, model_dir, tmp_path):
     out = tmp_path / "out.las"
-    proc = run("predict", well_las, "-o", out, "--splice", "--elastic")
+    proc = cli("predict", well_las, "-o", out, "--splice", "--elastic")
     assert proc.returncode == 0, proc.stderr
     las = lasio.read(str(out))
     units = {c.mnemonic: c.unit for c in las.curves}
@@ -63,7 +57,7 @@ def test_las_splice_and_elastic_round_trip_with_units(well_las, model_dir, tmp_p
 
 def test_csv_keeps_route_and_splice_source_as_text(well_las, model_dir, tmp_path):
     out = tmp_path / "out.csv"
-    proc = run("predict", well_las, "-o", out, "--splice")
+    proc = cli("predict", well_las, "-o", out, "--splice")
     assert proc.returncode == 0, proc.stderr
     df = pd.read_csv(out)
     assert len(df) == 400
@@ -78,8 +72,8 @@ def test_csv_keeps_route_and_splice_source_as_text(well_las, model_dir, tmp_path
 
 def test_ignore_measured_gives_the_logs_only_shear(well_las, model_dir, tmp_path):
     a, b = tmp_path / "with.csv", tmp_path / "without.csv"
-    assert run("predict", well_las, "-o", a).returncode == 0
-    assert run("predict", well_las, "-o", b, "--ignore-measured").returncode == 0
+    assert cli("predict", well_las, "-o", a).returncode == 0
+    assert cli("predict", well_las, "-o", b, "--ignore-measured").returncode == 0
     with_dtc, without = pd.read_csv(a), pd.read_csv(b)
     assert "DTS_SOURCE" in with_dtc.columns and "DTS_SOURCE" not in without.columns
     np.testing.assert_allclose(with_dtc["DTC_PRED"], without["DTC_PRED"])   # DTC still predicted
@@ -90,7 +84,7 @@ def test_ignore_measured_gives_the_logs_only_shear(well_las, model_dir, tmp_path
 
 def test_las_dts_source_codes_follow_the_route(well_las, model_dir, tmp_path):
     out = tmp_path / "out.las"
-    assert run("predict", well_las, "-o", out).returncode == 0
+    assert cli("predict", well_las, "-o", out).returncode == 0
     las = lasio.read(str(out))
     code = las["DTS_SOURCE"].astype(int)
     assert set(np.unique(code)) <= {0, 1, 2}

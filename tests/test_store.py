@@ -14,19 +14,10 @@ from sonic_model.core.errors import ArtifactError, InputValueError
 
 
 @pytest.fixture
-def empty_store(tmp_path, monkeypatch):
-    root = tmp_path / "store"
-    monkeypatch.setenv("SONIC_MODEL_STORE", str(root))
-    config.get_settings.cache_clear()
-    yield root
-    config.get_settings.cache_clear()
-
-
-@pytest.fixture
-def with_small(own_model, empty_store):
+def with_small(own_model, model_store):
     """The session's trained model copied into this test's own store (tests may damage it)."""
-    shutil.copytree(own_model["store"] / own_model["name"], empty_store / "small")
-    return empty_store
+    shutil.copytree(own_model["store"] / own_model["name"], model_store / "small")
+    return model_store
 
 
 @pytest.mark.parametrize("name, match", [
@@ -36,15 +27,15 @@ def with_small(own_model, empty_store):
     ("a b", "not allowed"), ("x..y", "not allowed"), ("-x", "not allowed"), ("é", "not allowed"),
 ], ids=["dotdot", "empty", "blank", "full", "light-upper", "windows-device", "too-long",
         "hidden", "slash", "space", "dots", "leading-dash", "non-ascii"])
-def test_bad_names_are_refused_before_touching_disk(empty_store, name, match):
+def test_bad_names_are_refused_before_touching_disk(model_store, name, match):
     with pytest.raises(InputValueError, match=match):
         store.model_dir(name)
-    assert not empty_store.exists()
+    assert not model_store.exists()
 
 
 @pytest.mark.parametrize("name", ["force", "Force_2020", "a", "x-1", "a" * 48])
-def test_good_names_map_inside_the_store(empty_store, name):
-    assert store.model_dir(name) == empty_store / name
+def test_good_names_map_inside_the_store(model_store, name):
+    assert store.model_dir(name) == model_store / name
 
 
 def test_store_root_defaults_to_the_per_user_data_folder(monkeypatch, tmp_path):
@@ -57,7 +48,7 @@ def test_store_root_defaults_to_the_per_user_data_folder(monkeypatch, tmp_path):
         config.get_settings.cache_clear()
 
 
-def test_empty_store_lists_nothing_and_offers_the_bundled_choices(empty_store):
+def test_empty_store_lists_nothing_and_offers_the_bundled_choices(model_store):
     assert store.list_models() == []
     assert store.choices() == ["full", "light"]
 

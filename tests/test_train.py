@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,9 @@ from sonic_model.model.ensemble import sha256_file
 from sonic_model.core.errors import InputValueError
 from sonic_model.model.members import FULL_MEMBERS, fit_member
 from sonic_model.training.validation import blocked_folds, score
-from support import unavailable
+from support import force_well
 
 ROWS = 500          # per FORCE well: keeps the trainer test at seconds, not minutes
-FORCE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "force2020"
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +113,7 @@ def _force_subset(name: str, rows: int, with_shear: bool) -> T.TrainingWell:
     """`rows` consecutive samples of a FORCE well from where its logs (and shear) start."""
     from sonic_model.io import read_well
 
-    path = FORCE_DIR / f"{name}.las"
-    if not path.is_file():
-        unavailable(f"FORCE well {path} unavailable")
+    path = force_well(name)
     well = read_well(path, require=False)
     frame = well.curves
     ok = frame[["CNC", "GR", "HRD", "ZDEN", "DTC"]].notna().all(axis=1).to_numpy()

@@ -6,7 +6,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from forcewells import DTC_ONLY, PROJECT_DIR, WITH_DTS, write_subset
-from sonic_model.core import config
 
 APP = PROJECT_DIR / "app.py"
 TIMEOUT = 240
@@ -18,15 +17,6 @@ def open_train_page() -> AppTest:
     at.switch_page("pages/1_train.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-@pytest.fixture
-def page_store(tmp_path, monkeypatch):
-    root = tmp_path / "store"
-    monkeypatch.setenv("SONIC_MODEL_STORE", str(root))
-    config.get_settings.cache_clear()
-    yield root
-    config.get_settings.cache_clear()
 
 
 def choices(at: AppTest) -> list[str]:
@@ -44,7 +34,7 @@ def _files(folder):
     return [(p.name, p.read_bytes(), "application/octet-stream") for p in sorted(folder.iterdir())]
 
 
-def test_upload_check_train_and_read_the_report(page_store, tmp_path):
+def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     wells = tmp_path / "wells"
     wells.mkdir()
     for stem in (*WITH_DTS[:2], DTC_ONLY):
@@ -64,7 +54,7 @@ def test_upload_check_train_and_read_the_report(page_store, tmp_path):
     at.text_input(key="train_name").set_value("offset").run()
     at.button(key="train_go").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert (page_store / "offset" / "model_card.json").is_file()
+    assert (model_store / "offset" / "model_card.json").is_file()
     report = _table(at, "bundled_rmse")
     assert set(report["well"]) == {*WITH_DTS[:2], DTC_ONLY, "pooled"}
     assert report["rmse"].notna().all() and report["bundled_rmse"].notna().all()
@@ -75,11 +65,11 @@ def test_upload_check_train_and_read_the_report(page_store, tmp_path):
     assert choices(at) == ["full", "light", "offset"]
 
 
-def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, page_store,
+def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, model_store,
                                                                      tmp_path):
     import shutil
 
-    shutil.copytree(own_model["store"] / "small", page_store / "small")
+    shutil.copytree(own_model["store"] / "small", model_store / "small")
     well = write_subset("31_3-4", tmp_path, rows=300, name="target")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     at.file_uploader[0].set_value(("target.las", well.read_bytes(), "application/octet-stream"))
@@ -94,7 +84,7 @@ def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, p
     assert not at.exception
 
 
-def test_a_bad_well_is_named_and_training_stays_off(page_store, tmp_path):
+def test_a_bad_well_is_named_and_training_stays_off(model_store, tmp_path):
     wells = tmp_path / "wells"
     wells.mkdir()
     write_subset(WITH_DTS[0], wells, rows=300)

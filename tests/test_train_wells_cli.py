@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from forcewells import DTC_ONLY, WITH_DTS, cli, write_subset
+from forcewells import DTC_ONLY, WITH_DTS, write_subset
 from sonic_model.core.curves import RESULT_COLUMNS
+from support import cli
 
 
 def test_training_prints_the_lowo_table_beside_the_bundled_model(own_model):
@@ -76,13 +77,11 @@ def test_bad_requests_exit_2_with_one_line(own_model, tmp_path, args, match):
     assert "Traceback" not in proc.stderr
 
 
-def test_models_delete_removes_it(own_model, tmp_path):
+def test_models_delete_removes_it(own_model, model_store):
     import shutil
 
-    store = tmp_path / "store"
-    shutil.copytree(own_model["store"] / "small", store / "copy")
-    env = {"SONIC_MODEL_STORE": str(store)}
-    proc = cli("models", "--delete", "copy", env=env)
+    shutil.copytree(own_model["store"] / "small", model_store / "copy")
+    proc = cli("models", "--delete", "copy")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(cli("models", "--json", env=env).stdout)["models"] == []
-    assert not (store / "copy").exists()
+    assert json.loads(cli("models", "--json").stdout)["models"] == []
+    assert not (model_store / "copy").exists()

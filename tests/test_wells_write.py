@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import lasio
 import numpy as np
@@ -16,8 +14,6 @@ from sonic_model.core.errors import InputValueError
 from sonic_model.io import read_well, write_csv, write_las
 from sonic_model.io.writers import _format_column
 from wellfiles import GENERIC, SCHLUMBERGER, canonical_well, vendor_las
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def fake_result(n: int) -> pd.DataFrame:
@@ -186,15 +182,9 @@ def test_writers_reject_a_misaligned_result(well):
         write_las(well, fake_result(len(well.curves)).drop(columns="QC"))
 
 
-def _model_available() -> bool:
-    return (PROJECT / "assets" / "models" / "model_card.json").is_file()
+def test_same_well_in_other_units_predicts_the_same(model_dir):
+    from sonic_model.model import ensemble
 
-
-def test_same_well_in_other_units_predicts_the_same():
-    ensemble = pytest.importorskip("sonic_model.model.ensemble")
-    if not hasattr(ensemble, "predict") or (not _model_available()
-                                            and os.environ.get("CI") != "true"):
-        pytest.skip("ensemble or trained model not available yet")
     f = canonical_well(300)
     a = read_well(vendor_las(f, SCHLUMBERGER, depth=("DEPTH", "m"), reverse=True).encode(),
                   name="a.las")
