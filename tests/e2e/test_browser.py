@@ -2,7 +2,8 @@
 
 Playwright's own browser download does not work here, so the tests launch /usr/bin/chromium
 (installed by .ci/run). Missing Chromium skips on a workstation and fails under CI=true.
-Screenshots land in tests/e2e/artifacts/ (git-ignored) for a human to look at.
+Screenshots land in tests/e2e/artifacts/ (git-ignored) for a human to look at, except the
+README's picture of the Predict page, docs/predict.png, which the upload test refreshes.
 
 Every page URL is opened first on a fresh server of its own (the case Streamlit's page
 handling gets wrong most easily), and every request the browser makes must stay on the app's
@@ -40,6 +41,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 # The page's scroll container is inside the app, so a tall viewport is what captures it all.
 VIEWPORT = {"width": 1600, "height": 2600}
+# The README's screenshot: the Predict page after a prediction, from the title to the tracks'
+# legend, at a size that stays readable when GitHub scales it to the README's width.
+DOCS_SHOT = PROJECT_DIR / "docs" / "predict.png"
+DOCS_SHOT_VIEWPORT = {"width": 1400, "height": 1750}
 
 
 def start_app(port: int, log_path: Path) -> subprocess.Popen:
@@ -67,7 +72,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 def _serve(log_path: Path):
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        unavailable(f"playwright cannot be imported ({exc}); pip install -r requirements-dev.txt")
     port = free_port()
     proc = start_app(port, log_path)
     url = f"http://127.0.0.1:{port}"
@@ -193,6 +201,8 @@ def test_each_page_url_opened_first_on_a_fresh_server(fresh_app_url, browser, na
     side.locator("[role=radiogroup]").wait_for(timeout=30_000)
     assert side.get_by_text("SPWLA PDDA 2020 contest").first.is_visible()
     nav = side.locator("[data-testid=stPageLink] a")
+    # The radio can reach the browser a moment before the links above it are filled in.
+    nav.nth(len(PAGE_NAMES) - 1).wait_for(timeout=30_000)
     labels = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()]  # after the icon
     assert labels[:1] == ["Predict"] and all(n.replace("_", " ").capitalize() in labels
                                              for n in PAGE_NAMES)
@@ -282,6 +292,13 @@ def test_upload_las_draw_tracks_and_download_csv(app_url, browser, contest_dir, 
     assert not errors, errors
     assert not outside, outside  # plotly.js, fonts and icons all come from the app's server
     assert page.locator("text=Traceback").count() == 0
+    # Only a page that passed the checks above becomes the README's picture.
+    page.set_viewport_size(DOCS_SHOT_VIEWPORT)
+    page.mouse.move(DOCS_SHOT_VIEWPORT["width"] // 2, 10)  # no hover label, no focused button
+    page.wait_for_function(TRACKS_DRAWN, timeout=30_000)
+    page.wait_for_timeout(1500)  # plotly redraws the tracks at the new width
+    page.screenshot(path=str(DOCS_SHOT))
+    page.close()
 
 
 def test_unseen_well_in_metres_is_scored_against_its_sonic(app_url, browser, tmp_path):
