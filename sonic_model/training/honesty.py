@@ -58,23 +58,34 @@ def honesty_table(wells: list, model_dir: Path, ensemble: str = "full") -> list[
     from sonic_model.model.ensemble import _load, predict
 
     ens = _load(ensemble, Path(model_dir))
-    rows, pooled = [], {t: [] for t in TARGETS}
+    rows, parts = [], []
     for well in wells:
         if well.missing_required:
             continue
         result = predict(well.curves, ens, depth_ft=well.depth_ft())
         for t, f in result_figures(well.curves, result).items():
             rows.append({"well": well.name, "target": t, **f})
-            pooled[t].append((well.curves[t].to_numpy(float), result))
-    for t, parts in pooled.items():
-        if not parts:
-            continue
-        measured = np.concatenate([m for m, _ in parts])
-        res = pd.concat([r for _, r in parts], ignore_index=True)
-        f = band_figures(measured, res[f"{t}_PRED"].to_numpy(), res[f"{t}_P10"].to_numpy(),
-                         res[f"{t}_P90"].to_numpy(), res["QC"].to_numpy() == QC_OK)
-        rows.append({"well": "ALL (pooled)", "target": t, **f})
+        parts.append((well.curves, result))
+    for t in TARGETS:
+        f = pooled_figures(parts, t)
+        if f["n"]:
+            rows.append({"well": "ALL (pooled)", "target": t, **f})
     return rows
+
+
+def pooled_figures(parts: list[tuple[pd.DataFrame, pd.DataFrame]], target: str,
+                   qc: bool = True) -> dict:
+    """band_figures of `target` over (measured curves, predict() result) pairs pooled: wells
+    without the target add nothing. qc=False counts every sample as QC OK, so
+    "confident_wrong" is then the share beyond 3 sigma before any flag is raised."""
+    parts = [(m, r) for m, r in parts if target in m.columns]
+    if not parts:
+        return {"n": 0}
+    measured = np.concatenate([m[target].to_numpy(float) for m, _ in parts])
+    res = pd.concat([r for _, r in parts], ignore_index=True)
+    qc_ok = res["QC"].to_numpy() == QC_OK if qc else np.ones(len(res), dtype=bool)
+    return band_figures(measured, res[f"{target}_PRED"].to_numpy(),
+                        res[f"{target}_P10"].to_numpy(), res[f"{target}_P90"].to_numpy(), qc_ok)
 
 
 def format_table(rows: list[dict]) -> str:

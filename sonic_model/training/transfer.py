@@ -31,6 +31,16 @@ def held_out_arrays(wells, fitted: dict, kinds, pe_fill: float) -> dict:
     sets = {s: {"columns": part["columns"], "clip": part["clip"],
                 "members": {k: MemberPredictor(part["members"][k]) for k in kinds}}
             for s, part in fitted.items()}
+    return _stacked(wells, sets, kinds, pe_fill)
+
+
+def ensemble_arrays(wells, ens) -> dict:
+    """held_out_arrays for a loaded model.ensemble.Ensemble (e.g. the bundled model on the
+    FORCE wells): its members' predictions, exactly as predict() makes them."""
+    return _stacked(wells, ens.sets, ens.members, ens.pe_fill)
+
+
+def _stacked(wells, sets: dict, kinds, pe_fill: float) -> dict:
     parts = []
     for well in wells:
         if well.missing_required or "DTC" not in well.curves:
@@ -73,10 +83,7 @@ class OtherFieldWidener:
                       "leave_one_well_out": {}})
 
     def _combined(self, kinds, W, prior, rows=slice(None)):
-        a = self.arrays
-        mean, spread = combine({k: a["preds"][k][rows] for k in kinds}, kinds, W)
-        mean, gap = apply_shear_prior(mean, a["gr"][rows], prior)
-        return a["y"][rows], mean, spread, a["novelty"][rows], gap
+        return combined(self.arrays, kinds, W, prior, rows)
 
     def _fit(self, kinds, W, prior, cal, home, rows=slice(None)):
         y, mean, spread, novelty, gap = self._combined(kinds, W, prior, rows)
@@ -117,3 +124,24 @@ class OtherFieldWidener:
             rows_out.append(row)
         self.entry["leave_one_well_out"][name] = rows_out
         return rows_out
+
+
+def combined(arrays: dict, kinds, W, prior, rows=slice(None)):
+    """(y, mean, spread, novelty, gap) of `rows` of held_out_arrays: the members combined with
+    weights W (members x targets) and the shear prior applied, as predict() does."""
+    mean, spread = combine({k: arrays["preds"][k][rows] for k in kinds}, kinds, W)
+    mean, gap = apply_shear_prior(mean, arrays["gr"][rows], prior)
+    return arrays["y"][rows], mean, spread, arrays["novelty"][rows], gap
+
+
+def refit_without(arrays: dict, held_out: str, kinds, W, prior, cal: dict) -> dict:
+    """`cal` with its between-field term refitted on every well of `arrays` except `held_out`
+    (term and novelty cap from the other wells only, MAX_EXCEED as in training; Well #1's
+    requantile step is left out, its held-out predictions are not part of a model). The band
+    of the returned calibration has never seen `held_out`: scoring it there is the honest
+    figure for a further unseen field (tests/test_honesty.py)."""
+    rows = arrays["well_index"] != arrays["wells"].index(held_out)
+    base = {t: {**c, "transfer": 0.0} for t, c in cal.items()}
+    y, mean, spread, novelty, gap = combined(arrays, kinds, W, prior, rows)
+    return fit_transfer(base, y, mean, spread, novelty, gap, targets=TRANSFER_TARGETS,
+                        max_exceed=MAX_EXCEED, cap=float(np.nanmedian(novelty)))
