@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model.model.card import (fold_rows, format_size, interval_rows, member_rows, study_rows, tradeoff_rows)
+from sonic_model.model.card import (fold_rows, format_size, interval_rows, member_rows,
+                                    study_rows, tradeoff_rows)
 from sonic_model.model.conditioned import card_rows as conditioned_rows
 from sonic_model.core.errors import SonicModelError
 from sonic_model.model.explain import cv_versus_leaderboard, why_member_beats_ensembles
@@ -22,14 +23,7 @@ def _f(value) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def render() -> None:
-    st.title("The model")
-    try:
-        card = ui_cache.get_card()
-    except SonicModelError as exc:
-        st.error(str(exc))
-        return
-    chosen = ui_cache.current_ensemble()
+def _header(card: dict) -> None:
     data = card.get("data", {})
     st.caption(f"Model version **{card.get('model_version', '?')}** · trained on "
                f"{data.get('source', 'PDDA 2020 Well #1')} ({data.get('rows', '?'):,} rows) · "
@@ -37,6 +31,8 @@ def render() -> None:
                if isinstance(data.get("rows"), int) else
                f"Model version **{card.get('model_version', '?')}**")
 
+
+def _tradeoff(card: dict, chosen: str) -> list[dict]:
     st.subheader("Memory versus RMSE")
     trade = tradeoff_rows(card)
     left, right = st.columns([3, 2])
@@ -53,39 +49,47 @@ def render() -> None:
         if why:
             st.info(why, icon=":material/lightbulb:")
         st.caption(cv_versus_leaderboard(card, chosen))
+    return trade
 
+
+def _ensemble_box(key: str, ens: dict, members: dict, chosen: str) -> None:
+    m = ens.get("metrics", {})
+    blocked, lowo = m.get("blocked", {}), m.get("lowo", {})
+    st.markdown(f"**{ens.get('label', key)}** (`{key}`)" + ("  ← in use" if key == chosen else ""))
+    a, b, c = st.columns(3)
+    a.metric("Blocked CV", _f(blocked.get("contest")),
+             help="Contest RMSE (us/ft) on Well #1 with contiguous blocked folds. "
+                  "Not a Well #2 score.")
+    b.metric("One well out", _f(lowo.get("contest")),
+             help="Contest RMSE (us/ft) with each of the three wells joined in Well "
+                  "#1's file held out in turn.")
+    c.metric("Size on disk", format_size(ens.get("size_bytes")))
+    res = ens.get("resources", {})
+    cov = blocked.get("coverage", {})
+    st.caption(
+        f"DTC {_f(blocked.get('DTC'))} · DTS {_f(blocked.get('DTS'))} us/ft (blocked CV) · "
+        "P10–P90 coverage " + " / ".join(f"{k} {v:.0%}" for k, v in cov.items())
+        + f" (ideal 80 %) · peak RSS {res.get('peak_rss_mb', '–')} MB · load "
+        f"{res.get('load_s', '–')} s · 10k samples in {res.get('predict_10k_s', '–')} s")
+    weights = ens.get("weights", {})
+    if weights:
+        w = pd.DataFrame(weights).rename_axis("member").reset_index()
+        w.insert(1, "label", [members.get(k, {}).get("label", k) for k in w["member"]])
+        st.dataframe(w, hide_index=True, width="stretch",
+                     column_config={"DTC": NUM2, "DTS": NUM2})
+
+
+def _ensembles(card: dict, chosen: str) -> None:
     ensembles = card.get("ensembles", {})
     members = card.get("members", {})
     st.subheader("Ensembles")
     cols = st.columns(max(1, len(ensembles)))
     for col, (key, ens) in zip(cols, ensembles.items()):
-        m = ens.get("metrics", {})
-        blocked, lowo = m.get("blocked", {}), m.get("lowo", {})
         with col, st.container(border=True):
-            st.markdown(f"**{ens.get('label', key)}** (`{key}`)"
-                        + ("  ← in use" if key == chosen else ""))
-            a, b, c = st.columns(3)
-            a.metric("Blocked CV", _f(blocked.get("contest")),
-                     help="Contest RMSE (us/ft) on Well #1 with contiguous blocked folds. "
-                          "Not a Well #2 score.")
-            b.metric("One well out", _f(lowo.get("contest")),
-                     help="Contest RMSE (us/ft) with each of the three wells joined in Well "
-                          "#1's file held out in turn.")
-            c.metric("Size on disk", format_size(ens.get("size_bytes")))
-            res = ens.get("resources", {})
-            cov = blocked.get("coverage", {})
-            st.caption(
-                f"DTC {_f(blocked.get('DTC'))} · DTS {_f(blocked.get('DTS'))} us/ft (blocked CV) · P10–P90 coverage "
-                + " / ".join(f"{k} {v:.0%}" for k, v in cov.items())
-                + f" (ideal 80 %) · peak RSS {res.get('peak_rss_mb', '–')} MB · load "
-                f"{res.get('load_s', '–')} s · 10k samples in {res.get('predict_10k_s', '–')} s")
-            weights = ens.get("weights", {})
-            if weights:
-                w = pd.DataFrame(weights).rename_axis("member").reset_index()
-                w.insert(1, "label", [members.get(k, {}).get("label", k) for k in w["member"]])
-                st.dataframe(w, hide_index=True, width="stretch",
-                             column_config={"DTC": NUM2, "DTS": NUM2})
+            _ensemble_box(key, ens, members, chosen)
 
+
+def _every_model(trade: list[dict]) -> None:
     with st.expander("Size, memory, speed and RMSE of every model"):
         table = pd.DataFrame(trade)[["name", "kind", "size_kb", "peak_rss_mb", "load_s",
                                       "predict_10k_s", "rmse_dtc", "rmse_dts", "rmse_contest",
@@ -101,6 +105,9 @@ def render() -> None:
             "rmse_contest_lowo": st.column_config.NumberColumn("contest LOWO", format="%.2f"),
         })
 
+
+def _folds(card: dict) -> str:
+    """Validation per fold; returns the scheme the user picked."""
     st.subheader("Validation per fold")
     val = card.get("validation", {})
     folds = val.get("blocked", {}).get("folds", [])
@@ -115,33 +122,37 @@ def render() -> None:
                                                "lowo": "Leave one well out"}.get,
                                   key="fold_scheme") or "blocked"
     wide = fold_rows(card, scheme)
-    if wide:
-        table = pd.DataFrame(wide)
-        fold_cols = [c for c in table.columns if c.startswith("fold ")]
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: NUM2 for c in fold_cols})
-        with st.expander("DTC and DTS per fold"):
-            st.dataframe(pd.DataFrame(fold_rows(card, scheme, long=True)), hide_index=True,
-                         width="stretch",
-                         column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
-    else:
+    if not wide:
         st.caption("The card holds no per-fold figures.")
+        return scheme
+    table = pd.DataFrame(wide)
+    fold_cols = [c for c in table.columns if c.startswith("fold ")]
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: NUM2 for c in fold_cols})
+    with st.expander("DTC and DTS per fold"):
+        st.dataframe(pd.DataFrame(fold_rows(card, scheme, long=True)), hide_index=True,
+                     width="stretch", column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
+    return scheme
 
+
+def _intervals(card: dict, scheme: str) -> None:
     intervals = interval_rows(card, "full", scheme)
-    if intervals:
-        st.subheader("Where the error sits")
-        st.caption("Held-out figures of the full ensemble per fold, per measured Vp/Vs band and "
-                   "per DTC band (same scheme as above): RMSE and bias (predicted − measured) "
-                   "in us/ft, the share of measured values inside P10–P90, and the median band "
-                   "width. Shear fails in slow, high-Vp/Vs rock; the band widens there.")
-        st.dataframe(pd.DataFrame(intervals), hide_index=True, width="stretch",
-                     column_config={c: NUM2 for c in intervals[0] if c.endswith(("rmse", "bias",
-                                                                                "coverage"))})
+    if not intervals:
+        return
+    st.subheader("Where the error sits")
+    st.caption("Held-out figures of the full ensemble per fold, per measured Vp/Vs band and "
+               "per DTC band (same scheme as above): RMSE and bias (predicted − measured) "
+               "in us/ft, the share of measured values inside P10–P90, and the median band "
+               "width. Shear fails in slow, high-Vp/Vs rock; the band widens there.")
+    st.dataframe(pd.DataFrame(intervals), hide_index=True, width="stretch",
+                 column_config={c: NUM2 for c in intervals[0]
+                                if c.endswith(("rmse", "bias", "coverage"))})
 
+
+def _members_and_studies(card: dict) -> None:
     st.subheader("Members")
     st.dataframe(pd.DataFrame(member_rows(card)), hide_index=True, width="stretch",
                  column_config={"DTC": NUM2, "DTS": NUM2, "contest": NUM2})
-
     st.subheader("Design studies")
     st.caption("Choices settled by validation and re-measured on every training run: how shear "
                "is predicted, and whether PE helps (it is dead in the third well joined in "
@@ -153,7 +164,6 @@ def render() -> None:
                      column_config={"blocked pooled": NUM2, "lowo pooled": NUM2})
     else:
         st.caption("The card holds no studies.")
-
     shear = conditioned_rows(card)
     if shear:
         st.subheader("Shear from a measured DTC")
@@ -162,11 +172,32 @@ def render() -> None:
                    "mudrock / Greenberg–Castagna relations on the same DTC, on the same rows.")
         st.dataframe(pd.DataFrame(shear), hide_index=True, width="stretch")
 
+
+def _files_and_licence(card: dict) -> None:
     with st.expander("Artifact files and checksums"):
         files = card.get("files", {})
         st.dataframe(pd.DataFrame([{"file": k, "bytes": v.get("bytes"), "sha256": v.get("sha256")}
                                    for k, v in files.items()]), hide_index=True, width="stretch")
         st.caption("Every file is checked against its sha256 when the ensemble loads.")
+    data = card.get("data", {})
     if data.get("licence") or data.get("attribution"):
         st.caption(f"{data.get('attribution', '')} Licence: {data.get('licence', '')}. "
                    f"Source: {data.get('url', '')}")
+
+
+def render() -> None:
+    st.title("The model")
+    try:
+        card = ui_cache.get_card()
+    except SonicModelError as exc:
+        st.error(str(exc))
+        return
+    chosen = ui_cache.current_ensemble()
+    _header(card)
+    trade = _tradeoff(card, chosen)
+    _ensembles(card, chosen)
+    _every_model(trade)
+    scheme = _folds(card)
+    _intervals(card, scheme)
+    _members_and_studies(card)
+    _files_and_licence(card)
