@@ -25,6 +25,26 @@ ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light ch
 Mapping = tuple[tuple[str, str], ...]
 
 
+def settings_error() -> str | None:
+    """Why the environment's settings cannot be used (core.config.SettingsError), or None.
+    Not cached: the settings are read once per process by get_settings itself."""
+    from sonic_model.core.config import get_settings
+    from sonic_model.core.errors import SettingsError
+
+    try:
+        get_settings()
+    except SettingsError as exc:
+        return str(exc)
+    return None
+
+
+def store_read_only() -> bool:
+    """$SONIC_STORE_READ_ONLY: the Train page offers no training, overwriting or deleting."""
+    from sonic_model.core.config import get_settings
+
+    return get_settings().store_read_only
+
+
 def model_choices() -> list[str]:
     """The models the sidebar offers, in order; the one list every page chooses from:
     the bundled ensembles, then the models in the store (trained on the Train page or with

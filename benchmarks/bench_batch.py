@@ -40,7 +40,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    from sonic_model.serving.batch.jobs import available_cores
+    from sonic_model.serving.batch import available_cores
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"{cpu}, {available_cores()} cores, Python {platform.python_version()}, "

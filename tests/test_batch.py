@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from batchwells import copy_field, write_field
-from sonic_model.serving.batch import jobs as batch
-from sonic_model.serving.batch.jobs import BatchInputError, ProgressPrinter
+from sonic_model.serving import batch
+from sonic_model.serving.batch import BatchInputError, ProgressPrinter
 from support import cli, cli_argv, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,7 +256,7 @@ def test_failure_mid_write_leaves_the_previous_output_whole(field, choice, tmp_p
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(batch.os, "fsync", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)
     summary = run(field, out, choice, force=True)
     monkeypatch.undo()
     failed = [r for r in summary.rows if "cannot write" in r["message"]]

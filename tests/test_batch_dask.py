@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from batchwells import write_field
-from sonic_model.serving.batch import jobs as batch
+from sonic_model.serving import batch
 from support import cli, cli_env, free_port, require, stop
 
 require("distributed")

@@ -1,8 +1,8 @@
 """Batch: drop several wells at once, score them all, download a zip of outputs plus the report.
 
-Widgets and layout only: sonic_model.serving.batch.jobs.score_files reads, predicts, writes and reports
-(the same score_one the CLI's `batch` runs per well). Wells are scored in this server process,
-one after another; a field of hundreds of wells belongs to `python -m sonic_model batch`.
+Widgets and layout only: sonic_model.serving.batch.score_files reads, predicts, writes and
+reports (the same score_one the CLI's `batch` runs per well). Wells are scored in this server
+process, one after another; a field of hundreds of wells belongs to `python -m sonic_model batch`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import ui_cache
-from sonic_model.serving.batch import jobs as batch
+from sonic_model.serving import batch
 from sonic_model.core.errors import SonicModelError
 
 UPLOAD_TYPES = ["las", "csv", "txt"]

@@ -74,13 +74,18 @@ def run_page(title: str, render: Callable[[], None]) -> None:
 
     The body first: the uploader and the demo button reach the browser before the sidebar.
     The body reads the model choice from st.session_state, which Streamlit updates before
-    the script reruns.
+    the script reruns. A setting that cannot be used ($SONIC_MAX_FILE_BYTES=lots) is the one
+    message the page shows.
     """
     st.set_page_config(
         page_title=f"{title} · SonicPredict", page_icon=str(PAGE_ICON), layout="wide",
         initial_sidebar_state="expanded",
         menu_items={"About": "SonicPredict: DTC and DTS sonic logs synthesized from "
                              "conventional logs (SPWLA PDDA 2020 data)."})
+    settings_error = ui_cache.settings_error()
+    if settings_error:   # a bad $SONIC_* value: say which, draw nothing that would need it
+        st.error(settings_error)
+        return
     ui_cache.keep_choice()
     try:
         render()

@@ -2,6 +2,9 @@
 
 Widgets and layout only. Reading and checking wells, training, storing and scoring are
 sonic_model.training.own_wells / sonic_model.model.store; figures come from sonic_model.viz.plots.
+
+With $SONIC_STORE_READ_ONLY set (a shared deployment) the page still checks wells and shows the
+stored models' reports, but its Train, Replace and Delete widgets are disabled, and say why.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from sonic_model.core.curves import TARGETS
 from sonic_model.core.errors import SonicModelError
 
 LAST_KEY = "train_last_model"   # the model this session trained or opened last
+READ_ONLY_NOTE = ("The model store is read-only on this server (SONIC_STORE_READ_ONLY is set): "
+                  "you can check wells and read the stored models' reports, but not train, "
+                  "replace or delete models.")
 
 
 def _well_table(checks) -> pd.DataFrame:
@@ -87,12 +93,8 @@ def _train(name: str, pairs, overwrite: bool) -> None:
     st.session_state[LAST_KEY] = name
 
 
-def render() -> None:
-    st.title("Train on your own wells")
-    st.markdown("Upload offset wells with measured **DTC** and/or **DTS** (LAS or CSV, read "
-                "and mapped as on the Predict page). Wells with DTC only still teach DTC; "
-                "shear learns from the wells that have it. The report is leave-one-well-out "
-                "validation, beside the bundled model on the same wells.")
+def _uploaded_pairs() -> list:
+    """The uploader and the mapping box; each uploaded well read and checked (cached)."""
     files = st.file_uploader("Training wells", type=["las", "csv"], accept_multiple_files=True,
                              key="train_files")
     map_text = st.text_input("Curve mapping for every file (optional)", key="train_map",
@@ -103,72 +105,97 @@ def render() -> None:
         from sonic_model.io import parse_mapping
 
         mapping = tuple(sorted(parse_mapping([map_text]).items())) if map_text.strip() else ()
-        pairs = []
-        if files:
-            owntrain.check_names([f.name for f in files])
-            pairs = [ui_cache.check_training_well(f.getvalue(), f.name, mapping) for f in files]
+        if not files:
+            return []
+        owntrain.check_names([f.name for f in files])
+        return [ui_cache.check_training_well(f.getvalue(), f.name, mapping) for f in files]
     except SonicModelError as exc:
         st.error(str(exc))
-        pairs = []
+        return []
 
-    if pairs:
-        checks = [c for _, c in pairs]
-        st.dataframe(_well_table(checks), hide_index=True, width="stretch",
-                     key="train_well_table")
+
+def _show_checks(checks) -> None:
+    st.dataframe(_well_table(checks), hide_index=True, width="stretch", key="train_well_table")
+    for check in checks:
+        if check.problem:
+            st.error(check.problem)
+    with st.expander("Curve mapping of each well"):
         for check in checks:
-            if check.problem:
-                st.error(check.problem)
-        with st.expander("Curve mapping of each well"):
-            for check in checks:
-                st.markdown(f"**{check.file}**")
-                if check.mapping:
-                    st.dataframe(pd.DataFrame(check.mapping), hide_index=True, width="stretch")
-                for warning in check.warnings:
-                    st.caption(warning)
-        ready = [c for c in checks if not c.problem]
-        if len(ready) < 2:
-            st.info("Training needs at least two wells with measured sonic (each is held out "
-                    "in turn to validate the model).")
-        name = st.text_input("Model name", key="train_name", max_chars=store.MAX_NAME,
-                             placeholder="e.g. utsira_2024")
-        name_error = None
-        exists = False
-        if name:
-            try:
-                store.validate_name(name)
-                exists = name in store.model_names()
-            except SonicModelError as exc:
-                name_error = str(exc)
-                st.error(name_error)
-        overwrite = st.checkbox(f"Replace the existing model {name}", key="train_overwrite") \
-            if exists else False
-        can_train = (len(ready) == len(checks) >= 2 and bool(name) and not name_error
-                     and (overwrite or not exists))
-        if st.button("Train", type="primary", disabled=not can_train, key="train_go"):
-            _train(name, pairs, overwrite)
+            st.markdown(f"**{check.file}**")
+            if check.mapping:
+                st.dataframe(pd.DataFrame(check.mapping), hide_index=True, width="stretch")
+            for warning in check.warnings:
+                st.caption(warning)
 
+
+def _train_form(pairs, read_only: bool) -> None:
+    """The checked wells, the model name and the Train button (disabled when read-only)."""
+    checks = [c for _, c in pairs]
+    _show_checks(checks)
+    ready = [c for c in checks if not c.problem]
+    if len(ready) < 2:
+        st.info("Training needs at least two wells with measured sonic (each is held out "
+                "in turn to validate the model).")
+    name = st.text_input("Model name", key="train_name", max_chars=store.MAX_NAME,
+                         placeholder="e.g. utsira_2024", disabled=read_only)
+    name_error = None
+    exists = False
+    if name and not read_only:
+        try:
+            store.validate_name(name)
+            exists = name in store.model_names()
+        except SonicModelError as exc:
+            name_error = str(exc)
+            st.error(name_error)
+    overwrite = st.checkbox(f"Replace the existing model {name}", key="train_overwrite",
+                            disabled=read_only) if exists else False
+    can_train = (not read_only and len(ready) == len(checks) >= 2 and bool(name)
+                 and not name_error and (overwrite or not exists))
+    if st.button("Train", type="primary", disabled=not can_train, key="train_go",
+                 help=READ_ONLY_NOTE if read_only else None) and can_train:
+        _train(name, pairs, overwrite)
+
+
+def _stored_models(read_only: bool) -> None:
+    """The stored models: their table, a report to open, and Delete (disabled when read-only)."""
+    stored = store.list_models()
+    if not stored:
+        return
+    with st.expander(f"Stored models ({len(stored)}) in {store.store_root()}"):
+        st.dataframe(pd.DataFrame([{
+            "name": r["name"], "wells": len(r.get("wells", [])), "created": r.get("created"),
+            "LOWO DTC RMSE": (r.get("lowo") or {}).get("DTC", {}).get("rmse"),
+            "LOWO DTS RMSE": (r.get("lowo") or {}).get("DTS", {}).get("rmse"),
+            "size MB": round(r.get("size_bytes", 0) / 1e6, 2),
+        } for r in stored]), hide_index=True, width="stretch", key="train_stored")
+        pick = st.selectbox("Model", [r["name"] for r in stored], key="train_pick")
+        c1, c2 = st.columns(2)
+        if c1.button("Show its report", key="train_show"):
+            st.session_state[LAST_KEY] = pick
+            st.rerun()
+        if c2.button("Delete it", key="train_delete", disabled=read_only,
+                     help=READ_ONLY_NOTE if read_only else None) and not read_only:
+            try:
+                store.delete_model(pick)
+            except SonicModelError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
+def render() -> None:
+    st.title("Train on your own wells")
+    st.markdown("Upload offset wells with measured **DTC** and/or **DTS** (LAS or CSV, read "
+                "and mapped as on the Predict page). Wells with DTC only still teach DTC; "
+                "shear learns from the wells that have it. The report is leave-one-well-out "
+                "validation, beside the bundled model on the same wells.")
+    read_only = ui_cache.store_read_only()
+    if read_only:
+        st.info(READ_ONLY_NOTE, icon=":material/lock:")
+    pairs = _uploaded_pairs()
+    if pairs:
+        _train_form(pairs, read_only)
     last = st.session_state.get(LAST_KEY)
     if last and last in store.model_names():
         _report(last)
-
-    stored = store.list_models()
-    if stored:
-        with st.expander(f"Stored models ({len(stored)}) in {store.store_root()}"):
-            st.dataframe(pd.DataFrame([{
-                "name": r["name"], "wells": len(r.get("wells", [])), "created": r.get("created"),
-                "LOWO DTC RMSE": (r.get("lowo") or {}).get("DTC", {}).get("rmse"),
-                "LOWO DTS RMSE": (r.get("lowo") or {}).get("DTS", {}).get("rmse"),
-                "size MB": round(r.get("size_bytes", 0) / 1e6, 2),
-            } for r in stored]), hide_index=True, width="stretch", key="train_stored")
-            pick = st.selectbox("Model", [r["name"] for r in stored], key="train_pick")
-            c1, c2 = st.columns(2)
-            if c1.button("Show its report", key="train_show"):
-                st.session_state[LAST_KEY] = pick
-                st.rerun()
-            if c2.button("Delete it", key="train_delete"):
-                try:
-                    store.delete_model(pick)
-                except SonicModelError as exc:
-                    st.error(str(exc))
-                else:
-                    st.rerun()
+    _stored_models(read_only)

@@ -42,3 +42,12 @@ class DataNotFoundError(SonicModelError, FileNotFoundError):
 
 class FetchError(SonicModelError, OSError):
     """Downloading or unpacking the public contest archive failed (network, sha256, zip)."""
+
+
+class SettingsError(SonicModelError, ValueError):
+    """An environment setting ($SONIC_*) holds a value that cannot be used; the message names
+    the variable, the value and what is expected."""
+
+
+class StoreReadOnlyError(SonicModelError, PermissionError):
+    """The model store is read-only ($SONIC_STORE_READ_ONLY): no training into it, no deleting."""

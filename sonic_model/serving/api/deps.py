@@ -52,6 +52,14 @@ class Models:
 
         return store.load(name)
 
+    async def ready(self, name: str) -> Any:
+        """``get`` for a route: a model not loaded yet (one from the store, read from disk and
+        sha256-checked on first use) loads in a worker thread, so the event loop keeps answering
+        other requests (health checks among them) meanwhile. Raises as ``get`` does."""
+        if name in self.loaded or name in ENSEMBLE_NAMES:
+            return self.get(name)
+        return await anyio.to_thread.run_sync(self.get, name)
+
     def predict_well(self, well: wells.Well, name: str, **options) -> pd.DataFrame:
         """extras.predict_extended: options ignore_measured, elastic, splice."""
         from sonic_model.model.extended import predict_extended
@@ -59,9 +67,12 @@ class Models:
         return predict_extended(well, self.get(name), **options)
 
     def card(self) -> dict:
+        """The bundled model's card: from a loaded ensemble, else read from the model folder
+        (ArtifactError, answered 503, when it cannot be read)."""
         for ens in self.loaded.values():
             return ens.card
         from sonic_model.model.card import load_card
+
         return load_card()
 
 

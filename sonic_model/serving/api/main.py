@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -14,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sonic_model.core.version import __version__
 from sonic_model.core.config import Settings, get_settings
 from sonic_model.model.ensemble import ENSEMBLE_NAMES
-from sonic_model.core.errors import SonicModelError
+from sonic_model.core.errors import SettingsError, SonicModelError
 from sonic_model.serving.api.deps import Models
 from sonic_model.serving.api.handlers import internal_error, sonic_error, validation_error
 from sonic_model.serving.api.middleware import BodyLimitMiddleware
@@ -77,7 +78,17 @@ def create_app(settings: Settings | None = None,
     return app
 
 
-app = create_app()
+def _module_app() -> FastAPI:
+    """The app ``uvicorn sonic_model.serving.api:app`` serves. A bad $SONIC_* setting stops it
+    from starting with one line naming the variable (exit 2), not a traceback."""
+    try:
+        return create_app()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
+app = _module_app()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:

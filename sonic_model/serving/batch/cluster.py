@@ -1,7 +1,8 @@
-"""The Dask route of a batch: the same ``batch.score_one`` per well, as tasks on a cluster.
+"""The Dask route of a batch: the same ``jobs.score_one`` per well, as tasks on a cluster.
 
-Imported only when the user passes ``--scheduler`` (dask.distributed is heavy to import).
-Workers read inputs where they live and write outputs into OUT_DIR themselves (see batch.py):
+Imported only when the user passes ``--scheduler`` (dask.distributed is heavy to import; the
+dispatcher ``run.score_jobs`` imports it then). Workers read inputs where they live and write
+outputs into OUT_DIR themselves (see run.py):
 the inputs, the model folder and OUT_DIR must be reachable under the same paths from every
 worker, and the workers must run the same sonic_model version.
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from distributed import Client, WorkerPlugin, as_completed
 
-from sonic_model.serving.batch.jobs import (_INTERNAL, BatchInputError, Job, ModelChoice, _row, score_one)
+from sonic_model.serving.batch.jobs import (INTERNAL, BatchInputError, Job, ModelChoice,
+                                            report_row, score_one)
 
 PLUGIN_NAME = "sonicpredict-model"
 
@@ -87,8 +89,9 @@ def _results(client: Client, jobs: list[Job], choice: ModelChoice) -> Iterator[d
             try:
                 yield fut.result()
             except Exception as exc:  # KilledWorker and the like: the well, not the batch, fails
-                yield _row(job_of[fut.key], "error", model=choice.label,
-                           message=f"{_INTERNAL}: Dask task failed ({type(exc).__name__}: {exc})")
+                yield report_row(job_of[fut.key], "error", model=choice.label,
+                                 message=f"{INTERNAL}: Dask task failed "
+                                         f"({type(exc).__name__}: {exc})")
             fut.release()
     finally:
         client.close()

@@ -1,7 +1,7 @@
 """The command-line verbs for models trained on your own wells: `train --wells`, `models`.
 
-Kept apart from __main__ (which only registers the options) so the CLI module stays a thin
-dispatcher. Output: the report on stdout, progress and log lines on stderr.
+cli/main.py only registers their options. Output: the report on stdout, progress and log lines
+on stderr. With $SONIC_STORE_READ_ONLY set, neither trains nor deletes (cli/common.py).
 """
 
 from __future__ import annotations
@@ -9,18 +9,20 @@ from __future__ import annotations
 import sys
 
 from sonic_model.core.errors import InputValueError as UsageError
+from sonic_model.serving.cli.common import check_store_writable
 
 
 def train_wells(args) -> int:
     """Train a named model on the user's wells (owntrain) and print its LOWO report."""
-    from sonic_model.training import own_wells as owntrain
-    from sonic_model.model import store
-
     if not args.name:
         raise UsageError("--wells needs --name NAME: the name the model is saved under")
+    check_store_writable(f"train model {args.name!r}")
     if args.data or args.out or args.cv_cache:
         raise UsageError("--data, --out and --cv-cache rebuild the bundled model; leave them out "
                          "with --wells")
+    from sonic_model.model import store
+    from sonic_model.training import own_wells as owntrain
+
     store.validate_name(args.name)
     from sonic_model.io import parse_mapping
 
@@ -84,12 +86,14 @@ def format_lowo(card: dict) -> str:
     return "\n".join(lines)
 
 
-def models(args) -> int:
+def cmd_models(args) -> int:
+    """List the stored models (or ``--json``), or ``--delete NAME``."""
     import json
 
     from sonic_model.model import store
 
     if args.delete:
+        check_store_writable(f"delete model {args.delete!r}")
         store.delete_model(args.delete)
         print(f"deleted model {args.delete!r}", file=sys.stderr)
         return 0

@@ -47,7 +47,7 @@ async def get_predictions(request: Request, models: ModelsDep, settings: Setting
     input; other columns are ignored. CNC in % and ZDEN in kg/m3 are recognised from their
     values and converted. Rows are taken as consecutive samples 0.1 m apart, in request order.
     null/NaN/inf and -999.25-style sentinels are missing values: such rows answer `null`."""
-    models.get(ensemble)  # 503 before parsing a big body for nothing
+    await models.ready(ensemble)  # 503 before parsing a big body for nothing
     raw = await request.body()
 
     def work() -> bytes:

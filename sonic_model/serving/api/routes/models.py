@@ -1,4 +1,7 @@
-"""``GET /api/v1/models``: every model a request may name with ``model=``."""
+"""``GET /api/v1/models``: every model a request may name with ``model=``.
+
+The list answers even when the bundled model failed to load or its card cannot be read: the
+bundled rows then say ``loaded: false`` (without figures) and the stored models are listed."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from sonic_model.core.errors import SonicModelError
 from sonic_model.model import store
 from sonic_model.serving.api.deps import ModelsDep
 
@@ -17,7 +21,10 @@ router = APIRouter(prefix="/api/v1", tags=["v1"])
                                  "store with their wells, creation time, pooled leave-one-well-"
                                  "out scores and size")
 def list_models(models: ModelsDep) -> dict[str, Any]:
-    card = models.card()
+    try:
+        card = models.card()
+    except SonicModelError:   # logged by the server at start-up; the listing still answers
+        card = {}
     rows: list[dict[str, Any]] = [
         {"name": name, "kind": "bundled", "loaded": name in models.loaded,
          "model_version": card.get("model_version"),

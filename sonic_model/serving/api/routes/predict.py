@@ -11,7 +11,8 @@ from sonic_model import io as wells
 from sonic_model.model.ensemble import EnsembleName
 from sonic_model.core.errors import InputValueError
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
-from sonic_model.serving.api.payloads import (check_rows, download_name, row_count, v1_answer, well_from_curves)
+from sonic_model.serving.api.payloads import (check_rows, download_name, row_count, v1_answer,
+                                              well_from_curves)
 from sonic_model.serving.api.schemas import PredictRequest, PredictResponse
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
@@ -41,7 +42,7 @@ def model_choice(model: str | None, ensemble: str, ensemble_given: bool) -> str:
 async def predict_v1(req: PredictRequest, models: ModelsDep,
                      settings: SettingsDep) -> JSONResponse:
     choice = model_choice(req.model, req.ensemble, "ensemble" in req.model_fields_set)
-    models.get(choice)
+    await models.ready(choice)   # off the event loop when it loads from the store
     check_rows(row_count(req), settings.api_max_rows)
 
     def work() -> dict:
@@ -80,7 +81,7 @@ async def predict_file(
     splice: Annotated[bool, Form(description="add the measured/predicted splice")] = False,
 ) -> Response:
     ensemble = model_choice(model, ensemble or "full", ensemble is not None)
-    models.get(ensemble)
+    await models.ready(ensemble)
     overrides = wells.parse_mapping(mapping or [])
     data = await file.read()
     filename = file.filename or "upload"

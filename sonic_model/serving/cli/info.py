@@ -1,0 +1,56 @@
+"""``info``: the model card, as a table of every model (or, ``--json``, the whole card)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _cell(value, width: int = 6) -> str:
+    return f"{value:{width}.2f}" if isinstance(value, (int, float)) else f"{'-':>{width}s}"
+
+
+def _tradeoff(card: dict) -> None:
+    from sonic_model.model.card import tradeoff_rows
+
+    print(f"{'name':38s} {'size KB':>8s} {'RSS MB':>7s} {'DTC':>6s} {'DTS':>6s} "
+          f"{'contest':>8s} {'LOWO':>6s}   (Well #1 blocked-CV RMSE, us/ft)")
+    for row in tradeoff_rows(card):
+        print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {_cell(row['peak_rss_mb'], 7)} "
+              f"{_cell(row['rmse_dtc'])} {_cell(row['rmse_dts'])} "
+              f"{_cell(row['rmse_contest'], 8)} {_cell(row['rmse_contest_lowo'])}")
+
+
+def _conditioned(card: dict) -> None:
+    cond = card.get("conditioned")
+    if not cond:
+        return
+    print("DTS with a valid measured DTC, held-out RMSE (us/ft) on the same rows: "
+          "conditioned / logs-only / mudrock / Greenberg-Castagna")
+    for scheme, v in cond["validation"].items():
+        p = v["pooled"]
+        print(f"  {scheme:8s} {p['conditioned']['rmse']:7.2f} {p['logs_only']['rmse']:7.2f} "
+              f"{p['mudrock']['rmse']:7.2f} {p['greenberg_castagna']['rmse']:7.2f}"
+              f"   ({p['conditioned']['rows']:,} rows)")
+
+
+def _per_interval(card: dict) -> None:
+    from sonic_model.training.breakdown import format_breakdown
+
+    for scheme, table in card["ensembles"].get("full", {}).get("per_interval", {}).items():
+        print()
+        print(format_breakdown("full ensemble, held out", scheme, table))
+
+
+def cmd_info(args) -> int:
+    from sonic_model.model.card import load_card
+
+    card = load_card()
+    if args.json:
+        print(json.dumps(card, indent=1))
+        return 0
+    print(f"SonicPredict model {card['model_version']} — {card['data']['source']}")
+    print(f"Licence: {card['data']['licence']}")
+    _tradeoff(card)
+    _conditioned(card)
+    _per_interval(card)
+    return 0
