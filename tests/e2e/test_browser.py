@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.core.curves import RESULT_COLUMNS
-from support import free_port, stop, unavailable
+from support import force_well, free_port, require, stop, unavailable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from views.shell import page_files, page_name  # noqa: E402
@@ -72,10 +72,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 def _serve(log_path: Path):
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        unavailable(f"playwright cannot be imported ({exc}); pip install -r requirements-dev.txt")
+    require("playwright.sync_api")  # skips on a workstation, fails under CI=true
     port = free_port()
     proc = start_app(port, log_path)
     url = f"http://127.0.0.1:{port}"
@@ -336,15 +333,10 @@ def foreign_well_las(rows: int = 1500) -> bytes:
     return las_bytes(frame, 500.0 + 0.5 * z, "ft", spec, "FAR-AWAY-1")
 
 
-FORCE_WELL = PROJECT_DIR.parent / "shared" / "force2020" / "16_2-11_A.las"
-
-
 @pytest.mark.parametrize("which", ["force2020", "tiny"])
 def test_a_foreign_well_carries_a_prominent_warning(app_url, browser, tmp_path, which):
     if which == "force2020":
-        if not FORCE_WELL.is_file():
-            pytest.skip(f"{FORCE_WELL} not on this machine")
-        path = FORCE_WELL  # a real North Sea well from another field (FORCE 2020)
+        path = force_well("16_2-11_A")  # a real North Sea well from another field (FORCE 2020)
     else:
         path = tmp_path / "far_away.las"
         path.write_bytes(foreign_well_las())
