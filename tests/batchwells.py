@@ -7,6 +7,7 @@ derived from the shared data is committed.
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import zipfile
@@ -17,7 +18,7 @@ import lasio
 import numpy as np
 import pandas as pd
 
-from support import force_well, unavailable
+from support import force_las, unavailable
 
 NEEDED = ("NPHI", "RHOB", "GR", "RDEP", "DTC")
 
@@ -33,14 +34,14 @@ class Field:
 
 def force_slice(name: str, rows: int, skip: int = 0) -> lasio.LASFile:
     """``rows`` consecutive samples of a FORCE well, starting where its main logs all exist."""
-    src = lasio.read(force_well(name))
+    src = force_las(name)
     df = src.df()
     start = int(np.flatnonzero(df[list(NEEDED)].notna().all(axis=1).to_numpy())[0]) + skip
     part = df.iloc[start:start + rows]
     las = lasio.LASFile()
     for item in src.well:
         if item.mnemonic not in ("STRT", "STOP", "STEP"):
-            las.well[item.mnemonic] = item
+            las.well[item.mnemonic] = copy.deepcopy(item)   # the source is shared (cached)
     las.append_curve("DEPT", part.index.to_numpy(), unit="m", descr="DEPTH")
     for curve in src.curves[1:]:
         las.append_curve(curve.mnemonic, part[curve.mnemonic].to_numpy(), unit=curve.unit,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from support import PROJECT_DIR, cli, force_well  # noqa: F401  (PROJECT_DIR: for importers)
+from support import PROJECT_DIR, cli, force_las  # noqa: F401  (PROJECT_DIR: for importers)
+
 # Three wells with shear (two Johan Sverdrup, one Troll) and one with compressional only.
 WITH_DTS = ("16_2-11_A", "16_2-16", "31_3-4")
 DTC_ONLY = "25_11-15"
@@ -25,7 +26,7 @@ def write_subset(stem: str, dest: Path, rows: int = ROWS, drop: tuple[str, ...] 
     """``rows`` contiguous rows of a FORCE well (from where its sonic is logged) as LAS 2.0."""
     import lasio
 
-    src = lasio.read(force_well(stem))
+    src = force_las(stem)
     df = src.df()
     target = "DTS" if "DTS" in df and df["DTS"].notna().sum() > rows else "DTC"
     logged = df[[target, "NPHI", "RHOB", "GR", "RDEP"]].notna().all(axis=1)

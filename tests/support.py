@@ -8,6 +8,7 @@ wells (`force_well`). conftest.py turns the ones that need setup and teardown in
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import socket
@@ -144,3 +145,16 @@ def force_well(stem: str) -> Path:
     if not path.is_file():
         unavailable(f"FORCE 2020 well {path} unavailable")
     return path
+
+
+def force_las(stem: str):
+    """One FORCE 2020 well as a lasio.LASFile, parsed once per session (~0.5 s each): the
+    helpers that cut test wells from it read it and never change it."""
+    return _parsed_las(force_well(stem))
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_las(path: Path):
+    import lasio
+
+    return lasio.read(path)

@@ -16,7 +16,9 @@ import pytest
 import requests
 
 from sonic_model.io.contest import load_test
+
 COMPAT_COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
+pytestmark = pytest.mark.slow      # a uvicorn process (test_api.py: the routes in-process)
 
 
 def rss_mb(pid: int) -> float:

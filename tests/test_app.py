@@ -317,6 +317,7 @@ def test_ensemble_choice_reaches_the_prediction(model_dir):
     assert file_names(at) == ["synth_sonic_light.csv", "synth_sonic_light.las"]
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_depth_slider_narrows_the_tracks(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(400, measured=False))
     slider = at.slider[0]
@@ -329,6 +330,7 @@ def test_depth_slider_narrows_the_tracks(model_dir):
 
 # --------------------------------------------------------------------------- the demo
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, monkeypatch):
     monkeypatch.setenv("SONIC_DATA_DIR", str(contest_dir))
     from sonic_model.core.config import get_settings
@@ -373,6 +375,7 @@ def test_demo_offline_says_what_to_do(monkeypatch):
 
 # --------------------------------------------------------------------------- in-sample
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_training_well_is_flagged_in_sample(model_dir, contest_dir):
     from sonic_model.model.card import is_training_data, load_card
 
@@ -389,6 +392,7 @@ def test_training_well_is_flagged_in_sample(model_dir, contest_dir):
     assert "Combined RMSE (in-sample)" in {m.label for m in at.metric}
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_other_wells_are_not_flagged_in_sample(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(300))
     assert not [w for w in at.warning if "in-sample" in w.value]
@@ -397,6 +401,7 @@ def test_other_wells_are_not_flagged_in_sample(model_dir):
 
 # --------------------------------------------------------------------------- page switches
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_uploaded_well_survives_a_visit_to_another_page(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(400))
     before = {m.label: m.value for m in at.metric}
@@ -417,6 +422,7 @@ def test_uploaded_well_survives_a_visit_to_another_page(model_dir):
     assert next(m for m in at.metric if m.label == "Samples").value == "300"
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_clearing_the_uploader_forgets_the_well(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(200))
     assert at.metric
@@ -446,6 +452,7 @@ def test_a_well_without_depth_spread_has_no_slider_and_keeps_the_sidebar(model_d
     assert at.sidebar.radio and at.sidebar.markdown
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_rows_without_depth_count_at_full_range(model_dir):
     body = b"".join(f"{1000 + 0.5 * i},0.2,{50 + i},10,2.4,{80 + i},{140 + i}\n".encode()
                     for i in range(40))
@@ -584,6 +591,7 @@ def foreign_las(n: int = 300) -> bytes:
     return out.getvalue().encode()
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_a_foreign_well_looks_untrustworthy(model_dir):
     at = upload(run_app(), "far_away.las", foreign_las())
     assert not at.exception
@@ -599,6 +607,7 @@ def test_a_foreign_well_looks_untrustworthy(model_dir):
     assert any("not with the contest leaderboard" in c.value for c in at.caption)
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_a_familiar_well_gets_no_trust_alert(model_dir, contest_dir):
     # Well #2 (the contest's blind well, same field as the training well): trusted.
     head = b"".join((contest_dir / "test.csv").read_bytes().splitlines(keepends=True)[:3001])
@@ -607,6 +616,7 @@ def test_a_familiar_well_gets_no_trust_alert(model_dir, contest_dir):
     assert not [w for w in at.warning if "QC-flagged" in w.value]
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_a_partly_unfamiliar_well_gets_a_caution(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(400))  # made-up logs: ~46 % flagged
     assert not at.error
@@ -614,6 +624,7 @@ def test_a_partly_unfamiliar_well_gets_a_caution(model_dir):
     assert caution.startswith("Use with care:") and "QC strip" in caution
 
 
+@pytest.mark.slow          # predicts a whole well in the app
 def test_track_scales_switch_from_print_to_fitted(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(400))
 

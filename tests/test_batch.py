@@ -57,6 +57,7 @@ def run(field, out: Path, choice, **kw) -> batch.BatchSummary:
 
 # --------------------------------------------------------------------------- the CLI, end to end
 
+@pytest.mark.slow          # subprocesses
 def test_cli_scores_every_readable_well_and_reports_every_bad_file(field, model_dir, tmp_path):
     out = tmp_path / "out"
     proc = cli("batch", field.root, "-o", out, "--workers", "2")
@@ -99,6 +100,7 @@ def test_cli_scores_every_readable_well_and_reports_every_bad_file(field, model_
     assert lines[-1].startswith(f"{len(report)} files: 5 scored, 0 up to date, 7 refused")
 
 
+@pytest.mark.slow          # subprocesses
 def test_cli_las_output_reads_back(field, model_dir, tmp_path):
     import lasio
 
@@ -113,6 +115,7 @@ def test_cli_las_output_reads_back(field, model_dir, tmp_path):
     assert "DTC_PRED" in las.keys()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["/nonexistent/field", "-o", "OUT"], "'/nonexistent/field' is not an existing file or folder"),
     (["EMPTY", "-o", "OUT"], "no well files"),
@@ -134,6 +137,7 @@ def test_cli_usage_errors_are_one_line_exit_2(tmp_path, args, message):
     assert len(proc.stderr.strip().splitlines()) <= 2 and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow          # subprocesses
 def test_cli_model_name_goes_through_the_store(field, model_dir, tmp_path):
     proc = cli("batch", field.root / "contest", "-o", tmp_path / "out", "--model", "no_such_model",
                cwd=tmp_path)
@@ -141,6 +145,7 @@ def test_cli_model_name_goes_through_the_store(field, model_dir, tmp_path):
     assert "no_such_model" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow          # subprocesses
 def test_unreachable_scheduler_is_a_clear_error(field, model_dir, tmp_path):
     from support import free_port
 
@@ -211,6 +216,7 @@ def test_rerun_skips_finished_wells_and_force_recomputes(field, choice, tmp_path
     assert all(mtimes(out)[n] > before[n] for n in before)
 
 
+@pytest.mark.slow
 def test_a_changed_input_or_model_is_recomputed(field, model_dir, tmp_path):
     import shutil
 
@@ -234,6 +240,7 @@ def test_a_changed_input_or_model_is_recomputed(field, model_dir, tmp_path):
     assert all(mtimes(out)[n] != before[n] for n in before)
 
 
+@pytest.mark.slow
 def test_another_model_never_reuses_outputs(field, model_dir, tmp_path):
     out = tmp_path / "out"
     run(field, out, batch.resolve_model("full"))
@@ -244,6 +251,7 @@ def test_another_model_never_reuses_outputs(field, model_dir, tmp_path):
 
 # --------------------------------------------------------------------------- atomic outputs
 
+@pytest.mark.slow
 def test_failure_mid_write_leaves_the_previous_output_whole(field, choice, tmp_path, monkeypatch):
     out = tmp_path / "out"
     run(field, out, choice)
@@ -302,6 +310,7 @@ def test_a_killed_run_leaves_only_whole_outputs_and_resumes(field, model_dir, tm
 
 # --------------------------------------------------------------------------- pool and progress
 
+@pytest.mark.slow          # subprocesses
 def test_process_pool_writes_what_one_process_writes(field, choice, tmp_path):
     one = run(field, tmp_path / "one", choice, workers=1)
     two = run(field, tmp_path / "two", choice, workers=2)
@@ -372,6 +381,7 @@ def test_batch_page_scores_dropped_files_and_offers_a_zip(field, model_dir):
         assert len(pd.read_csv(archive.open(name))) == rows == 300
 
 
+@pytest.mark.slow          # subprocesses
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, tmp_path, workers):
     import shutil
@@ -387,6 +397,7 @@ def test_a_damaged_model_is_one_clear_error_not_one_per_well(field, model_dir, t
     assert not list((tmp_path / "out").glob("*_sonic_*"))
 
 
+@pytest.mark.slow          # subprocesses
 def test_a_stored_model_scores_by_name(field, model_dir, model_store, tmp_path):
     import shutil
 

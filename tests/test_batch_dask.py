@@ -17,6 +17,7 @@ from support import cli, cli_env, free_port, require, stop
 require("distributed")
 from distributed import Client, LocalCluster  # noqa: E402
 
+pytestmark = pytest.mark.slow      # a LocalCluster, scheduler and worker processes
 VARYING = {"seconds"}   # the only report column allowed to differ between routes
 
 

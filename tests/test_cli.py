@@ -32,6 +32,7 @@ def vendor_las(path: Path, frame: pd.DataFrame, start_ft: float = 8000.0) -> Pat
     return path
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_predict_contest_csv_gives_one_row_per_input_row(contest_dir, model_dir, tmp_path):
     out = tmp_path / "well2.csv"
     proc = cli("predict", contest_dir / "test.csv", "-o", out)
@@ -42,6 +43,7 @@ def test_predict_contest_csv_gives_one_row_per_input_row(contest_dir, model_dir,
     assert result["DTC_PRED"].notna().all()
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_predict_las_in_las_out_with_vendor_mnemonics(contest_dir, model_dir, tmp_path):
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:1500]
     src = vendor_las(tmp_path / "vendor.las", frame)
@@ -60,6 +62,7 @@ def test_predict_las_in_las_out_with_vendor_mnemonics(contest_dir, model_dir, tm
     assert np.allclose(las["DTS_PRED"], pd.read_csv(direct)["DTS_PRED"], atol=0.05)
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_several_inputs_write_one_output_each(contest_dir, model_dir, tmp_path):
     frame = pd.read_csv(contest_dir / "test.csv")
     a = vendor_las(tmp_path / "a.las", frame.iloc[:300])
@@ -71,6 +74,7 @@ def test_several_inputs_write_one_output_each(contest_dir, model_dir, tmp_path):
     assert len(pd.read_csv(tmp_path / "out" / "b_sonic.csv")) == 400
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_map_overrides_the_automatic_choice(contest_dir, model_dir, tmp_path):
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:400]
     src = tmp_path / "odd.csv"
@@ -119,6 +123,7 @@ def test_info_prints_the_model_card(model_dir):
     assert proc.returncode == 0 and "XGBoost" in proc.stdout and "Full" in proc.stdout
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path):
     import shutil
 
@@ -130,6 +135,7 @@ def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path
     assert proc.returncode == 2 and "sha256" in proc.stderr
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_las_output_records_which_ensemble_made_it(contest_dir, model_dir, tmp_path):
     frame = pd.read_csv(contest_dir / "test.csv").iloc[:200]
     src = vendor_las(tmp_path / "w.las", frame)
@@ -164,6 +170,7 @@ def test_an_empty_input_is_rejected_before_pandas_and_the_models_load(model_dir,
     assert not imported & {"numpy", "pandas", "joblib", "lasio", "sonic_model.model.ensemble"}
 
 
+@pytest.mark.slow          # predicts whole wells in a subprocess
 def test_a_closed_stderr_does_not_stop_predict(contest_dir, model_dir, tmp_path):
     # `predict a b 2>&1 | head -1`: the summary lines lose their reader; both wells are written.
     frame = pd.read_csv(contest_dir / "test.csv")

@@ -109,6 +109,7 @@ def _rmse(a, b):
     return float(np.sqrt(np.mean(e ** 2)))
 
 
+@pytest.mark.slow          # fits the conditioned set (model fixture)
 def test_measured_dtc_improves_shear_on_another_well(ens, target_well):
     with_dtc = predict_extended(target_well, ens)
     without = predict_extended(target_well, ens, ignore_measured=True)
@@ -120,6 +121,7 @@ def test_measured_dtc_improves_shear_on_another_well(ens, target_well):
     assert r_with < 0.7 * r_without, (r_with, r_without)
 
 
+@pytest.mark.slow          # fits the conditioned set (model fixture)
 def test_route_per_sample_cycle_skips_fall_back_to_logs_only(ens, target_well):
     base = predict_extended(target_well, ens)["DTS_SOURCE"].to_numpy()
     run = np.convolve(base == C.SOURCE_CONDITIONED, np.ones(9), mode="same") == 9
@@ -146,6 +148,7 @@ def test_route_per_sample_cycle_skips_fall_back_to_logs_only(ens, target_well):
     assert "DTS_SOURCE" not in logs_only.columns
 
 
+@pytest.mark.slow          # fits the conditioned set (model fixture)
 def test_conditioned_band_contains_its_prediction(ens, target_well):
     res = predict_extended(target_well, ens)
     ok = res["DTS_PRED"].notna()
@@ -206,6 +209,7 @@ def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model
                                              ("logs_only", "mudrock", "greenberg_castagna"))
 
 
+@pytest.mark.slow          # fits the conditioned set (model fixture)
 def test_a_washout_flags_the_measured_dtc_but_keeps_the_conditioned_route(ens, target_well):
     """Washout samples still condition DTS (held out on FORCE it halves the error there) and
     say so; cycle skips do not."""

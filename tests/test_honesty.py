@@ -24,9 +24,10 @@ from sonic_model.training import honesty, transfer
 
 # Measured (bundled model v3, full ensemble, every row of the ten FORCE wells, each held out
 # once), pooled over the held-out wells:
-#                      beyond 3 sigma, QC OK | beyond 3 sigma, QC ignored | P10-P90 coverage | flagged
-#   DTC (10 wells, 71,267 samples)   0.023   |   0.053                    |   0.52           | 0.54
-#   DTS ( 4 wells, 14,849 samples)   0.035   |   0.054                    |   0.78           | 0.27
+#                                  beyond 3 sigma       P10-P90
+#                                  QC OK   QC ignored   coverage   flagged
+#   DTC (10 wells, 71,267 samples)  0.023    0.053        0.52       0.54
+#   DTS ( 4 wells, 14,849 samples)  0.035    0.054        0.78       0.27
 # worst single well (16_2-16): 0.063 DTC and 0.070 DTS beyond 3 sigma with QC OK.
 # Without the between-field term (Well #1's calibration alone) the same wells give 0.18 / 0.39
 # beyond 3 sigma with QC OK and coverage 0.18 / 0.21: the bounds below fail such a band.

@@ -8,6 +8,8 @@ import requests
 
 from forcewells import write_subset
 
+pytestmark = pytest.mark.slow      # the session's trained model (own_model) and a server
+
 
 @pytest.fixture(scope="module")
 def server(api_server, own_model):

@@ -131,6 +131,7 @@ def test_bundled_comparison_scores_each_well_it_can(tmp_path):
     assert cmp["pooled"]["DTC"]["rows"] == sum(e["DTC"]["rows"] for e in cmp["lowo_wells"])
 
 
+@pytest.mark.slow
 def test_the_stored_card_records_wells_validation_and_the_bundled_model(own_model):
     card = json.loads((own_model["store"] / "small" / "model_card.json").read_text())
     files = {p.name: p for p in own_model["wells"].iterdir()}
@@ -148,6 +149,7 @@ def test_the_stored_card_records_wells_validation_and_the_bundled_model(own_mode
     assert {r["well"] for r in rows} == set(lowo) | {"pooled"}
 
 
+@pytest.mark.slow
 def test_the_crossplots_show_the_held_out_predictions_the_table_scores(own_model):
     folder = own_model["store"] / "small"
     card = json.loads((folder / "model_card.json").read_text())

@@ -26,6 +26,7 @@ def well_las(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow          # CLI predict in a subprocess
 def test_las_splice_and_elastic_round_trip_with_units(well_las, model_dir, tmp_path):
     out = tmp_path / "out.las"
     proc = cli("predict", well_las, "-o", out, "--splice", "--elastic")
@@ -55,6 +56,7 @@ def test_las_splice_and_elastic_round_trip_with_units(well_las, model_dir, tmp_p
     np.testing.assert_allclose(df["AI"], df["VP"] * df["RHOB"], rtol=1e-4)
 
 
+@pytest.mark.slow          # CLI predict in a subprocess
 def test_csv_keeps_route_and_splice_source_as_text(well_las, model_dir, tmp_path):
     out = tmp_path / "out.csv"
     proc = cli("predict", well_las, "-o", out, "--splice")
@@ -70,6 +72,7 @@ def test_csv_keeps_route_and_splice_source_as_text(well_las, model_dir, tmp_path
     assert "DTS from the measured DTC on" in proc.stderr
 
 
+@pytest.mark.slow          # CLI predict in a subprocess
 def test_ignore_measured_gives_the_logs_only_shear(well_las, model_dir, tmp_path):
     a, b = tmp_path / "with.csv", tmp_path / "without.csv"
     assert cli("predict", well_las, "-o", a).returncode == 0
@@ -82,6 +85,7 @@ def test_ignore_measured_gives_the_logs_only_shear(well_las, model_dir, tmp_path
     np.testing.assert_allclose(with_dtc["DTS_PRED"][~cond], without["DTS_PRED"][~cond])
 
 
+@pytest.mark.slow          # CLI predict in a subprocess
 def test_las_dts_source_codes_follow_the_route(well_las, model_dir, tmp_path):
     out = tmp_path / "out.las"
     assert cli("predict", well_las, "-o", out).returncode == 0
@@ -114,6 +118,7 @@ def test_api_file_upload_with_elastic_and_splice(well_las, model_dir):
                                            "DTS_P10", "DTS_P90", "QC"]
 
 
+@pytest.mark.slow
 def test_app_shows_shear_routes_and_elastic_tracks(model_dir):
     """The Predict page: route tracks and crossplot for a well with DTC; elastic on demand."""
     import json

@@ -53,6 +53,7 @@ def test_empty_store_lists_nothing_and_offers_the_bundled_choices(model_store):
     assert store.choices() == ["full", "light"]
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_listing_shows_wells_created_scores_and_size(with_small):
     (with_small / ".tmp-half-written").mkdir()          # a training in progress: not a model
     (with_small / "notes").mkdir()                      # no card: not a model
@@ -67,6 +68,7 @@ def test_listing_shows_wells_created_scores_and_size(with_small):
     assert store.choices() == ["full", "light", "small"]
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_resolve_maps_bundled_and_own_names(with_small):
     assert store.resolve("light") == (config.get_settings().model_dir, "light")
     assert store.resolve("small") == (with_small / "small", "full")
@@ -76,6 +78,7 @@ def test_resolve_maps_bundled_and_own_names(with_small):
         store.resolve("../small")
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_delete_removes_the_model_and_only_it(with_small):
     keep = with_small / "keep.txt"
     keep.write_text("not a model")
@@ -87,6 +90,7 @@ def test_delete_removes_the_model_and_only_it(with_small):
         store.delete_model("small")
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_a_tampered_artifact_is_refused(with_small):
     card = json.loads((with_small / "small" / "model_card.json").read_text())
     artifact = "knn.npz"                 # always loaded (novelty for QC and the band)
@@ -99,12 +103,14 @@ def test_a_tampered_artifact_is_refused(with_small):
         load_ensemble("full", model_dir=with_small / "small")
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_stored_models_hold_no_pickles(with_small):
     names = sorted(p.suffix for p in (with_small / "small").iterdir())
     assert ".joblib" not in names and ".pkl" not in names
     assert ".npz" in names
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_writing_is_atomic_and_refuses_taken_names(with_small):
     with pytest.raises(RuntimeError):
         with store.writing("fresh") as tmp:

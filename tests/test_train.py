@@ -50,6 +50,7 @@ def test_well_one_is_three_wells_whose_windows_never_cross(contest):
     pd.testing.assert_frame_equal(contest.features.iloc[:13125], changed.features.iloc[:13125])
 
 
+@pytest.mark.slow
 def test_held_out_predictions_do_not_see_the_held_out_targets(contest):
     schemes = {"blocked": blocked_folds(contest.n, 5)}
     quiet = dict(log=lambda m: None, n_jobs=1)
@@ -67,6 +68,7 @@ def test_held_out_predictions_do_not_see_the_held_out_targets(contest):
                            equal_nan=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", FULL_MEMBERS)
 def test_fitting_a_member_twice_gives_identical_artifacts(contest, kind):
     rows = np.flatnonzero(T.train_rows(contest, "core"))[::6]
@@ -83,6 +85,7 @@ def test_fitting_a_member_twice_gives_identical_artifacts(contest, kind):
             assert a == b
 
 
+@pytest.mark.slow
 def test_the_shipped_card_is_reproduced_by_the_code(contest, card):
     """Re-runs the validation of the two fast members and compares with the shipped card."""
     cv = T.cross_validate(contest, ["pcr", "knn"], T.schemes_for(contest, 5), log=lambda m: None)
@@ -131,16 +134,18 @@ def own_wells():
 
 
 @pytest.fixture(scope="module")
-def own_model(own_wells, tmp_path_factory):
-    out = tmp_path_factory.mktemp("own_model")
+def trained(own_wells, tmp_path_factory):
+    """train_model in this process on own_wells (conftest's own_model trains through the CLI)."""
+    out = tmp_path_factory.mktemp("trained")
     calls = []
     card = T.train_model(own_wells, out, log=lambda m: None,
                          progress=lambda done, total, msg: calls.append((done, total, msg)))
     return out, card, calls
 
 
-def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(own_wells, own_model):
-    out, card, _ = own_model
+@pytest.mark.slow
+def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(own_wells, trained):
+    out, card, _ = trained
     for name in ("full", "light"):
         ens = E.load_ensemble(name, model_dir=out)
         w = own_wells[2]                       # the well without shear still gets DTS
@@ -152,9 +157,10 @@ def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(own_wells, ow
         assert sha256_file(out / rel) == entry["sha256"]
 
 
+@pytest.mark.slow
 def test_own_model_card_has_a_lowo_row_per_well_and_dtc_only_wells_score_dtc(own_wells,
-                                                                            own_model):
-    _, card, _ = own_model
+                                                                            trained):
+    _, card, _ = trained
     table = card["validation"]["lowo_wells"]
     assert [row["well"] for row in table] == ["16_2-11_A", "31_3-4", "16_8-1"]
     for row in table:
@@ -171,6 +177,7 @@ def test_own_model_card_has_a_lowo_row_per_well_and_dtc_only_wells_score_dtc(own
     assert [w["name"] for w in card["data"]["wells"]] == ["16_2-11_A", "31_3-4", "16_8-1"]
 
 
+@pytest.mark.slow
 def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
     ts = T.build_training_set(own_wells)
     rows = T.train_rows(ts, "core")
@@ -191,13 +198,15 @@ def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
     assert dtc_rmse(with_it) < 0.5 * dtc_rmse(without)
 
 
-def test_progress_reports_every_fold_and_the_final_fit(own_model):
-    _, _, calls = own_model
+@pytest.mark.slow
+def test_progress_reports_every_fold_and_the_final_fit(trained):
+    _, _, calls = trained
     assert [c[0] for c in calls] == [1, 2, 3, 4, 5]   # 3 wells, final fit, conditioned shear
     assert all(c[1] == 5 for c in calls)
     assert "final" in calls[-2][2] and "conditioned" in calls[-1][2]
 
 
+@pytest.mark.slow
 def test_wells_without_enough_shear_are_refused_with_what_to_add(own_wells, tmp_path):
     with pytest.raises(InputValueError, match="both DTC and DTS.*shear log"):
         T.train_model([own_wells[2], own_wells[2]], tmp_path, log=lambda m: None)
@@ -215,6 +224,7 @@ def test_the_bundled_models_rows_are_under_the_budget_so_nothing_is_thinned(cont
     assert "fit_rows" not in card
 
 
+@pytest.mark.slow
 def test_a_large_set_fits_on_a_per_well_stride_of_rows(own_wells):
     # ~190,000 rows: the three FORCE subsets repeated, as six wells
     big = [T.TrainingWell(f"{w.name}-{i}", pd.concat([w.frame] * 64, ignore_index=True), None)
@@ -239,6 +249,7 @@ def test_grouped_wells_are_each_held_out_once():
     assert len(T.fold_tasks(ts, schemes, None)) == 14          # below the budget: one per well
 
 
+@pytest.mark.slow
 def test_thinned_folds_do_not_see_the_held_out_well(own_wells):
     ts = T.build_training_set(own_wells)
     keep, entry = T.fit_plan(ts, budget=400)
@@ -256,6 +267,7 @@ def test_thinned_folds_do_not_see_the_held_out_well(own_wells):
         assert not np.allclose(base["lowo"]["pred"][k][:a], after["lowo"]["pred"][k][:a])
 
 
+@pytest.mark.slow
 def test_a_model_above_the_budget_says_so_in_its_card_and_scores_every_row(own_wells,
                                                                           tmp_path):
     card = T.train_model(own_wells, tmp_path, log=lambda m: None, row_budget=400)

@@ -34,6 +34,7 @@ def _files(folder):
     return [(p.name, p.read_bytes(), "application/octet-stream") for p in sorted(folder.iterdir())]
 
 
+@pytest.mark.slow          # trains a model through the page
 def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     wells = tmp_path / "wells"
     wells.mkdir()
@@ -65,6 +66,7 @@ def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     assert choices(at) == ["full", "light", "offset"]
 
 
+@pytest.mark.slow          # the session's trained model (own_model)
 def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, model_store,
                                                                      tmp_path):
     import shutil

@@ -11,6 +11,8 @@ from forcewells import DTC_ONLY, WITH_DTS, write_subset
 from sonic_model.core.curves import RESULT_COLUMNS
 from support import cli
 
+pytestmark = pytest.mark.slow      # the session's trained model (own_model), real processes
+
 
 def test_training_prints_the_lowo_table_beside_the_bundled_model(own_model):
     out = own_model["proc"].stdout

@@ -77,6 +77,7 @@ def test_random_bytes_never_raise_anything_else(payload):
     _accepts(payload)
 
 
+@pytest.mark.slow          # hypothesis: hundreds of examples
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cut=st.integers(0, len(GOOD)), pos=st.integers(0, len(GOOD)),
        junk=st.text(max_size=40), drop=st.integers(0, 60))
@@ -85,6 +86,7 @@ def test_garbled_las_parses_or_raises_well_read_error(cut, pos, junk, drop):
     _accepts(text.encode("utf-8", "replace"))
 
 
+@pytest.mark.slow          # hypothesis: hundreds of examples
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.one_of(st.floats(allow_nan=True), st.text(max_size=5)),
                          min_size=1, max_size=5), min_size=1, max_size=8),
