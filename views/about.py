@@ -23,19 +23,10 @@ def _use(name: str) -> str:
     return "read and QC-checked; not a model input (see the Model page's studies)"
 
 
-def render() -> None:
-    st.title("About SonicPredict")
-
-    try:
-        CARD = ui_cache.get_card()
-    except SonicModelError:
-        CARD = None  # the published scores fall back to card.LEADERBOARD
-    _rows = ((CARD or {}).get("data") or {}).get("rows")
-    TRAIN_ROWS = f"{_rows:,}" if isinstance(_rows, int) else "the published"
-
-    st.caption(f"Version {__version__}")
-
-    st.markdown(f"""
+def _contest(card: dict | None) -> None:
+    rows = ((card or {}).get("data") or {}).get("rows")
+    train_rows = f"{rows:,}" if isinstance(rows, int) else "the published"
+    st.markdown("""
 SonicPredict synthesizes **compressional (DTC) and shear (DTS) slowness** from conventional well
 logs, for wells that lack sonic: well ties, AVO modelling, geomechanics. The same library serves
 this dashboard, the command line (`python -m sonic_model predict …`) and an HTTP API.
@@ -50,20 +41,22 @@ Log Generation* (March–May 2020), gave seven input logs and asked for DTC and 
                     f"{_use(n)} |" for n in INPUTS)
                 + f"""
 
-Teams trained on **Well #1** ({TRAIN_ROWS} samples 0.1 m apart, with measured DTC and DTS) and were
+Teams trained on **Well #1** ({train_rows} samples 0.1 m apart, with measured DTC and DTS) and were
 scored on the blind **Well #2** (inputs only; its sonic was kept by the organisers) with
 RMSE = √((ΣΔDTC² + ΣΔDTS²) / 2n) in us/ft. Published Well #2 scores (the original
 SonicPredict of 2020 is another team's entry, not this tool):
 
 | Well #2 leaderboard (published) | RMSE |
 |:--|--:|
-""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in leaderboard_rows(CARD)) + """
+""" + "\n".join(f"| {k} | {v:.2f} |" for k, v in leaderboard_rows(card)) + """
 
 This tool's own figures (sidebar, Model page) are **cross-validation on Well #1** with contiguous
 blocks and leave-one-well-out folds; they are not Well #2 scores, whose answers were not published.
 Nothing was fitted or selected on Well #2; its inputs serve only as the demo well.
 """)
 
+
+def _data_and_outputs() -> None:
     st.markdown(f"""
 ### Data and licence
 The logs come from Equinor's **Volve** field data set, as published by the contest at
@@ -82,6 +75,8 @@ NaN (the LAS null) and say why in QC.
                 + "\n".join(f"- `{bit}` **{r}**: {QC_DESCRIPTIONS.get(r, '')}"
                             for r, bit in QC_FLAGS.items()))
 
+
+def _api() -> None:
     st.markdown("""
 ### Calling the API
 Start it with `python -m sonic_model serve` (port 8000); the interactive reference is at `/docs`,
@@ -124,3 +119,15 @@ Errors a client can cause answer 4xx with a one-line message naming the file, cu
 (422 for missing curves or bad values, 413 for an oversized request); 503 means the server's
 models are not available.
 """)
+
+
+def render() -> None:
+    st.title("About SonicPredict")
+    try:
+        card = ui_cache.get_card()
+    except SonicModelError:
+        card = None  # the published scores fall back to card.LEADERBOARD
+    st.caption(f"Version {__version__}")
+    _contest(card)
+    _data_and_outputs()
+    _api()

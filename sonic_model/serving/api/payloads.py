@@ -186,7 +186,8 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     card = ens.card or {}
     depth_ft = well.depth_ft()
     return {
-        "ensemble": ens.name, "model": name, "model_version": card.get("model_version"), "rows": len(result),
+        "ensemble": ens.name, "model": name, "model_version": card.get("model_version"),
+        "rows": len(result),
         "columns": list(RESULT_COLUMNS) + extra,
         "units": {**RESULT_UNITS, **{c: EXTRA_UNITS[c] for c in extra}},
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
