@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sonic_model.model.engine import NeighbourIndex, TreePredictor  # noqa: E402
-from sonic_model.model.members import KNN_K, _fit_trees  # noqa: E402
+from sonic_model.training.member_fit import KNN_K, _fit_trees  # noqa: E402
 
 N_ROWS = 30_000
 N_FEATURES = 30
@@ -82,7 +82,7 @@ def bench_trees() -> dict[str, bytes]:
 
     X_train, y_train = log_like(8_000, N_FEATURES, seed=0)
     X, _ = log_like(N_ROWS, N_FEATURES, seed=1)
-    print(f"Tree members (members.TREE_PARAMS) fitted on 8,000 rows, predict {N_ROWS:,} x "
+    print(f"Tree members (member_fit.TREE_PARAMS) fitted on 8,000 rows, predict {N_ROWS:,} x "
           f"{N_FEATURES} float32 rows")
     blobs = {}
     for kind in ("xgb", "rf", "gbm"):
@@ -133,7 +133,7 @@ def startup(blobs: dict[str, bytes]) -> None:
 
 def knn_case():
     rng = np.random.default_rng(3)
-    n_ref, dims = 3_800, 8          # about Well #1 thinned by members.KNN_THIN, KNN_FEATURES
+    n_ref, dims = 3_800, 8          # about Well #1 thinned by member_fit.KNN_THIN, KNN_FEATURES
     basis = rng.standard_normal((4, dims))
     ref = rng.standard_normal((n_ref, 4)) @ basis + 0.3 * rng.standard_normal((n_ref, dims))
     Q = rng.standard_normal((N_ROWS, 4)) @ basis + 0.3 * rng.standard_normal((N_ROWS, dims))

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sonic_model.model import conditioned as C  # noqa: E402
+from sonic_model.training import conditioned_fit as CF  # noqa: E402
 from sonic_model import io as wells  # noqa: E402
 
 
@@ -41,10 +42,10 @@ def well_one(data_dir: Path | None) -> C.Prepared:
 
 
 def show(title: str, p: C.Prepared, schemes: dict) -> dict:
-    cv = C.cross_validate(p, schemes, log=lambda m: print(m, file=sys.stderr))
-    weights = C.fit_weights(p, cv)
-    cal = C.calibrate(p, cv, weights)
-    rep = C.report(p, cv, weights, cal)
+    cv = CF.cross_validate(p, schemes, log=lambda m: print(m, file=sys.stderr))
+    weights = CF.fit_weights(p, cv)
+    cal = CF.calibrate(p, cv, weights)
+    rep = CF.report(p, cv, weights, cal)
     print(f"\n== {title}  (weights {weights})")
     for scheme, v in rep.items():
         print(f"-- {scheme}: coverage P10-P90 {v['coverage_p10_p90']}, beyond 3 sigma "
@@ -77,10 +78,10 @@ def main() -> None:
     out = {}
     if args.only in (None, "force"):
         p = force(Path(args.force))
-        out["force"] = show("FORCE 2020, leave one well out", p, {"lowo": C.folds_lowo(p)})
+        out["force"] = show("FORCE 2020, leave one well out", p, {"lowo": CF.folds_lowo(p)})
     if args.only in (None, "well1"):
         p = well_one(Path(args.data) if args.data else None)
-        out["well1"] = show("Well #1", p, {"blocked": C.folds_blocked(p, 5), "lowo": C.folds_lowo(p)})
+        out["well1"] = show("Well #1", p, {"blocked": CF.folds_blocked(p, 5), "lowo": CF.folds_lowo(p)})
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
 

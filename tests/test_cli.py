@@ -129,7 +129,7 @@ def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path
 
     copy = tmp_path / "models"
     shutil.copytree(model_dir, copy)
-    (copy / "pcr.joblib").write_bytes(b"x")
+    (copy / "pcr.npz").write_bytes(b"x")
     proc = cli("predict", contest_dir / "test.csv", "-o", tmp_path / "o.csv",
                env={"SONIC_MODEL_DIR": str(copy)})
     assert proc.returncode == 2 and "sha256" in proc.stderr

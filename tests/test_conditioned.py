@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.model import conditioned as C
+from sonic_model.training import conditioned_fit as CF
 from sonic_model.physics import measured
 from sonic_model import io as wells
 from sonic_model.model.extended import predict_extended
@@ -73,7 +74,7 @@ def model():
     """A conditioned set fitted on all of 16_5-3's rows with logs, valid DTC and DTS."""
     w = _force_well("16_5-3")
     p = C.prepare(w.curves, w.depth_ft(), name="16_5-3")
-    sets = C.fit_sets(p, np.ones(p.n, dtype=bool))
+    sets = CF.fit_sets(p, np.ones(p.n, dtype=bool))
     assert sets, "16_5-3 should teach at least one curve set"
     from sonic_model.model.members import MemberPredictor
     for part in sets.values():
@@ -171,7 +172,7 @@ def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir)
     sl = slice(rows[0], rows[-1] + 1)          # the logged shear interval only: fast
     tw = type("TW", (), {"name": "16_5-3", "frame": w.curves.iloc[sl].reset_index(drop=True),
                          "depth_ft": w.depth_ft()[sl]})
-    section = C.extend_model(tmp_path, [tw], n_jobs=1, log=lambda m: None)
+    section = CF.extend_model(tmp_path, [tw], n_jobs=1, log=lambda m: None)
     assert section is not None
     pooled = section["validation"]["blocked"]["pooled"]
     assert set(pooled) == {"conditioned", "logs_only", "mudrock", "greenberg_castagna"}
@@ -193,13 +194,13 @@ def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model
     p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
                   for tw in T.contest_wells(contest_dir)])
     mask = p.well == 2
-    vpvs, logs = C._fold_task(p, mask)
+    vpvs, logs = CF._fold_task(p, mask)
     cv = {"lowo": {"folds": [("Well #1 (c)", mask)], "logs": np.full(p.n, np.nan),
                    "vpvs": {k: np.full(p.n, np.nan) for k in C.KINDS}}}
     for k in C.KINDS:
         cv["lowo"]["vpvs"][k][mask] = vpvs[k]
     cv["lowo"]["logs"][mask] = logs
-    got = C.report(p, cv, section["weights"], section["intervals"])["lowo"]["per_fold"][0]
+    got = CF.report(p, cv, section["weights"], section["intervals"])["lowo"]["per_fold"][0]
     want = next(f for f in section["validation"]["lowo"]["per_fold"] if f["fold"] == "Well #1 (c)")
     for route in ("conditioned", "logs_only", "mudrock", "greenberg_castagna"):
         assert got[route]["rows"] == want[route]["rows"]

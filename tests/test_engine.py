@@ -16,7 +16,7 @@ import pytest
 
 from sonic_model.model.engine import (NeighbourIndex, TreePredictor, check_trained_version, libxgboost_version)
 from sonic_model.core.errors import ArtifactError, InputValueError, SonicModelError
-from sonic_model.model.members import TREE_PARAMS, _fit_trees
+from sonic_model.training.member_fit import TREE_PARAMS, _fit_trees
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 N_FEATURES = 6

@@ -120,13 +120,13 @@ def test_a_tampered_artifact_is_refused(model_dir, tmp_path):
     shared = [k for k in _members(model_dir, "light") if k in _members(model_dir, "full")][0]
     copy = tmp_path / "models"
     shutil.copytree(model_dir, copy)
-    target = copy / f"{shared}.joblib"
+    target = copy / f"{shared}.npz"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
-    with pytest.raises(ArtifactError, match=f"{shared}.joblib.*sha256"):
+    with pytest.raises(ArtifactError, match=f"{shared}.npz.*sha256"):
         E.load_ensemble("full", copy)
-    with pytest.raises(ArtifactError, match=f"{shared}.joblib.*sha256"):
+    with pytest.raises(ArtifactError, match=f"{shared}.npz.*sha256"):
         E.load_ensemble("light", copy)
 
 
@@ -134,8 +134,8 @@ def test_a_missing_artifact_says_how_to_fix_it(model_dir, tmp_path):
     kind = _members(model_dir, "full")[0]
     copy = tmp_path / "models"
     shutil.copytree(model_dir, copy)
-    (copy / f"{kind}.joblib").unlink()
-    with pytest.raises(ArtifactError, match=f"{kind}.joblib.*missing.*train"):
+    (copy / f"{kind}.npz").unlink()
+    with pytest.raises(ArtifactError, match=f"{kind}.npz.*missing.*train"):
         E.load_ensemble("full", copy)
 
 

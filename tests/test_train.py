@@ -11,9 +11,9 @@ import pytest
 
 from sonic_model.model import ensemble as E
 from sonic_model.training import trainer as T
-from sonic_model.model.ensemble import sha256_file
+from sonic_model.core.digest import sha256_file
 from sonic_model.core.errors import InputValueError
-from sonic_model.model.members import FULL_MEMBERS, fit_member
+from sonic_model.training.member_fit import FULL_MEMBERS, fit_member
 from sonic_model.training.validation import blocked_folds, score
 from support import force_well
 

@@ -1,19 +1,27 @@
 """Ensembles of members: load (sha256-checked), predict with P10/P90 and QC flags.
 
-    ens = load_ensemble("full")            # or "light"; cached per process
+    ens = load_ensemble("full")            # or "light"; cached per process (see below)
     result = predict(frame, ens)           # DataFrame: DTC_PRED ... QC, same index as frame
 
 `frame` holds canonical input columns in canonical units (wells.read_well produces them);
 `depth_ft` (optional) gives the sampling step and breaks runs at depth jumps. Without it,
 rows are taken as consecutive samples 0.1 m (0.328 ft) apart, the contest layout.
-This module imports numpy, pandas and joblib (scipy's KD-tree and libxgboost via the members):
-no scikit-learn, no xgboost package.
+This module imports numpy and pandas (scipy's KD-tree and libxgboost via the members): no
+scikit-learn, no xgboost package, and nothing that unpickles (artifacts.py reads the files).
+
+Loaded models are cached per process, one copy per distinct model: the key is the model's
+content as its card states it (folder, model_version, the sha256 of every file), so "full"
+and "light" of one model share every member they both load (the bundled ones are the same
+members with the same weights). The cache holds at most $SONIC_MODEL_CACHE_SIZE models
+(default 4) and forgets the least recently used one beyond that; it is thread-safe.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,8 +32,9 @@ import pandas as pd
 from sonic_model.model import features as F
 from sonic_model.model.card import load_card
 from sonic_model.core.curves import CURVES, REQUIRED, RESULT_COLUMNS
-from sonic_model.core.digest import sha256_file  # train and tests import it from here too
 from sonic_model.core.errors import ArtifactError, InputValueError, MissingCurvesError
+from sonic_model.model import artifacts
+from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.intervals import band
 from sonic_model.model.members import MemberPredictor, to_sonic
 from sonic_model.core.qc import QC_OK, join_reasons
@@ -34,7 +43,6 @@ from sonic_model.physics.shear_prior import apply_shear_prior
 
 EnsembleName = Literal["full", "light"]
 ENSEMBLE_NAMES: tuple[str, ...] = ("full", "light")
-RUNTIME_FILE = "runtime.json"
 
 
 @dataclass
@@ -55,24 +63,6 @@ class Ensemble:
         return self.card["ensembles"][self.name]["label"]
 
 
-def _verified_path(model_dir: Path, rel: str, card: dict) -> Path:
-    """The artifact's path once its sha256 matches the card; ArtifactError otherwise."""
-    entry = card.get("files", {}).get(rel)
-    path = model_dir / rel
-    if entry is None:
-        raise ArtifactError(f"'{path}' is not listed in the model card: re-run "
-                            "`python -m sonic_model train`")
-    if not path.is_file():
-        raise ArtifactError(f"'{path}' is missing: restore assets/models from the repository "
-                            "or re-run `python -m sonic_model train`")
-    digest = sha256_file(path)
-    if digest != entry["sha256"]:
-        raise ArtifactError(f"'{path}' fails its sha256 check (expected {entry['sha256'][:12]}…, "
-                            f"got {digest[:12]}…): the file was modified or corrupted; restore it "
-                            "from the repository or re-run `python -m sonic_model train`")
-    return path
-
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory in MB.
 
@@ -90,84 +80,176 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-_cache: dict[tuple[str, str, int], Ensemble] = {}
-_cache_lock = threading.Lock()
+# ----------------------------------------------------------------------------- loading
+
+CACHE_SIZE_ENV = "SONIC_MODEL_CACHE_SIZE"
+DEFAULT_CACHE_SIZE = 4
+
+
+def cache_size() -> int:
+    """How many distinct models the process keeps loaded: $SONIC_MODEL_CACHE_SIZE, default 4
+    (the bundled model and a few stored ones; each costs its members' memory, a few MB)."""
+    raw = os.environ.get(CACHE_SIZE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_CACHE_SIZE
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputValueError(f"{CACHE_SIZE_ENV}={raw!r} is not a whole number of models of 1 or "
+                              f"more; unset it for the default ({DEFAULT_CACHE_SIZE})")
+    return value
+
+
+@dataclass
+class _Model:
+    """One model folder's loaded content, shared by its ensembles."""
+    model_dir: Path
+    card: dict
+    runtime: dict
+    members: dict = field(default_factory=dict)    # kind -> {set: MemberPredictor}
+    conditioned: object = None
+    used: bool = False              # an ensemble was assembled from it (conditioned set read)
+
+
+# content key -> _Model, least recently used first; (ensemble name, content key) -> Ensemble.
+_models: OrderedDict[tuple, _Model] = OrderedDict()
+_cache: dict[tuple, Ensemble] = {}
+_cache_lock = threading.RLock()
+
+
+def _content_key(model_dir: Path, card: dict) -> tuple:
+    """What makes two loads the same model: the folder and the content its card states (a
+    model deleted and trained again under the same name is a new model)."""
+    files = tuple(sorted((rel, str(entry.get("sha256"))) for rel, entry in
+                         (card.get("files") or {}).items()))
+    return str(model_dir.resolve()), str(card.get("model_version")), files
 
 
 def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) -> Ensemble:
-    """Load an ensemble once per process; every file is sha256-checked before loading."""
+    """An ensemble, loaded once per distinct model (module docstring); every file is
+    sha256-checked against the card before it is read."""
     if name not in ENSEMBLE_NAMES:
         raise InputValueError(f"unknown ensemble {name!r}: choose 'full' or 'light'")
     from sonic_model.core.config import get_settings
 
+    limit = cache_size()
     model_dir = Path(model_dir or get_settings().model_dir)
-    # The card's mtime is in the key: a stored model deleted and trained again under the same
-    # name (store.py) is a new model, and a long-running server must not serve the old one.
-    try:
-        stamp = (model_dir / "model_card.json").stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    key = (name, str(model_dir.resolve()), stamp)
+    card = load_card(model_dir)
+    key = _content_key(model_dir, card)
     with _cache_lock:
-        if key not in _cache:
-            _cache[key] = _load(name, model_dir)
-        return _cache[key]
+        if (name, key) in _cache:
+            _models.move_to_end(key)
+            return _cache[(name, key)]
+        model = _models.get(key)
+        if model is None:
+            model = _open_model(model_dir, card)
+        ensemble = _assemble(model, name)
+        _models[key] = model
+        _models.move_to_end(key)
+        _cache[(name, key)] = ensemble
+        while len(_models) > limit:
+            old, _ = _models.popitem(last=False)
+            for k in [k for k in _cache if k[1] == old]:
+                del _cache[k]
+        return ensemble
 
 
 def load_member_or_ensemble(key: str, model_dir: Path) -> Ensemble:
-    """An ensemble by name, or one member alone (weight 1): what the card's resources measure."""
+    """An ensemble by name, or one member alone (weight 1): what the card's resources measure.
+    Never cached: a fresh load each time."""
     if key in ENSEMBLE_NAMES:
         return _load(key, Path(model_dir))
     return _load("full", Path(model_dir), only=key)
 
 
 def _load(name: str, model_dir: Path, only: str | None = None) -> Ensemble:
-    import joblib  # our own artifacts only, each verified by sha256 first
+    """A fresh (uncached) load of ensemble ``name``, or of member ``only`` alone."""
+    model_dir = Path(model_dir)
+    return _assemble(_open_model(model_dir, load_card(model_dir)), name, only)
 
-    from sonic_model.model import artifacts
 
-    card = load_card(model_dir)
-    runtime_path = _verified_path(model_dir, RUNTIME_FILE, card)
-    runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
-    spec = dict(runtime["ensembles"][name])
+def _open_model(model_dir: Path, card: dict) -> _Model:
+    """A model folder checked (artifacts.check_folder) and its runtime.json read; members
+    are read when an ensemble first needs them."""
+    artifacts.check_folder(model_dir, card)
+    runtime_path = artifacts.verified_path(model_dir, RUNTIME_FILE, card)
+    try:
+        runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"'{runtime_path}' could not be read ({exc}); re-run training") \
+            from None
+    return _Model(model_dir=model_dir, card=card, runtime=runtime)
+
+
+def _spec(runtime: dict, name: str, only: str | None) -> dict:
+    try:
+        spec = dict(runtime["ensembles"][name])
+    except KeyError:
+        raise ArtifactError(f"runtime.json has no ensemble {name!r}; re-run training") from None
     if only is not None:
         spec["members"] = [only]
         spec["weights"] = {"DTC": {only: 1.0}, "DTS": {only: 1.0}}
-    # Every shipped file of the ensemble is verified; only members that carry weight (and the
+    return spec
+
+
+def _assemble(model: _Model, name: str, only: str | None = None) -> Ensemble:
+    """Ensemble ``name`` of a model, reading (once per model) the members it needs.
+
+    Files are read once per model, but every ensemble checks every file it uses first, so a
+    file changed since the model's first ensemble loaded is reported, not served."""
+    spec = _spec(model.runtime, name, only)
+    runtime, card = model.runtime, model.card
+    if model.used:
+        _recheck(model)
+    # Every member file of the ensemble is verified; only members that carry weight (and the
     # KNN member, whose neighbour distances are the novelty measure for QC and the band) are
-    # deserialised: a zero-weight member cannot change a prediction, only cost time and memory.
-    # A member is <kind>.npz (artifacts.py, never unpickled) or, in the bundled assets until
-    # they are re-trained, <kind>.joblib; whichever the card lists.
-    listed = card.get("files", {})
-    paths = {kind: _verified_path(model_dir, f"{kind}.npz" if f"{kind}.npz" in listed
-                                  else f"{kind}.joblib", card) for kind in spec["members"]}
+    # read: a zero-weight member cannot change a prediction, only cost time and memory.
+    paths = {kind: artifacts.verified_path(model.model_dir, f"{kind}{artifacts.SUFFIX}", card)
+             for kind in spec["members"]}
     kinds = [k for k in spec["members"]
              if k == "knn" or spec["weights"]["DTC"][k] > 0 or spec["weights"]["DTS"][k] > 0]
-    payloads = {}
     for kind in kinds:
-        path = paths[kind]
-        try:
-            payloads[kind] = artifacts.load(path) if path.suffix == artifacts.SUFFIX \
-                else joblib.load(path)
-        except Exception as exc:  # a verified file that still fails to load is an artifact problem
-            raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
-    if any(part.get("kind") == "trees" for payload in payloads.values()
-           for part in payload.values()):
-        from sonic_model.model.engine import check_trained_version
-        check_trained_version(runtime.get("xgboost_version"))
-    sets = {}
-    for set_name, s in runtime["sets"].items():
-        sets[set_name] = {
-            "columns": s["columns"],
-            "clip": (np.asarray(s["clip_lo"], dtype=np.float32),
-                     np.asarray(s["clip_hi"], dtype=np.float32)),
-            "members": {k: MemberPredictor(payloads[k][set_name]) for k in kinds},
-        }
+        if kind not in model.members:
+            model.members[kind] = _read_member(paths[kind], runtime)
+    if not model.used:
+        model.conditioned = _load_conditioned(model.model_dir, runtime, card)
+        model.used = True
+    sets = {set_name: {"columns": s["columns"],
+                       "clip": (np.asarray(s["clip_lo"], dtype=np.float32),
+                                np.asarray(s["clip_hi"], dtype=np.float32)),
+                       "members": {k: model.members[k][set_name] for k in kinds}}
+            for set_name, s in runtime["sets"].items()}
     weights = np.array([[spec["weights"]["DTC"][k], spec["weights"]["DTS"][k]] for k in kinds])
     return Ensemble(name=name, members=kinds, weights=weights, intervals=spec["intervals"],
                     sets=sets, qc=runtime["qc"], pe_fill=runtime["pe_fill"], card=card,
-                    shear_prior=spec.get("shear_prior"),
-                    conditioned=_load_conditioned(model_dir, runtime, card))
+                    shear_prior=spec.get("shear_prior"), conditioned=model.conditioned)
+
+
+def _recheck(model: _Model) -> None:
+    """The checks of a first load, again, for files already read: the folder, runtime.json
+    and the conditioned set (members are checked by the caller)."""
+    from sonic_model.model.conditioned import ARTIFACT, RUNTIME_KEY
+
+    artifacts.check_folder(model.model_dir, model.card)
+    artifacts.verified_path(model.model_dir, RUNTIME_FILE, model.card)
+    if RUNTIME_KEY in model.runtime:
+        artifacts.verified_path(model.model_dir, ARTIFACT, model.card)
+
+
+def _read_member(path: Path, runtime: dict) -> dict:
+    """{set: MemberPredictor} from a verified member file (artifacts.load: never unpickled)."""
+    payload = artifacts.load(path)
+    try:
+        if any(part.get("kind") == "trees" for part in payload.values()):
+            from sonic_model.model.engine import check_trained_version
+            check_trained_version(runtime.get("xgboost_version"))
+        return {set_name: MemberPredictor(payload[set_name]) for set_name in runtime["sets"]}
+    except ArtifactError:
+        raise
+    except Exception as exc:  # a verified file that still fails to load is an artifact problem
+        raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
 
 
 def _load_conditioned(model_dir: Path, runtime: dict, card: dict):
@@ -176,9 +258,11 @@ def _load_conditioned(model_dir: Path, runtime: dict, card: dict):
 
     if conditioned.RUNTIME_KEY not in runtime:
         return None
-    path = _verified_path(model_dir, conditioned.ARTIFACT, card)
+    path = artifacts.verified_path(model_dir, conditioned.ARTIFACT, card)
     try:
         return conditioned.load(path, runtime[conditioned.RUNTIME_KEY])
+    except ArtifactError:
+        raise
     except Exception as exc:  # a verified file that still fails to load is an artifact problem
         raise ArtifactError(f"'{path}' could not be loaded ({exc}); re-run training") from None
 

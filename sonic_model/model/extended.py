@@ -20,6 +20,7 @@ from sonic_model.core.columns import (EXTRA_COLUMNS, EXTRA_DESCRIPTIONS, EXTRA_U
                                       TEXT_COLUMNS, las_codes, legend)
 from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
 
+
 def _measured(curves: pd.DataFrame, name: str) -> np.ndarray:
     """A measured sonic as numbers, null sentinels as NaN (validity is judged later)."""
     return C._measured(curves, name, keep_impossible=True)
@@ -39,7 +40,6 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     - `logs_only_column` (the app's comparison track): DTS_LOGS_ONLY, the logs-only DTS.
     """
     from sonic_model.model import ensemble as ens_mod
-    from sonic_model.model.features import build_features, clean
 
     ens = ens_mod.load_ensemble(ensemble) if isinstance(ensemble, str) else ensemble
     curves = well.curves.reset_index(drop=True)
@@ -47,61 +47,22 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     result = ens_mod.predict(curves, ens, depth_ft=depth)
     attrs = dict(result.attrs)
     result = result.reset_index(drop=True)
-    n = len(result)
     logs_dts = result["DTS_PRED"].to_numpy(dtype=float).copy()
 
-    has_dtc = "DTC" in curves.columns and np.isfinite(_measured(curves, "DTC")).any()
-    model = getattr(ens, "conditioned", None)
-    want_p = has_dtc and (not ignore_measured or baselines or splice or elastic)
     p = None
-    if want_p:
+    has_dtc = "DTC" in curves.columns and np.isfinite(_measured(curves, "DTC")).any()
+    if has_dtc and (not ignore_measured or baselines or splice or elastic):
+        from sonic_model.model.features import build_features
         ff = build_features(curves, depth, pe_fill=ens.pe_fill)
         p = C.prepare(curves, depth, name=well.name, pe_fill=ens.pe_fill, ff=ff)
-
+    model = getattr(ens, "conditioned", None)
     if p is not None and not ignore_measured and model is not None:
-        dts, lo, hi = C.predict(model, p)
-        use = np.isfinite(dts) & np.isfinite(logs_dts)
-        result.loc[use, "DTS_PRED"] = dts[use]
-        result.loc[use, "DTS_P10"] = lo[use]
-        result.loc[use, "DTS_P90"] = hi[use]
-        source = np.full(n, "", dtype=object)
-        has_pred = np.isfinite(logs_dts)
-        source[has_pred] = C.SOURCE_LOGS
-        # Say why the measured DTC was not used where the logs route stood in for it.
-        why = np.where(p.dtc_reason == "", "", "measured DTC " + p.dtc_reason.astype(str))
-        fallback = has_pred & ~use & (why != "")
-        source[fallback] = [f"{C.SOURCE_LOGS} ({w})" for w in why[fallback]]
-        source[use] = C.SOURCE_CONDITIONED
-        flagged = use & (why != "")          # conditioned on a flagged (washout) sample
-        source[flagged] = [f"{C.SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
-        result["DTS_SOURCE"] = source
-
+        _conditioned_route(result, model, p, logs_dts)
     if baselines:
         for k in ("DTS_MUDROCK", "DTS_GC"):
             result[k] = p.baselines[k] if p is not None else np.nan
-
     if splice or elastic:
-        dtc_valid = np.isfinite(p.dtc) if p is not None else np.zeros(n, dtype=bool)
-        dtc_meas = p.dtc if p is not None else np.full(n, np.nan)
-        dts_raw = _measured(curves, "DTS")
-        dts_ok, dts_why = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
-        dts_ok = (dts_ok | np.isin(dts_why, list(SOFT_REASONS))) & np.isfinite(dts_raw)
-        dtc_best = np.where(dtc_valid, dtc_meas, result["DTC_PRED"].to_numpy(dtype=float))
-        dts_best = np.where(dts_ok, dts_raw, result["DTS_PRED"].to_numpy(dtype=float))
-        if splice:
-            result["DTC_SPLICE"] = dtc_best
-            result["DTS_SPLICE"] = dts_best
-            result["SPLICE_SOURCE"] = [
-                f"DTC {'measured' if a else 'predicted'}, DTS {'measured' if b else 'predicted'}"
-                for a, b in zip(dtc_valid, dts_ok)]
-        if elastic:
-            zden = pd.to_numeric(curves["ZDEN"], errors="coerce").to_numpy(dtype=float) \
-                if "ZDEN" in curves.columns else np.full(n, np.nan)
-            lo, hi = CURVES["ZDEN"].valid
-            zden = np.where((zden >= lo) & (zden <= hi), zden, np.nan)
-            el = E.elastic_logs(dtc_best, dts_best, zden)
-            for c in E.ELASTIC_COLUMNS:
-                result[c] = el[c].to_numpy()
+        _splice_and_elastic(result, curves, depth, p, splice=splice, elastic=elastic)
     if logs_only_column:
         result["DTS_LOGS_ONLY"] = logs_dts
 
@@ -111,3 +72,55 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     result.index = well.curves.index
     result.attrs.update(attrs)
     return result
+
+
+def _conditioned_route(result: pd.DataFrame, model, p: C.Prepared,
+                       logs_dts: np.ndarray) -> None:
+    """DTS_PRED/P10/P90 from the conditioned set where it serves a row, and DTS_SOURCE."""
+    n = len(result)
+    dts, lo, hi = C.predict(model, p)
+    use = np.isfinite(dts) & np.isfinite(logs_dts)
+    result.loc[use, "DTS_PRED"] = dts[use]
+    result.loc[use, "DTS_P10"] = lo[use]
+    result.loc[use, "DTS_P90"] = hi[use]
+    source = np.full(n, "", dtype=object)
+    has_pred = np.isfinite(logs_dts)
+    source[has_pred] = C.SOURCE_LOGS
+    # Say why the measured DTC was not used where the logs route stood in for it.
+    why = np.where(p.dtc_reason == "", "", "measured DTC " + p.dtc_reason.astype(str))
+    fallback = has_pred & ~use & (why != "")
+    source[fallback] = [f"{C.SOURCE_LOGS} ({w})" for w in why[fallback]]
+    source[use] = C.SOURCE_CONDITIONED
+    flagged = use & (why != "")          # conditioned on a flagged (washout) sample
+    source[flagged] = [f"{C.SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
+    result["DTS_SOURCE"] = source
+
+
+def _splice_and_elastic(result: pd.DataFrame, curves: pd.DataFrame, depth, p,
+                        *, splice: bool, elastic: bool) -> None:
+    """The best sonic per sample (measured where valid, else predicted) and, from it and
+    ZDEN, the elastic logs."""
+    from sonic_model.model.features import clean
+
+    n = len(result)
+    dtc_valid = np.isfinite(p.dtc) if p is not None else np.zeros(n, dtype=bool)
+    dtc_meas = p.dtc if p is not None else np.full(n, np.nan)
+    dts_raw = _measured(curves, "DTS")
+    dts_ok, dts_why = sonic_validity(dts_raw, "DTS", clean(curves)["CAL"].to_numpy(), depth)
+    dts_ok = (dts_ok | np.isin(dts_why, list(SOFT_REASONS))) & np.isfinite(dts_raw)
+    dtc_best = np.where(dtc_valid, dtc_meas, result["DTC_PRED"].to_numpy(dtype=float))
+    dts_best = np.where(dts_ok, dts_raw, result["DTS_PRED"].to_numpy(dtype=float))
+    if splice:
+        result["DTC_SPLICE"] = dtc_best
+        result["DTS_SPLICE"] = dts_best
+        result["SPLICE_SOURCE"] = [
+            f"DTC {'measured' if a else 'predicted'}, DTS {'measured' if b else 'predicted'}"
+            for a, b in zip(dtc_valid, dts_ok)]
+    if elastic:
+        zden = pd.to_numeric(curves["ZDEN"], errors="coerce").to_numpy(dtype=float) \
+            if "ZDEN" in curves.columns else np.full(n, np.nan)
+        lo, hi = CURVES["ZDEN"].valid
+        zden = np.where((zden >= lo) & (zden <= hi), zden, np.nan)
+        el = E.elastic_logs(dtc_best, dts_best, zden)
+        for c in E.ELASTIC_COLUMNS:
+            result[c] = el[c].to_numpy()

@@ -2,7 +2,7 @@
 weights, whether the shear prior holds, the band calibration, and every figure for the card.
 
 Everything here is decided on held-out predictions of both validation schemes (blocked and
-leave-one-well-out); nothing is fitted on the rows it is scored on. train.py calls
+leave-one-well-out); nothing is fitted on the rows it is scored on. trainer.py calls
 build_ensembles() once per training run.
 """
 
@@ -12,7 +12,6 @@ import numpy as np
 
 from sonic_model.training import selection
 from sonic_model.training.breakdown import breakdown
-from sonic_model.core.curves import TARGETS
 from sonic_model.model.ensemble import combine
 from sonic_model.model.intervals import band, coverage, fit_band
 from sonic_model.physics.shear_prior import DEFAULT_PRIOR, apply_shear_prior
@@ -108,26 +107,3 @@ def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, wid
         cov = {s: coverage(y, *bands[s]) for s in cv}
         log(f"{name} {'+'.join(kinds)}: held-out coverage {cov}")
     return out
-
-
-def sections(ensembles: dict, y, cv: dict, gr, score) -> tuple[dict, dict]:
-    """(card "ensembles" section, runtime.json "ensembles" section) from build_ensembles."""
-    card, runtime = {}, {}
-    for name, e in ensembles.items():
-        kinds, W, prior = e["kinds"], e["weights"], e["shear_prior"]
-        weights = {t: {k: float(W[i, j]) for i, k in enumerate(kinds)}
-                   for j, t in enumerate(TARGETS)}
-        metrics = {}
-        for s in cv:
-            metrics[s] = score(y, e["combined"][s][0], cv[s]["folds"])
-            metrics[s]["coverage"] = coverage(y, *e["bands"][s])
-        core = {s: score(y, apply_shear_prior(combine(cv[s]["core"], kinds, W)[0], gr, prior)[0],
-                         cv[s]["folds"]) for s in cv}
-        card[name] = {"members": list(kinds), "weights": weights, "metrics": metrics,
-                      "metrics_core_curves": core,
-                      "intervals": {t: {k: (round(v, 4) if isinstance(v, float) else v)
-                                        for k, v in c.items()} for t, c in e["intervals"].items()},
-                      **e["card"]}
-        runtime[name] = {"members": list(kinds), "weights": weights,
-                         "intervals": e["intervals"], "shear_prior": prior}
-    return card, runtime

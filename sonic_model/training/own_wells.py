@@ -13,7 +13,7 @@ model scored on the same wells, so the user sees what training bought them.
 from __future__ import annotations
 
 import hashlib
-import inspect
+import json
 import platform
 import tempfile
 import time
@@ -25,7 +25,7 @@ import pandas as pd
 
 from sonic_model.core.curves import INPUTS, REQUIRED, TARGETS
 from sonic_model.core.errors import SonicModelError, WellReadError
-
+from sonic_model.model.artifacts import RUNTIME_FILE, file_entry, verified_path
 from sonic_model.training.trainer import TrainingWell, train_model
 
 WELL_SUFFIXES = (".las", ".csv")
@@ -234,7 +234,7 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
     ``wells_checked`` (TrainingWells, checks) skips reading when the caller already did (the
     page). Returns the card of the stored model.
     """
-    from sonic_model.model import artifacts, store
+    from sonic_model.model import store
     from sonic_model.model.card import card_path
     from sonic_model.model.ensemble import load_member_or_ensemble
 
@@ -259,30 +259,21 @@ def train_own(sources, name: str, *, mapping: dict | None = None, overwrite: boo
     started = time.perf_counter()
     with store.writing(name, overwrite=overwrite) as tmp, \
             tempfile.TemporaryDirectory(prefix="sonic-cv-") as scratch:
-        # The trainer keeps its held-out predictions in a file when asked (its cv_cache); the
-        # crossplots on the Train page are drawn from them. A private scratch folder, so the
-        # file is ours, written by this process, and gone afterwards.
-        extra = {}
-        cv_file = Path(scratch) / "cv.joblib"
-        if "cv_cache" in inspect.signature(train_model).parameters:
-            extra["cv_cache"] = cv_file
+        # The trainer keeps its held-out predictions in a file when asked (its cv_cache, an
+        # .npz of plain arrays); the crossplots on the Train page are drawn from them. A
+        # private scratch folder, so the file is ours and gone afterwards.
+        cv_file = Path(scratch) / "cv.npz"
         card = train_model(wells, tmp, log=log, progress=progress, n_jobs=n_jobs,
-                           card_extra={"own": own}, **extra)
-        if any(p.suffix == ".joblib" for p in tmp.iterdir()):
-            card = artifacts.convert_joblib_dir(tmp)
-        import json
-
+                           card_extra={"own": own}, cv_cache=cv_file)
         if cv_file.is_file():
             try:
                 path = _save_cv_predictions(tmp, cv_file, wells)
-            except (KeyError, ValueError, IndexError) as exc:
+            except (KeyError, ValueError, IndexError, SonicModelError) as exc:
                 # Crossplots are a view of the validation, not the model: a trainer whose
                 # held-out layout changed costs the plots (the page says so), never the model.
                 log(f"  held-out predictions not kept for crossplots ({exc!r})")
             else:
-                from sonic_model.model.ensemble import sha256_file
-                card.setdefault("files", {})[LOWO_FILE] = {"sha256": sha256_file(path),
-                                                           "bytes": path.stat().st_size}
+                card.setdefault("files", {})[LOWO_FILE] = file_entry(path)
         card["own"] = own
         card.setdefault("validation", {})["bundled"] = comparison
         card["own"]["training_seconds"] = round(time.perf_counter() - started, 1)
@@ -312,13 +303,10 @@ def save_lowo_predictions(folder: Path, per_well: dict[str, dict]) -> Path:
 def _save_cv_predictions(folder: Path, cv_file: Path, wells) -> Path:
     """Held-out ensemble predictions per well from the trainer's leave-one-well-out members,
     combined with the stored full ensemble's weights and interval calibration."""
-    import json
+    from sonic_model.model.ensemble import combine, finish
+    from sonic_model.training.crossval import load_cv_cache
 
-    import joblib  # the trainer's own file, written moments ago into our private folder
-
-    from sonic_model.model.ensemble import RUNTIME_FILE, combine, finish
-
-    cv = joblib.load(cv_file)["lowo"]
+    cv = load_cv_cache(cv_file)["lowo"]
     spec = json.loads((Path(folder) / RUNTIME_FILE).read_text(encoding="utf-8"))
     spec = spec["ensembles"]["full"]
     kinds = list(spec["members"])
@@ -341,11 +329,9 @@ def _save_cv_predictions(folder: Path, cv_file: Path, wells) -> Path:
 def load_lowo_predictions(folder: Path, card: dict) -> dict[str, pd.DataFrame] | None:
     """Per well, a frame of measured DTC/DTS and their held-out predictions with P10/P90; None
     when the model has none (its trainer did not keep them). sha256-checked against the card."""
-    from sonic_model.model.ensemble import _verified_path
-
     if LOWO_FILE not in (card.get("files") or {}):
         return None
-    path = _verified_path(Path(folder), LOWO_FILE, card)
+    path = verified_path(Path(folder), LOWO_FILE, card)
     out = {}
     with np.load(path, allow_pickle=False) as z:
         i = 0

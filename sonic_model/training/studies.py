@@ -13,14 +13,15 @@ import time
 import numpy as np
 
 from sonic_model.model import features as F
-from sonic_model.model.members import MemberPredictor, fit_member, to_sonic
+from sonic_model.model.members import MemberPredictor, to_sonic
+from sonic_model.training.dataset import (K_BLOCKED, clip_bounds, schemes_for, targets_for_fit,
+                                          train_rows)
+from sonic_model.training.member_fit import fit_member
 from sonic_model.training.validation import rmse
 
 
 def _study_task(ts, kind: str, columns: list[str], route: str, a: int, b: int):
     """Held-out predictions and targets of one member variant on rows a:b."""
-    from sonic_model.training.trainer import clip_bounds, targets_for_fit, train_rows
-
     rows = train_rows(ts, "all") & np.isfinite(ts.y).all(axis=1)
     test = np.zeros(ts.n, dtype=bool)
     test[a:b] = True
@@ -37,8 +38,6 @@ def _study_task(ts, kind: str, columns: list[str], route: str, a: int, b: int):
 def run_studies(ts, log=print, n_jobs: int = 2) -> dict:
     """{variant: {scheme: {"contest": pooled RMSE, "per_fold": [...]}}} for the TrainingSet."""
     from joblib import Parallel, delayed
-
-    from sonic_model.training.trainer import K_BLOCKED, schemes_for
 
     cols = F.feature_columns("all")
     variants = {
