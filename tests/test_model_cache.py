@@ -18,6 +18,7 @@ def cache(monkeypatch):
     """An empty cache of this test's own (the process's cache is left as it was)."""
     monkeypatch.setattr(E, "_models", OrderedDict())
     monkeypatch.setattr(E, "_cache", {})
+    monkeypatch.setattr(E, "_cards", {})
     monkeypatch.delenv(E.CACHE_SIZE_ENV, raising=False)
     return E
 

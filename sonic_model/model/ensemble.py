@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.model import features as F
-from sonic_model.model.card import load_card
+from sonic_model.model.card import CARD_NAME, load_card
 from sonic_model.core.curves import CURVES, REQUIRED, RESULT_COLUMNS
 from sonic_model.core.errors import ArtifactError, InputValueError, MissingCurvesError
 from sonic_model.model import artifacts
@@ -127,6 +127,30 @@ def _content_key(model_dir: Path, card: dict) -> tuple:
     return str(model_dir.resolve()), str(card.get("model_version")), files
 
 
+_cards: dict[str, tuple[tuple, dict]] = {}    # card path -> (stat signature, parsed card)
+
+
+def _read_card(model_dir: Path) -> dict:
+    """The folder's card, parsed again only when the file changed (a cached call costs a stat,
+    not a 60 kB JSON parse)."""
+    path = model_dir / CARD_NAME
+    try:
+        st = path.stat()
+        signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return load_card(model_dir)          # raises the card's own "does not exist" error
+    with _cache_lock:
+        hit = _cards.get(str(path))
+    if hit is not None and hit[0] == signature:
+        return hit[1]
+    card = load_card(model_dir)
+    with _cache_lock:
+        _cards[str(path)] = (signature, card)
+        while len(_cards) > 2 * cache_size():     # a few more than the models kept
+            del _cards[next(iter(_cards))]
+    return card
+
+
 def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) -> Ensemble:
     """An ensemble, loaded once per distinct model (module docstring); every file is
     sha256-checked against the card before it is read."""
@@ -136,7 +160,7 @@ def load_ensemble(name: EnsembleName = "full", model_dir: Path | None = None) ->
 
     limit = cache_size()
     model_dir = Path(model_dir or get_settings().model_dir)
-    card = load_card(model_dir)
+    card = _read_card(model_dir)
     key = _content_key(model_dir, card)
     with _cache_lock:
         if (name, key) in _cache:

@@ -28,10 +28,10 @@ from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
 from sonic_model.training import bundled, card_build, export
 from sonic_model.training.bundled import contest_wells
-from sonic_model.training.crossval import (MAX_LOWO_FITS, cross_validate, fit_sets,  # noqa: F401
+from sonic_model.training.crossval import (MAX_LOWO_FITS, cross_validate, fit_sets,
                                            fold_tasks, load_cv_cache, predict_sets, qc_settings,
                                            save_cv_cache)
-from sonic_model.training.dataset import (K_BLOCKED, PE_FILL, ROW_BUDGET,  # noqa: F401
+from sonic_model.training.dataset import (K_BLOCKED, PE_FILL, ROW_BUDGET,
                                           TrainingSet, TrainingWell, build_training_set,
                                           clip_bounds, fit_plan, release_memory, schemes_for,
                                           set_matrix, targets_for_fit, train_rows)
@@ -209,6 +209,8 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
                        cv_cache=cv_cache, other_fields=bundled.force_wells(log))
 
 
+# What callers import from here: the trainer's own functions and the names of the modules it
+# was split into (dataset, crossval, bundled) that they used before the split.
 __all__ = ["FULL_MEMBERS", "K_BLOCKED", "MAX_LOWO_FITS", "PE_FILL", "ROW_BUDGET", "TrainingSet",
            "TrainingWell", "build_training_set", "clip_bounds", "contest_wells",
            "cross_validate", "fit_plan", "fit_sets", "fit_weights", "fold_tasks",
