@@ -107,23 +107,30 @@ def api_server(env: dict | None = None, timeout: float = 120):
         cwd=PROJECT_DIR, env=cli_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace")
-                pytest.fail(f"uvicorn exited with {proc.returncode}:\n{out[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not answer /healthz within {timeout:.0f} s")
-            time.sleep(0.2)
+        wait_until_healthy(f"{url}/healthz", proc, timeout)
         yield Server(url, proc.pid)
     finally:
         stop(proc)
+
+
+def wait_until_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll `url` until it answers 200; fail the test (with the server's output when it was
+    piped) if the server process exits first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            command = " ".join(map(str, proc.args[1:4]))
+            pytest.fail(f"{command} exited with {proc.returncode}:\n{out[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url} did not answer within {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 # ----------------------------------------------------------------------------- FORCE wells

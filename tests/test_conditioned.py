@@ -228,30 +228,21 @@ def test_a_washout_flags_the_measured_dtc_but_keeps_the_conditioned_route(ens, t
 
 
 @pytest.mark.slow
-def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(tmp_path):
-    """train_model on FORCE wells (two with shear, one without) ships the conditioned set,
-    validated leave-one-well-out, and prediction on the well without shear uses it."""
-    from sonic_model.training import trainer as T
+def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(own_model):
+    """A model trained on FORCE wells (conftest's own_model: three with shear, one without)
+    ships the conditioned set, validated leave-one-well-out over the wells with shear, and
+    prediction on a well without shear (16_8-1, never trained on) uses it."""
+    from forcewells import WITH_DTS
+    from sonic_model.model.card import load_card
     from sonic_model.model.ensemble import load_ensemble
 
-    parts = []
-    for stem in ("16_2-11_A", "16_5-3", "16_8-1"):
-        w = _force_well(stem)
-        rows = np.flatnonzero(w.curves["DTC"].notna().to_numpy())
-        if stem == "16_8-1":                   # no shear: 2,500 rows with DTC
-            sl = slice(rows[len(rows) // 2], rows[len(rows) // 2] + 2500)
-        else:                                  # the logged shear interval
-            shear = np.flatnonzero(w.curves["DTS"].notna().to_numpy())
-            sl = slice(shear[0], shear[-1] + 1)
-        parts.append(T.TrainingWell(stem, w.curves.iloc[sl].reset_index(drop=True),
-                                    w.depth_ft()[sl]))
-    card = T.train_model(parts, tmp_path, log=lambda m: None)
-    section = card["conditioned"]
-    assert [f["fold"] for f in section["validation"]["lowo"]["per_fold"]] == ["16_2-11_A", "16_5-3"]
-    ens = load_ensemble("full", model_dir=tmp_path)
+    folder = own_model["store"] / own_model["name"]
+    section = load_card(folder)["conditioned"]
+    assert [f["fold"] for f in section["validation"]["lowo"]["per_fold"]] == sorted(WITH_DTS)
+    ens = load_ensemble("full", model_dir=folder)
     w = _force_well("16_8-1")
     has = np.flatnonzero(w.curves[["CNC", "GR", "HRD", "ZDEN", "DTC"]].notna().all(axis=1))
-    sl = slice(has[len(has) // 4], has[len(has) // 4] + 2000)   # not the rows it trained on
+    sl = slice(has[len(has) // 4], has[len(has) // 4] + 2000)   # 2,000 rows with every input
     well = dataclasses.replace(w, curves=w.curves.iloc[sl].reset_index(drop=True),
                                depth=w.depth[sl], original=w.original.iloc[sl].reset_index(drop=True))
     res = predict_extended(well, ens)

@@ -15,6 +15,8 @@ from sonic_model.core.digest import sha256_file
 from sonic_model.core.errors import InputValueError
 from sonic_model.training.member_fit import FULL_MEMBERS, fit_member
 from sonic_model.training.validation import blocked_folds, score
+from forcewells import DTC_ONLY, WITH_DTS
+from forcewells import ROWS as SESSION_ROWS
 from support import force_well
 
 ROWS = 500          # per FORCE well: keeps the trainer test at seconds, not minutes
@@ -134,22 +136,23 @@ def own_wells():
 
 
 @pytest.fixture(scope="module")
-def trained(own_wells, tmp_path_factory):
-    """train_model in this process on own_wells (conftest's own_model trains through the CLI)."""
-    out = tmp_path_factory.mktemp("trained")
-    calls = []
-    card = T.train_model(own_wells, out, log=lambda m: None,
-                         progress=lambda done, total, msg: calls.append((done, total, msg)))
-    return out, card, calls
+def trained(own_model):
+    """(model folder, card, well files) of the session's model (conftest's own_model: the
+    trainer through `train --wells` on FORCE subsets, three wells with shear and one without,
+    forcewells.ROWS rows each); trained once for every test that needs an own-wells model."""
+    out = own_model["store"] / own_model["name"]
+    return out, json.loads((out / "model_card.json").read_text()), own_model["wells"]
 
 
 @pytest.mark.slow
-def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(own_wells, trained):
-    out, card, _ = trained
+def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(trained):
+    from sonic_model.io import read_well
+
+    out, card, wells = trained
+    w = read_well(wells / f"{DTC_ONLY}.las")     # the well without shear still gets DTS
     for name in ("full", "light"):
         ens = E.load_ensemble(name, model_dir=out)
-        w = own_wells[2]                       # the well without shear still gets DTS
-        result = E.predict(w.frame, ens, depth_ft=w.depth_ft)
+        result = E.predict(w.curves, ens, depth_ft=w.depth_ft())
         assert result["DTC_PRED"].notna().all() and result["DTS_PRED"].notna().all()
         assert (result["DTS_PRED"] > 1.3 * result["DTC_PRED"]).mean() > 0.95
     # every file sha256-listed in the card
@@ -158,23 +161,23 @@ def test_own_wells_train_a_model_that_loads_and_predicts_both_logs(own_wells, tr
 
 
 @pytest.mark.slow
-def test_own_model_card_has_a_lowo_row_per_well_and_dtc_only_wells_score_dtc(own_wells,
-                                                                            trained):
+def test_own_model_card_has_a_lowo_row_per_well_and_dtc_only_wells_score_dtc(trained):
     _, card, _ = trained
+    names = sorted([*WITH_DTS, DTC_ONLY])           # the folder's files, by name
     table = card["validation"]["lowo_wells"]
-    assert [row["well"] for row in table] == ["16_2-11_A", "31_3-4", "16_8-1"]
+    assert [row["well"] for row in table] == names
     for row in table:
-        assert row["DTC"]["rows"] == ROWS and 0 < row["DTC"]["rmse"] < 60
+        assert row["DTC"]["rows"] == SESSION_ROWS and 0 < row["DTC"]["rmse"] < 60
         assert 0 <= row["DTC"]["coverage"] <= 1
-    assert table[2]["DTS"] is None
-    assert table[0]["DTS"]["rows"] == ROWS
+        assert (row["DTS"] is None) == (row["well"] == DTC_ONLY)
+    assert table[0]["DTS"]["rows"] == SESSION_ROWS
     pooled = card["validation"]["pooled"]
-    assert pooled["scheme"] == "lowo" and pooled["DTC"]["rows"] == 3 * ROWS
-    assert pooled["DTS"]["rows"] == 2 * ROWS
+    assert pooled["scheme"] == "lowo" and pooled["DTC"]["rows"] == 4 * SESSION_ROWS
+    assert pooled["DTS"]["rows"] == sum(row["DTS"]["rows"] for row in table if row["DTS"])
     # the P10-P90 band is calibrated on the held-out rows: about 80 % of them inside
     assert 0.65 <= pooled["DTC"]["coverage"] <= 0.95
     assert "blocked" not in card["validation"]        # blocked_folds=0: LOWO only
-    assert [w["name"] for w in card["data"]["wells"]] == ["16_2-11_A", "31_3-4", "16_8-1"]
+    assert [w["name"] for w in card["data"]["wells"]] == names
 
 
 @pytest.mark.slow
@@ -199,11 +202,13 @@ def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
 
 
 @pytest.mark.slow
-def test_progress_reports_every_fold_and_the_final_fit(trained):
-    _, _, calls = trained
-    assert [c[0] for c in calls] == [1, 2, 3, 4, 5]   # 3 wells, final fit, conditioned shear
-    assert all(c[1] == 5 for c in calls)
-    assert "final" in calls[-2][2] and "conditioned" in calls[-1][2]
+def test_progress_reports_every_fold_and_the_final_fit(own_model):
+    # The trainer's progress(done, total, message), printed by the CLI as "[done/total] ...".
+    calls = [line.split(" ", 1) for line in own_model["proc"].stderr.splitlines()
+             if line.startswith("[")]
+    steps = [tuple(map(int, c[0].strip("[]").split("/"))) for c in calls]
+    assert steps == [(i, 6) for i in range(1, 7)]     # 4 wells, final fit, conditioned shear
+    assert "final" in calls[-2][1] and "conditioned" in calls[-1][1]
 
 
 @pytest.mark.slow
