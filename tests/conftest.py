@@ -50,15 +50,29 @@ def force_dir() -> Path:
 
 
 @pytest.fixture
-def model_store(tmp_path, monkeypatch) -> Path:
-    """An empty model store of this test's own: $SONIC_MODEL_STORE points at it, in this
-    process (settings re-read) and in every CLI or server process a test starts (support.cli
-    and api_server pass os.environ on). Copy a model folder into it to store a model."""
-    root = tmp_path / "store"
-    monkeypatch.setenv("SONIC_MODEL_STORE", str(root))
+def settings_env(monkeypatch):
+    """``settings_env(NAME=value, OTHER=None)``: set (or, with None, unset) environment
+    settings for this test; sonic_model's settings are re-read after each call and after the
+    test (monkeypatch then restores the variables)."""
+    def apply(**env) -> None:
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, str(value))
+        config.get_settings.cache_clear()
+    yield apply
     config.get_settings.cache_clear()
-    yield root
-    config.get_settings.cache_clear()   # monkeypatch restores the variable right after
+
+
+@pytest.fixture
+def model_store(tmp_path, settings_env) -> Path:
+    """An empty model store of this test's own: $SONIC_MODEL_STORE points at it, in this
+    process and in every CLI or server process a test starts (support.cli and api_server pass
+    os.environ on). Copy a model folder into it to store a model."""
+    root = tmp_path / "store"
+    settings_env(SONIC_MODEL_STORE=root)
+    return root
 
 
 @pytest.fixture(scope="module")

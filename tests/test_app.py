@@ -331,25 +331,20 @@ def test_depth_slider_narrows_the_tracks(model_dir):
 # --------------------------------------------------------------------------- the demo
 
 @pytest.mark.slow          # predicts a whole well in the app
-def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, monkeypatch):
-    monkeypatch.setenv("SONIC_DATA_DIR", str(contest_dir))
-    from sonic_model.core.config import get_settings
-    get_settings.cache_clear()
-    try:
-        at = run_app()
-        next(b for b in at.button if b.label == "Try the contest blind well").click().run()
-        assert not at.exception and not at.error, [e.value for e in at.error]
-        assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
-        tracks = charts(at)[0]
-        assert tracks["layout"]["yaxis"]["title"]["text"] == "Sample number"
-        assert at.get("download_button")
-        at.run()  # the demo stays on screen across reruns
-        assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
-    finally:
-        get_settings.cache_clear()
+def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, settings_env):
+    settings_env(SONIC_DATA_DIR=contest_dir)
+    at = run_app()
+    next(b for b in at.button if b.label == "Try the contest blind well").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
+    tracks = charts(at)[0]
+    assert tracks["layout"]["yaxis"]["title"]["text"] == "Sample number"
+    assert at.get("download_button")
+    at.run()  # the demo stays on screen across reruns
+    assert next(m for m in at.metric if m.label == "Samples").value == "11,088"
 
 
-def test_demo_offline_says_what_to_do(monkeypatch):
+def test_demo_offline_says_what_to_do(monkeypatch, settings_env):
     from sonic_model.io import contest as data
     from sonic_model.core.errors import DataNotFoundError, FetchError
 
@@ -359,10 +354,7 @@ def test_demo_offline_says_what_to_do(monkeypatch):
     def offline(*args, **kwargs):
         raise FetchError("could not download https://example.invalid: Name or service not known")
 
-    from sonic_model.core.config import get_settings
-
-    monkeypatch.delenv("SONIC_DATA_DIR", raising=False)
-    get_settings.cache_clear()
+    settings_env(SONIC_DATA_DIR=None)
     monkeypatch.setattr(data, "find_data_dir", not_here)
     monkeypatch.setattr(data, "fetch_data", offline)
     at = run_app()

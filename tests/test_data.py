@@ -294,7 +294,7 @@ def fake_data(folder: Path) -> Path:
 
 
 @pytest.fixture
-def places(tmp_path, monkeypatch):
+def places(tmp_path, monkeypatch, settings_env):
     """Every place find_data_dir looks, redirected into tmp_path, all empty."""
     p = {
         "explicit": tmp_path / "explicit",
@@ -303,29 +303,20 @@ def places(tmp_path, monkeypatch):
         "shared": tmp_path / "proj" / "shared" / "pdda2020",
         "user": tmp_path / "xdg" / "sonicpredict" / "pdda2020",
     }
-    monkeypatch.delenv("SONIC_DATA_DIR", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setattr(config, "PROJECT_DIR", tmp_path / "proj" / "main")
-    config.get_settings.cache_clear()
-    yield p
-    config.get_settings.cache_clear()
+    settings_env(SONIC_DATA_DIR=None, XDG_DATA_HOME=tmp_path / "xdg")
+    return p
 
 
-def use_env(monkeypatch, folder: Path) -> None:
-    monkeypatch.setenv("SONIC_DATA_DIR", str(folder))
-    config.get_settings.cache_clear()
-
-
-def test_find_data_dir_search_order(places, monkeypatch):
+def test_find_data_dir_search_order(places, settings_env):
     for folder in places.values():
         fake_data(folder)
-    use_env(monkeypatch, places["env"])
+    settings_env(SONIC_DATA_DIR=places["env"])
     assert data.find_data_dir(places["explicit"]) == places["explicit"]
     assert data.find_data_dir() == places["env"]
-    monkeypatch.delenv("SONIC_DATA_DIR")
-    config.get_settings.cache_clear()
+    settings_env(SONIC_DATA_DIR=None)
     order = ["cwd", "shared", "user"]
     for i, name in enumerate(order):
         assert data.find_data_dir() == places[name], name
@@ -360,9 +351,9 @@ def test_explicit_dir_without_data_is_an_error_not_a_fallback(places):
         data.find_data_dir(places["explicit"])
 
 
-def test_env_dir_without_data_is_an_error_not_a_fallback(places, monkeypatch):
+def test_env_dir_without_data_is_an_error_not_a_fallback(places, settings_env):
     fake_data(places["shared"])
-    use_env(monkeypatch, places["env"])
+    settings_env(SONIC_DATA_DIR=places["env"])
     with pytest.raises(DataNotFoundError, match=r"from \$SONIC_DATA_DIR.*fetch-data"):
         data.find_data_dir()
 

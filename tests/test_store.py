@@ -38,14 +38,9 @@ def test_good_names_map_inside_the_store(model_store, name):
     assert store.model_dir(name) == model_store / name
 
 
-def test_store_root_defaults_to_the_per_user_data_folder(monkeypatch, tmp_path):
-    monkeypatch.delenv("SONIC_MODEL_STORE", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    config.get_settings.cache_clear()
-    try:
-        assert store.store_root() == tmp_path / "xdg" / "sonicpredict" / "models"
-    finally:
-        config.get_settings.cache_clear()
+def test_store_root_defaults_to_the_per_user_data_folder(settings_env, tmp_path):
+    settings_env(SONIC_MODEL_STORE=None, XDG_DATA_HOME=tmp_path / "xdg")
+    assert store.store_root() == tmp_path / "xdg" / "sonicpredict" / "models"
 
 
 def test_empty_store_lists_nothing_and_offers_the_bundled_choices(model_store):
