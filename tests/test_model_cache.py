@@ -8,18 +8,18 @@ from collections import OrderedDict
 
 import pytest
 
-from sonic_model.core.errors import InputValueError
+from sonic_model.core.errors import SettingsError
 from sonic_model.model import ensemble as E
 from sonic_model.model.card import load_card
 
 
 @pytest.fixture
-def cache(monkeypatch):
+def cache(monkeypatch, settings_env):
     """An empty cache of this test's own (the process's cache is left as it was)."""
     monkeypatch.setattr(E, "_models", OrderedDict())
     monkeypatch.setattr(E, "_cache", {})
     monkeypatch.setattr(E, "_cards", {})
-    monkeypatch.delenv(E.CACHE_SIZE_ENV, raising=False)
+    settings_env(SONIC_MODEL_CACHE_SIZE=None)
     return E
 
 
@@ -56,8 +56,8 @@ def test_full_and_light_share_one_loaded_model(cache, model_dir):
 
 
 def test_more_models_than_the_bound_evict_the_least_recently_used(cache, model_dir, tmp_path,
-                                                                  monkeypatch):
-    monkeypatch.setenv(E.CACHE_SIZE_ENV, "2")
+                                                                  settings_env):
+    settings_env(SONIC_MODEL_CACHE_SIZE=2)
     a, b, c = _copies(model_dir, tmp_path, 3)
     first = cache.load_ensemble("full", a)
     cache.load_ensemble("full", b)
@@ -72,13 +72,13 @@ def test_more_models_than_the_bound_evict_the_least_recently_used(cache, model_d
 
 
 def test_the_default_bound_is_four(cache):
-    assert cache.cache_size() == 4 == cache.DEFAULT_CACHE_SIZE
+    assert cache.cache_size() == 4
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "four", "2.5"])
-def test_a_bad_cache_size_names_the_setting(cache, model_dir, monkeypatch, value):
-    monkeypatch.setenv(E.CACHE_SIZE_ENV, value)
-    with pytest.raises(InputValueError, match=E.CACHE_SIZE_ENV):
+def test_a_bad_cache_size_names_the_setting(cache, model_dir, settings_env, value):
+    settings_env(SONIC_MODEL_CACHE_SIZE=value)
+    with pytest.raises(SettingsError, match="SONIC_MODEL_CACHE_SIZE"):
         cache.load_ensemble("full", model_dir)
 
 

@@ -10,7 +10,7 @@ import pytest
 from sonic_model.core import config
 from sonic_model.model import store
 from sonic_model.model.ensemble import load_ensemble
-from sonic_model.core.errors import ArtifactError, InputValueError
+from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 
 
 @pytest.fixture
@@ -121,3 +121,17 @@ def test_writing_is_atomic_and_refuses_taken_names(with_small):
     assert store.get_card("small") == {"own": {"name": "small"}}
     # Readable like any other folder the user makes (mkdtemp alone would leave it owner-only).
     assert (with_small / "small").stat().st_mode & 0o777 == 0o777 & ~store._umask()
+
+
+def test_a_read_only_store_refuses_writes_from_any_caller(model_store, model_dir, settings_env):
+    """$SONIC_STORE_READ_ONLY holds in the store itself, not only in the doors that check it."""
+    shutil.copytree(model_dir, model_store / "shared")
+    settings_env(SONIC_STORE_READ_ONLY="1")
+    with pytest.raises(StoreReadOnlyError, match="read-only"):
+        store.delete_model("shared")
+    with pytest.raises(StoreReadOnlyError, match="SONIC_STORE_READ_ONLY"):
+        with store.writing("mine"):
+            pass
+    assert (model_store / "shared" / "model_card.json").is_file()
+    assert sorted(p.name for p in model_store.iterdir()) == ["shared"]
+    assert store.load("shared").name == "full"          # reading still works

@@ -14,6 +14,8 @@ The environment variables (all optional):
     SONIC_API_MAX_BODY_BYTES   largest HTTP request body the API accepts (default 50 MiB)
     SONIC_API_MAX_ROWS         most rows one API request may hold (default 1,000,000)
     SONIC_API_CORS_ORIGINS     comma-separated origins the API allows (default: none)
+    SONIC_MODEL_CACHE_SIZE     most distinct models a process keeps loaded, least recently
+                               used dropped first (default 4; each costs a few MB)
     SONIC_STORE_READ_ONLY      1/true/yes/on: the model store is read-only, for shared
                                deployments: the dashboard's Train page cannot train, overwrite or
                                delete stored models, and the CLI's `train --wells` and
@@ -102,6 +104,8 @@ class Settings:
     api_cors_origins: tuple[str, ...]
     # $SONIC_STORE_READ_ONLY: nobody trains into, overwrites or deletes from the model store.
     store_read_only: bool = False
+    # $SONIC_MODEL_CACHE_SIZE: distinct models kept loaded per process (model.ensemble's LRU).
+    model_cache_size: int = 4
 
 
 @lru_cache(maxsize=1)
@@ -121,4 +125,6 @@ def get_settings() -> Settings:
                               "the most rows one API request may hold"),
         api_cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()),
         store_read_only=_env_flag("SONIC_STORE_READ_ONLY"),
+        model_cache_size=_env_int("SONIC_MODEL_CACHE_SIZE", 4,
+                                  "how many distinct models a process keeps loaded"),
     )

@@ -19,7 +19,6 @@ members with the same weights). The cache holds at most $SONIC_MODEL_CACHE_SIZE 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -82,24 +81,12 @@ def peak_rss_mb() -> float:
 
 # ----------------------------------------------------------------------------- loading
 
-CACHE_SIZE_ENV = "SONIC_MODEL_CACHE_SIZE"
-DEFAULT_CACHE_SIZE = 4
-
-
 def cache_size() -> int:
-    """How many distinct models the process keeps loaded: $SONIC_MODEL_CACHE_SIZE, default 4
-    (the bundled model and a few stored ones; each costs its members' memory, a few MB)."""
-    raw = os.environ.get(CACHE_SIZE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_CACHE_SIZE
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise InputValueError(f"{CACHE_SIZE_ENV}={raw!r} is not a whole number of models of 1 or "
-                              f"more; unset it for the default ({DEFAULT_CACHE_SIZE})")
-    return value
+    """How many distinct models the process keeps loaded ($SONIC_MODEL_CACHE_SIZE, default 4:
+    the bundled model and a few stored ones; each costs its members' memory, a few MB)."""
+    from sonic_model.core.config import get_settings
+
+    return get_settings().model_cache_size
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sonic_model.model.card import CARD_NAME
 from sonic_model.model.ensemble import ENSEMBLE_NAMES
-from sonic_model.core.errors import ArtifactError, InputValueError
+from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 
 # Letters, digits, "_" and "-", starting with a letter or digit, at most 48 characters: safe as
 # a folder name on every file system, in a URL query and on a command line. No dots at all, so
@@ -172,8 +172,21 @@ def load(choice: str):
     return load_ensemble(ens, model_dir=folder)  # type: ignore[arg-type]
 
 
+def check_writable() -> None:
+    """StoreReadOnlyError when $SONIC_STORE_READ_ONLY is set: the doors check it first to disable
+    their widgets; checked here too so no caller can write into a shared store by mistake."""
+    from sonic_model.core.config import get_settings
+
+    if get_settings().store_read_only:
+        raise StoreReadOnlyError(f"the model store {store_root()} is read-only "
+                                 "(SONIC_STORE_READ_ONLY is set): models can be used but not "
+                                 "trained, replaced or deleted here; ask whoever runs this "
+                                 "deployment, or train into your own store")
+
+
 def delete_model(name: str) -> None:
     """Remove a stored model. Renamed out of sight first, so nobody loads half a folder."""
+    check_writable()
     folder = _existing(name)
     trash = folder.with_name(f"{_TRASH_PREFIX}{name}-{uuid.uuid4().hex[:8]}")
     os.replace(folder, trash)
@@ -210,6 +223,7 @@ def writing(name: str, overwrite: bool = False) -> Iterator[Path]:
     model appears whole or not at all); on an error it is removed and the old model, if any,
     stays. ModelExistsError up front if the name is taken and ``overwrite`` is False.
     """
+    check_writable()
     final = ensure_free(name) if not overwrite else model_dir(name)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{name}-", dir=final.parent))
