@@ -3,11 +3,7 @@ flag, every HTTP route. Pinned from the release before the package was cut into 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import lasio
 import numpy as np
@@ -15,8 +11,7 @@ import pandas as pd
 import pytest
 
 import sonic_model as sm
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from support import cli
 
 CLI_FLAGS = {
     "predict": {"--elastic", "--ensemble", "--format", "--ignore-measured", "--map", "--model",
@@ -68,9 +63,7 @@ def test_read_predict_write_through_the_public_api(tmp_path, model_dir, contest_
 
 @pytest.mark.parametrize("verb", sorted(CLI_FLAGS))
 def test_every_cli_verb_keeps_its_flags(verb):
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-    proc = subprocess.run([sys.executable, "-m", "sonic_model", verb, "--help"], cwd=PROJECT_DIR,
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = cli(verb, "--help", timeout=120)
     assert proc.returncode == 0, proc.stderr
     shown = set(re.findall(r"(?:^|[\s,\[])(--?[a-zA-Z][a-zA-Z-]*)", proc.stdout))
     assert CLI_FLAGS[verb] <= shown, f"{verb} lost {CLI_FLAGS[verb] - shown}"

@@ -14,17 +14,9 @@ import pytest
 
 from sonic_model.core import config
 from sonic_model.core.errors import SettingsError, SonicModelError
-from support import PROJECT_DIR, cli, cli_env, free_port, stop
+from support import API_APP, PROJECT_DIR, cli, cli_env, free_port, stop
 
 APP = PROJECT_DIR / "app.py"
-
-
-@pytest.fixture
-def fresh_settings():
-    """Settings re-read from the environment for this test (and again after it)."""
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
 
 
 def one_line(stderr: str) -> str:
@@ -42,8 +34,8 @@ BAD_SETTINGS = [("SONIC_MAX_FILE_BYTES", "lots"), ("SONIC_API_MAX_ROWS", "-5"),
 
 @pytest.mark.parametrize(("name", "value"), BAD_SETTINGS, ids=[n for n, _ in BAD_SETTINGS])
 def test_a_bad_setting_is_a_settings_error_naming_variable_value_and_expectation(
-        name, value, monkeypatch, fresh_settings):
-    monkeypatch.setenv(name, value)
+        name, value, settings_env):
+    settings_env(**{name: value})
     with pytest.raises(SettingsError) as err:
         config.get_settings()
     assert isinstance(err.value, SonicModelError) and isinstance(err.value, ValueError)
@@ -51,10 +43,9 @@ def test_a_bad_setting_is_a_settings_error_naming_variable_value_and_expectation
     assert name in message and repr(value) in message and "expected" in message
 
 
-def test_good_settings_parse(monkeypatch, fresh_settings):
-    monkeypatch.setenv("SONIC_MAX_FILE_BYTES", " 1000 ")
-    monkeypatch.setenv("SONIC_API_MAX_ROWS", "")          # blank: the default
-    monkeypatch.setenv("SONIC_STORE_READ_ONLY", "Yes")
+def test_good_settings_parse(settings_env):
+    settings_env(SONIC_MAX_FILE_BYTES=" 1000 ", SONIC_API_MAX_ROWS="",   # blank: the default
+                 SONIC_STORE_READ_ONLY="Yes")
     settings = config.get_settings()
     assert settings.max_file_bytes == 1000
     assert settings.api_max_rows == 1_000_000
@@ -79,7 +70,7 @@ def test_the_cli_prints_one_line_and_exits_2_on_a_bad_setting(name, value, args,
 
 def test_the_api_refuses_to_start_with_the_line(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", API_APP, "--host", "127.0.0.1",
          "--port", str(free_port())], cwd=PROJECT_DIR,
         env=cli_env({"SONIC_API_MAX_ROWS": "-5"}), stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
@@ -93,10 +84,10 @@ def test_the_api_refuses_to_start_with_the_line(tmp_path):
     assert "SONIC_API_MAX_ROWS" in line and "'-5'" in line
 
 
-def test_the_app_shows_the_bad_setting(monkeypatch, fresh_settings):
+def test_the_app_shows_the_bad_setting(settings_env):
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("SONIC_MAX_FILE_BYTES", "lots")
+    settings_env(SONIC_MAX_FILE_BYTES="lots")
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.error) == 1 and "SONIC_MAX_FILE_BYTES" in at.error[0].value
@@ -188,8 +179,8 @@ def test_a_slow_model_load_does_not_block_the_event_loop(monkeypatch):
 # --------------------------------------------------------------------------- d. no bundled model
 
 @pytest.mark.parametrize("folder", ["empty", "broken"])
-def test_model_routes_answer_json_without_a_bundled_model(folder, tmp_path, monkeypatch,
-                                                          model_store, fresh_settings):
+def test_model_routes_answer_json_without_a_bundled_model(folder, tmp_path, model_store,
+                                                          settings_env):
     from fastapi.testclient import TestClient
 
     from sonic_model.serving import api
@@ -199,8 +190,7 @@ def test_model_routes_answer_json_without_a_bundled_model(folder, tmp_path, monk
     if folder == "broken":
         (models_dir / "model_card.json").write_text("{ not json")
         (models_dir / "runtime.json").write_text("[]")
-    monkeypatch.setenv("SONIC_MODEL_DIR", str(models_dir))
-    config.get_settings.cache_clear()
+    settings_env(SONIC_MODEL_DIR=models_dir)
     app = api.create_app(config.get_settings())
     with TestClient(app, raise_server_exceptions=False) as client:
         card = client.get("/api/v1/model")
@@ -218,11 +208,10 @@ def test_model_routes_answer_json_without_a_bundled_model(folder, tmp_path, monk
 # --------------------------------------------------------------------------- e. read-only store
 
 @pytest.fixture
-def read_only_store(model_store, model_dir, monkeypatch):
+def read_only_store(model_store, model_dir, settings_env):
     """A store holding one model ("shared"), marked read-only by $SONIC_STORE_READ_ONLY."""
     shutil.copytree(model_dir, model_store / "shared")
-    monkeypatch.setenv("SONIC_STORE_READ_ONLY", "1")
-    config.get_settings.cache_clear()
+    settings_env(SONIC_STORE_READ_ONLY="1")
     return model_store
 
 
