@@ -49,8 +49,8 @@ def model_choices() -> list[str]:
     """The models the sidebar offers, in order; the one list every page chooses from:
     the bundled ensembles, then the models in the store (trained on the Train page or with
     `train --wells`). Read on every run, so a model saved or deleted anywhere shows at once."""
-    from sonic_model.model import store
     from sonic_model.core.errors import SonicModelError
+    from sonic_model.model import store
 
     try:
         return store.choices()
@@ -152,9 +152,9 @@ def demo_well() -> tuple[str, bytes]:
     checked) into the user's data directory. Raises DataNotFoundError/FetchError with the
     reader-facing message when neither works.
     """
-    from sonic_model.io import contest as data
     from sonic_model.core.config import get_settings
     from sonic_model.core.errors import DataNotFoundError
+    from sonic_model.io import contest as data
 
     try:
         folder = data.find_data_dir()

@@ -32,9 +32,9 @@ def in_process(runs: int) -> None:
     import numpy as np
     import pandas as pd
 
+    from sonic_model.core.config import get_settings
     from sonic_model.io import contest as data
     from sonic_model.model import ensemble
-    from sonic_model.core.config import get_settings
 
     test = data.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]

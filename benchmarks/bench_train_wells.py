@@ -187,7 +187,8 @@ def thinning(stride: int = 7) -> None:
     leave-one-well-out RMSE of both (us/ft)."""
     import math
 
-    from sonic_model.training import own_wells as owntrain, trainer as T
+    from sonic_model.training import own_wells as owntrain
+    from sonic_model.training import trainer as T
 
     wells, _ = owntrain.read_training_wells([FORCE])
     available = T.fit_plan(T.build_training_set(wells))[1]["rows_available"]

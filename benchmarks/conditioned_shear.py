@@ -20,9 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sonic_model import io as wells  # noqa: E402
 from sonic_model.model import conditioned as C  # noqa: E402
 from sonic_model.training import conditioned_fit as CF  # noqa: E402
-from sonic_model import io as wells  # noqa: E402
 
 
 def force(force_dir: Path) -> C.Prepared:

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sonic_model.training.breakdown import format_breakdown  # noqa: E402
 from sonic_model.model.card import load_card  # noqa: E402
+from sonic_model.training.breakdown import format_breakdown  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import support
 from sonic_model.core import config
 from sonic_model.core.errors import DataNotFoundError
+
+import support
 from support import unavailable
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from sonic_model.serving import api
 from sonic_model.core.config import get_settings
 from sonic_model.core.curves import REQUIRED, RESULT_COLUMNS
+from sonic_model.serving import api
 
 ROWS = pd.DataFrame({
     "CAL": [8.5, 8.6, 8.7, 8.5],

@@ -250,9 +250,9 @@ def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
     assert {"DTC RMSE", "DTC MAE", "DTC R²", "DTS RMSE", "DTS MAE", "DTS R²",
             "Combined RMSE"} <= labels
     # The figures shown are the library's own on the same file, to the digit shown.
-    from sonic_model.model import ensemble
-    from sonic_model.core import metrics
     from sonic_model import io as wells
+    from sonic_model.core import metrics
+    from sonic_model.model import ensemble
     from sonic_model.model.extended import predict_extended
 
     data = synthetic_las(800)
@@ -290,8 +290,8 @@ def test_ensemble_choice_reaches_the_prediction(model_dir):
     # members alike and agree; the check is against the library's own result for each.)
     import base64
 
-    from sonic_model.model import ensemble
     from sonic_model import io as wells
+    from sonic_model.model import ensemble
 
     data = synthetic_las(400)
     at = upload(run_app(), "synth.las", data)
@@ -345,8 +345,8 @@ def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, sett
 
 
 def test_demo_offline_says_what_to_do(monkeypatch, settings_env):
-    from sonic_model.io import contest as data
     from sonic_model.core.errors import DataNotFoundError, FetchError
+    from sonic_model.io import contest as data
 
     def not_here(*args, **kwargs):
         raise DataNotFoundError("contest data not found: no folder holding train.csv")

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from batchwells import copy_field, write_field
 from sonic_model.serving import batch
 from sonic_model.serving.batch import BatchInputError, ProgressPrinter
+
+from batchwells import copy_field, write_field
 from support import cli, cli_argv, cli_env
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from batchwells import write_field
 from sonic_model.serving import batch
+
+from batchwells import write_field
 from support import cli, cli_env, free_port, require, stop
 
 require("distributed")

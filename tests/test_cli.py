@@ -13,6 +13,7 @@ import pytest
 
 from sonic_model.core.curves import RESULT_COLUMNS
 from sonic_model.model.features import CONTEST_STEP_FT
+
 from support import PROJECT_DIR, cli, cli_argv, cli_env
 
 

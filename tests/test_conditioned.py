@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.model import conditioned as C
-from sonic_model.training import conditioned_fit as CF
-from sonic_model.physics import measured
 from sonic_model import io as wells
+from sonic_model.model import conditioned as C
 from sonic_model.model.extended import predict_extended
+from sonic_model.physics import measured
+from sonic_model.training import conditioned_fit as CF
+
 from support import force_well, unavailable
 
 
@@ -161,8 +162,8 @@ def test_conditioned_band_contains_its_prediction(ens, target_well):
 def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir):
     import shutil
 
-    from sonic_model.model.ensemble import load_ensemble
     from sonic_model.core.errors import ArtifactError
+    from sonic_model.model.ensemble import load_ensemble
 
     for f in model_dir.iterdir():
         if f.is_file():
@@ -187,8 +188,8 @@ def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir)
 @pytest.mark.slow
 def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model_dir):
     """The shipped card's held-out comparison on Well #1's third well, re-run by the code."""
-    from sonic_model.training import trainer as T
     from sonic_model.model.card import load_card
+    from sonic_model.training import trainer as T
 
     section = load_card(model_dir)["conditioned"]
     p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
@@ -232,9 +233,10 @@ def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(own_model):
     """A model trained on FORCE wells (conftest's own_model: three with shear, one without)
     ships the conditioned set, validated leave-one-well-out over the wells with shear, and
     prediction on a well without shear (16_8-1, never trained on) uses it."""
-    from forcewells import WITH_DTS
     from sonic_model.model.card import load_card
     from sonic_model.model.ensemble import load_ensemble
+
+    from forcewells import WITH_DTS
 
     folder = own_model["store"] / own_model["name"]
     section = load_card(folder)["conditioned"]

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from sonic_model.core import config
-from sonic_model.io import contest as data
 from sonic_model.core.errors import DataNotFoundError, FetchError, SonicModelError
+from sonic_model.io import contest as data
+
 from support import cli, cli_env, free_port, unavailable
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -14,8 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sonic_model.model.engine import (NeighbourIndex, TreePredictor, check_trained_version, libxgboost_version)
 from sonic_model.core.errors import ArtifactError, InputValueError, SonicModelError
+from sonic_model.model.engine import (
+    NeighbourIndex,
+    TreePredictor,
+    check_trained_version,
+    libxgboost_version,
+)
 from sonic_model.training.member_fit import TREE_PARAMS, _fit_trees
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

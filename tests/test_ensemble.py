@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.model import ensemble as E
 from sonic_model.core.curves import RESULT_COLUMNS
 from sonic_model.core.errors import ArtifactError, MissingCurvesError, SonicModelError
+from sonic_model.model import ensemble as E
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +175,8 @@ def test_the_blind_well_as_csv_and_as_las_at_its_real_step_gives_the_same_predic
         full, contest_dir, tmp_path, depth_unit):
     """The contest rows are 0.1 m apart: a depth-less CSV and the same well as LAS at 0.1 m
     must see the same depth context, so every prediction, band and QC text agrees."""
-    from sonic_model.io.contest import load_test, test_csv
     from sonic_model.io import read_well
+    from sonic_model.io.contest import load_test, test_csv
 
     csv_well = read_well(test_csv(contest_dir))
     assert csv_well.depth_ft() is None

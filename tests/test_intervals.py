@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 from sonic_model.model import intervals as I
+from sonic_model.physics.shear_prior import (
+    DEFAULT_PRIOR,
+    apply_shear_prior,
+    mudrock_dts,
+    prior_weight,
+)
 from sonic_model.training import selection
-from sonic_model.physics.shear_prior import (DEFAULT_PRIOR, apply_shear_prior, mudrock_dts, prior_weight)
 
 
 def _synthetic(n=20000, seed=0):

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import support
 from sonic_model.core.digest import sha256_file
 from sonic_model.core.errors import ArtifactError
 from sonic_model.model import artifacts
 from sonic_model.model.ensemble import load_ensemble
+
+import support
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sonic_model"
 FORBIDDEN = ("joblib.load", "pickle.load", "allow_pickle=True")

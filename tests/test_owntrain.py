@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from forcewells import DTC_ONLY, WITH_DTS, write_subset
 from sonic_model.training import own_wells as owntrain
 from sonic_model.training.own_wells import TrainingInputError, read_training_wells
+
+from forcewells import DTC_ONLY, WITH_DTS, write_subset
 
 
 def test_a_folder_means_its_las_and_csv_files_and_nothing_else(tmp_path):

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from sonic_model.viz import plots
 from sonic_model.core.curves import RESULT_COLUMNS
+from sonic_model.viz import plots
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

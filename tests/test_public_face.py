@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import sonic_model as sm
+
 from support import cli
 
 CLI_FLAGS = {

@@ -14,6 +14,7 @@ import pytest
 
 from sonic_model.core import config
 from sonic_model.core.errors import SettingsError, SonicModelError
+
 from support import API_APP, PROJECT_DIR, cli, cli_env, free_port, stop
 
 APP = PROJECT_DIR / "app.py"

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from sonic_model.core import config
+from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 from sonic_model.model import store
 from sonic_model.model.ensemble import load_ensemble
-from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 
 
 @pytest.fixture

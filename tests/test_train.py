@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sonic_model.model import ensemble as E
-from sonic_model.training import trainer as T
 from sonic_model.core.digest import sha256_file
 from sonic_model.core.errors import InputValueError
+from sonic_model.model import ensemble as E
+from sonic_model.training import trainer as T
 from sonic_model.training.member_fit import FULL_MEMBERS, fit_member
 from sonic_model.training.validation import blocked_folds, score
+
 from forcewells import DTC_ONLY, WITH_DTS
 from forcewells import ROWS as SESSION_ROWS
 from support import force_well

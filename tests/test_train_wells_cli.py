@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from forcewells import DTC_ONLY, WITH_DTS, write_subset
 from sonic_model.core.curves import RESULT_COLUMNS
+
+from forcewells import DTC_ONLY, WITH_DTS, write_subset
 from support import cli
 
 pytestmark = pytest.mark.slow      # the session's trained model (own_model), real processes

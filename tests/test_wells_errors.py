@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from sonic_model.core.errors import WellReadError
 from sonic_model.io import read_well
+
 from wellfiles import GENERIC, canonical_well, vendor_las
 
 GOOD = vendor_las(canonical_well(30), GENERIC)

@@ -9,8 +9,8 @@ import pytest
 from sonic_model.core import curves
 from sonic_model.core.errors import MissingCurvesError, WellReadError
 from sonic_model.io import read_well
-from wellfiles import (CANONICAL, GENERIC, SCHLUMBERGER, canonical_well, las30_text,
-                       vendor_las)
+
+from wellfiles import CANONICAL, GENERIC, SCHLUMBERGER, canonical_well, las30_text, vendor_las
 
 COLS = ["CAL", "CNC", "GR", "HRD", "HRM", "PE", "ZDEN", "DTC", "DTS"]
 

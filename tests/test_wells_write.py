@@ -13,6 +13,7 @@ from sonic_model.core import curves, qc
 from sonic_model.core.errors import InputValueError
 from sonic_model.io import read_well, write_csv, write_las
 from sonic_model.io.writers import _format_column
+
 from wellfiles import GENERIC, SCHLUMBERGER, canonical_well, vendor_las
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from sonic_model import __version__
-import ui_cache
-from sonic_model.model.card import leaderboard_rows
 from sonic_model.core.curves import CURVES, INPUTS, REQUIRED, RESULT_COLUMNS, RESULT_DESCRIPTIONS
-from sonic_model.model.features import CURVE_SETS
 from sonic_model.core.errors import SonicModelError
 from sonic_model.core.qc import QC_DESCRIPTIONS, QC_FLAGS
+from sonic_model.model.card import leaderboard_rows
+from sonic_model.model.features import CURVE_SETS
+
+import ui_cache
 
 CONTEST_URL = "https://github.com/pddasig/Machine-Learning-Competition-2020"
 

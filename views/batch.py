@@ -12,9 +12,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-import ui_cache
-from sonic_model.serving import batch
 from sonic_model.core.errors import SonicModelError
+from sonic_model.serving import batch
+
+import ui_cache
 
 UPLOAD_TYPES = ["las", "csv", "txt"]
 RESULT_KEY = "batch_result"

@@ -8,13 +8,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import ui_cache
-from sonic_model.model.card import (fold_rows, format_size, interval_rows, member_rows,
-                                    study_rows, tradeoff_rows)
-from sonic_model.model.conditioned import card_rows as conditioned_rows
 from sonic_model.core.errors import SonicModelError
+from sonic_model.model.card import (
+    fold_rows,
+    format_size,
+    interval_rows,
+    member_rows,
+    study_rows,
+    tradeoff_rows,
+)
+from sonic_model.model.conditioned import card_rows as conditioned_rows
 from sonic_model.model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 from sonic_model.viz.plots import tradeoff_chart
+
+import ui_cache
 
 NUM2 = st.column_config.NumberColumn(format="%.2f")
 

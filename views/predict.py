@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import ui_cache
 from sonic_model.core import curves as C
-from sonic_model.model import explain
 from sonic_model.core import metrics
-from sonic_model.viz import plots
-from sonic_model.model.card import is_training_data
 from sonic_model.core.errors import SonicModelError
 from sonic_model.core.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
+from sonic_model.model import explain
+from sonic_model.model.card import is_training_data
+from sonic_model.viz import plots
+
+import ui_cache
 from views import shear_section
 
 NONE = "— not used —"

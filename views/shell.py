@@ -18,11 +18,15 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui_cache
-from sonic_model.model.card import format_size, leaderboard_rows, tradeoff_rows
 from sonic_model.core.errors import SonicModelError
-from sonic_model.model.explain import (cv_versus_leaderboard, same_full_and_light,
-                                       why_member_beats_ensembles)
+from sonic_model.model.card import format_size, leaderboard_rows, tradeoff_rows
+from sonic_model.model.explain import (
+    cv_versus_leaderboard,
+    same_full_and_light,
+    why_member_beats_ensembles,
+)
+
+import ui_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "app.py"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import ui_cache
-from sonic_model.training import own_wells as owntrain
-from sonic_model.model import store
 from sonic_model.core.curves import TARGETS
 from sonic_model.core.errors import SonicModelError
+from sonic_model.model import store
+from sonic_model.training import own_wells as owntrain
+
+import ui_cache
 
 LAST_KEY = "train_last_model"   # the model this session trained or opened last
 READ_ONLY_NOTE = ("The model store is read-only on this server (SONIC_STORE_READ_ONLY is set): "

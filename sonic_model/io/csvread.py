@@ -15,7 +15,6 @@ from sonic_model.core import curves
 from sonic_model.io.encoding import fail
 from sonic_model.io.well import Table
 
-
 _UNIT_IN_NAME = re.compile(r"^\s*(.*?)\s*[\[(]\s*([^\])]*)\s*[\])]\s*$")
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 

@@ -10,8 +10,14 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.core import curves, qc
-from sonic_model.core.columns import (EXTRA_COLUMNS, EXTRA_DESCRIPTIONS, EXTRA_UNITS, TEXT_COLUMNS,
-                                      las_codes, legend)
+from sonic_model.core.columns import (
+    EXTRA_COLUMNS,
+    EXTRA_DESCRIPTIONS,
+    EXTRA_UNITS,
+    TEXT_COLUMNS,
+    las_codes,
+    legend,
+)
 from sonic_model.core.errors import InputValueError
 from sonic_model.io.well import Well
 

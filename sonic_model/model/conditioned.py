@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sonic_model.model import features as F
-from sonic_model.physics import rockphysics
-from sonic_model.core.curves import CURVES, NULL_SENTINELS
 from sonic_model.core.columns import SOURCE_CODES, SOURCE_CONDITIONED, SOURCE_LOGS  # noqa: F401
-from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
+from sonic_model.core.curves import CURVES, NULL_SENTINELS
 from sonic_model.model import artifacts
+from sonic_model.model import features as F
 from sonic_model.model.members import MemberPredictor
+from sonic_model.physics import rockphysics
+from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
 
 ARTIFACT = "conditioned.npz"
 RUNTIME_KEY = "conditioned"

@@ -28,15 +28,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sonic_model.model import features as F
-from sonic_model.model.card import CARD_NAME, load_card
 from sonic_model.core.curves import CURVES, REQUIRED, RESULT_COLUMNS
 from sonic_model.core.errors import ArtifactError, InputValueError, MissingCurvesError
+from sonic_model.core.qc import QC_OK, join_reasons
 from sonic_model.model import artifacts
+from sonic_model.model import features as F
 from sonic_model.model.artifacts import RUNTIME_FILE
+from sonic_model.model.card import CARD_NAME, load_card
 from sonic_model.model.intervals import band
 from sonic_model.model.members import MemberPredictor, to_sonic
-from sonic_model.core.qc import QC_OK, join_reasons
 from sonic_model.physics.borehole import WASHOUT_IN
 from sonic_model.physics.shear_prior import apply_shear_prior
 

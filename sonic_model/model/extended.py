@@ -13,11 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sonic_model.core.columns import (  # noqa: F401
+    EXTRA_COLUMNS,
+    EXTRA_DESCRIPTIONS,
+    EXTRA_UNITS,
+    TEXT_COLUMNS,
+    las_codes,
+    legend,
+)
+from sonic_model.core.curves import CURVES, RESULT_COLUMNS
 from sonic_model.model import conditioned as C
 from sonic_model.physics import elastic as E
-from sonic_model.core.curves import CURVES, RESULT_COLUMNS
-from sonic_model.core.columns import (EXTRA_COLUMNS, EXTRA_DESCRIPTIONS, EXTRA_UNITS,  # noqa: F401
-                                      TEXT_COLUMNS, las_codes, legend)
 from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
 
 

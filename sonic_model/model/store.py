@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 from sonic_model.model.card import CARD_NAME
 from sonic_model.model.ensemble import ENSEMBLE_NAMES
-from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 
 # Letters, digits, "_" and "-", starting with a letter or digit, at most 48 characters: safe as
 # a folder name on every file system, in a URL query and on a command line. No dots at all, so

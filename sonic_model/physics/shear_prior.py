@@ -21,7 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonic_model.physics.rockphysics import (MUDROCK_INTERCEPT, MUDROCK_SLOPE, slowness_us_ft, velocity_km_s)
+from sonic_model.physics.rockphysics import (
+    MUDROCK_INTERCEPT,
+    MUDROCK_SLOPE,
+    slowness_us_ft,
+    velocity_km_s,
+)
 
 MAX_VPVS = 4.0                # the line reaches Vs = 0 at Vp = 1.36 km/s; cap the ratio there
 

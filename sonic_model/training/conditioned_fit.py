@@ -18,9 +18,21 @@ from sonic_model.model import artifacts
 from sonic_model.model import features as F
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import card_path, load_card
-from sonic_model.model.conditioned import (ARTIFACT, DTC_FEATURES, KINDS, RUNTIME_KEY, VPVS_RANGE,
-                                           Prepared, band, columns_for, combine, concat,
-                                           member_vpvs, prepare, reference)
+from sonic_model.model.conditioned import (
+    ARTIFACT,
+    DTC_FEATURES,
+    KINDS,
+    RUNTIME_KEY,
+    VPVS_RANGE,
+    Prepared,
+    band,
+    columns_for,
+    combine,
+    concat,
+    member_vpvs,
+    prepare,
+    reference,
+)
 from sonic_model.model.members import MemberPredictor
 from sonic_model.training.member_fit import fit_member
 

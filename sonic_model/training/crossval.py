@@ -15,8 +15,15 @@ from sonic_model.model import artifacts
 from sonic_model.model import features as F
 from sonic_model.model.ensemble import member_predictions
 from sonic_model.model.members import MemberPredictor
-from sonic_model.training.dataset import (TrainingSet, clip_bounds, release_memory, set_matrix,
-                                          subset, targets_for_fit, train_rows)
+from sonic_model.training.dataset import (
+    TrainingSet,
+    clip_bounds,
+    release_memory,
+    set_matrix,
+    subset,
+    targets_for_fit,
+    train_rows,
+)
 from sonic_model.training.member_fit import fit_member
 
 # Per-curve "training range" for QC: Well #1 holds junk readings (density 1.4, resistivity

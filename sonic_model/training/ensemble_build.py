@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonic_model.training import selection
-from sonic_model.training.breakdown import breakdown
 from sonic_model.model.ensemble import combine
 from sonic_model.model.intervals import band, coverage, fit_band
 from sonic_model.physics.shear_prior import DEFAULT_PRIOR, apply_shear_prior
+from sonic_model.training import selection
+from sonic_model.training.breakdown import breakdown
 
 LABELS = {"pcr": "PCR", "knn": "KNN", "gbm": "boosting", "xgb": "XGBoost", "rf": "random forest"}
 

@@ -55,6 +55,7 @@ def write_runtime(out_dir: Path, runtime: dict) -> Path:
 
 def xgboost_version() -> str:
     from importlib.metadata import version
+
     import xgboost
     return getattr(xgboost, "__version__", None) or version("xgboost-cpu")
 

@@ -85,8 +85,8 @@ def check_well(data: bytes, name: str, mapping: dict | None = None) -> tuple[Tra
                                                                              WellCheck]:
     """Read one well file (bytes) as training data. The check says what it holds; the
     TrainingWell is None when the file cannot teach anything (``check.problem`` says why)."""
-    from sonic_model.model import features as F
     from sonic_model.io import read_well
+    from sonic_model.model import features as F
 
     stem = Path(name).stem
     try:

@@ -14,8 +14,13 @@ import numpy as np
 
 from sonic_model.model import features as F
 from sonic_model.model.members import MemberPredictor, to_sonic
-from sonic_model.training.dataset import (K_BLOCKED, clip_bounds, schemes_for, targets_for_fit,
-                                          train_rows)
+from sonic_model.training.dataset import (
+    K_BLOCKED,
+    clip_bounds,
+    schemes_for,
+    targets_for_fit,
+    train_rows,
+)
 from sonic_model.training.member_fit import fit_member
 from sonic_model.training.validation import rmse
 

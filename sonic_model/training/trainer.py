@@ -28,13 +28,31 @@ from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
 from sonic_model.training import bundled, card_build, export
 from sonic_model.training.bundled import contest_wells
-from sonic_model.training.crossval import (MAX_LOWO_FITS, cross_validate, fit_sets,
-                                           fold_tasks, load_cv_cache, predict_sets, qc_settings,
-                                           save_cv_cache)
-from sonic_model.training.dataset import (K_BLOCKED, PE_FILL, ROW_BUDGET,
-                                          TrainingSet, TrainingWell, build_training_set,
-                                          clip_bounds, fit_plan, release_memory, schemes_for,
-                                          set_matrix, targets_for_fit, train_rows)
+from sonic_model.training.crossval import (
+    MAX_LOWO_FITS,
+    cross_validate,
+    fit_sets,
+    fold_tasks,
+    load_cv_cache,
+    predict_sets,
+    qc_settings,
+    save_cv_cache,
+)
+from sonic_model.training.dataset import (
+    K_BLOCKED,
+    PE_FILL,
+    ROW_BUDGET,
+    TrainingSet,
+    TrainingWell,
+    build_training_set,
+    clip_bounds,
+    fit_plan,
+    release_memory,
+    schemes_for,
+    set_matrix,
+    targets_for_fit,
+    train_rows,
+)
 from sonic_model.training.ensemble_build import build_ensembles, choose
 from sonic_model.training.member_fit import FULL_MEMBERS
 from sonic_model.training.validation import fit_weights

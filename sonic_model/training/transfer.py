@@ -8,12 +8,11 @@ the final members predict them exactly as a user's well is predicted.
 
 from __future__ import annotations
 
-
 import numpy as np
 
+from sonic_model.core.curves import TARGETS
 from sonic_model.model import features as F
 from sonic_model.model.ensemble import combine, member_predictions
-from sonic_model.core.curves import TARGETS
 from sonic_model.model.intervals import band, exceed_share, fit_transfer, requantile
 from sonic_model.model.members import MemberPredictor
 from sonic_model.physics.shear_prior import apply_shear_prior

@@ -14,12 +14,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sonic_model.physics import rockphysics
 from sonic_model.core.metrics import curve_metrics
-from sonic_model.viz.scales import FIXED_SCALES, _finite, interior_ticks, track_ranges  # noqa: F401
-from sonic_model.viz.tracks import (GRID, PRED_COLOR, QC_COLORS, TRACKS, _depth_axis,  # noqa: F401
-                                    _has_data, depth_label, depth_tracks, qc_intervals)
 from sonic_model.core.qc import QC_OK
+from sonic_model.physics import rockphysics
+from sonic_model.viz.scales import FIXED_SCALES, _finite, interior_ticks, track_ranges  # noqa: F401
+from sonic_model.viz.tracks import (  # noqa: F401
+    GRID,
+    PRED_COLOR,
+    QC_COLORS,
+    TRACKS,
+    _depth_axis,
+    _has_data,
+    depth_label,
+    depth_tracks,
+    qc_intervals,
+)
 
 __all__ = [
     "depth_tracks", "pred_vs_measured", "vp_vs_crossplot", "tradeoff_chart", "qc_intervals",

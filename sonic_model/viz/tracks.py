@@ -21,8 +21,15 @@ import plotly.graph_objects as go
 
 from sonic_model.core.curves import CURVES
 from sonic_model.core.qc import QC_FLAGS, QC_OK, qc_bits
-from sonic_model.viz.scales import (FIXED_SCALES, LOG_CURVES, Scales, _finite, _fmt,  # noqa: F401
-                                    interior_ticks, track_ranges)
+from sonic_model.viz.scales import (  # noqa: F401
+    FIXED_SCALES,
+    LOG_CURVES,
+    Scales,
+    _finite,
+    _fmt,
+    interior_ticks,
+    track_ranges,
+)
 
 __all__ = ["depth_tracks", "qc_intervals", "track_ranges", "interior_ticks", "FIXED_SCALES",
            "QC_COLORS", "TRACKS", "depth_label", "Scales"]

@@ -7,9 +7,9 @@ import zipfile
 
 import pandas as pd
 import pytest
+from test_browser import ARTIFACTS, VIEWPORT, app_url, browser  # noqa: F401  (fixtures)
 
 from batchwells import write_field
-from test_browser import ARTIFACTS, VIEWPORT, app_url, browser  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

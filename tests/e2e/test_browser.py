@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.core.curves import RESULT_COLUMNS
+
 from support import force_well, free_port, require, stop, unavailable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from test_browser import ARTIFACTS, VIEWPORT, _serve, browser  # noqa: F401  (fixtures)
 
 from forcewells import DTC_ONLY, WITH_DTS, write_subset
-from test_browser import ARTIFACTS, VIEWPORT, _serve, browser  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

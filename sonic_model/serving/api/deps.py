@@ -12,11 +12,11 @@ import anyio
 import pandas as pd
 from fastapi import Depends, Request
 
-from sonic_model.model import ensemble
 from sonic_model import io as wells
 from sonic_model.core.config import Settings
-from sonic_model.model.ensemble import ENSEMBLE_NAMES
 from sonic_model.core.errors import ArtifactError, SonicModelError
+from sonic_model.model import ensemble
+from sonic_model.model.ensemble import ENSEMBLE_NAMES
 
 log = logging.getLogger("sonic_model.api")
 

@@ -9,8 +9,14 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from sonic_model.core.errors import (ArtifactError, DataNotFoundError, FetchError, InputValueError,
-                                     MissingCurvesError, SonicModelError)
+from sonic_model.core.errors import (
+    ArtifactError,
+    DataNotFoundError,
+    FetchError,
+    InputValueError,
+    MissingCurvesError,
+    SonicModelError,
+)
 
 log = logging.getLogger("sonic_model.api")
 

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
-from sonic_model.core.version import __version__
 from sonic_model.core.config import Settings, get_settings
-from sonic_model.model.ensemble import ENSEMBLE_NAMES
 from sonic_model.core.errors import SettingsError, SonicModelError
+from sonic_model.core.version import __version__
+from sonic_model.model.ensemble import ENSEMBLE_NAMES
 from sonic_model.serving.api.deps import Models
 from sonic_model.serving.api.handlers import internal_error, sonic_error, validation_error
 from sonic_model.serving.api.middleware import BodyLimitMiddleware

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sonic_model.core import curves
 from sonic_model import io as wells
+from sonic_model.core import curves
 from sonic_model.core.curves import RESULT_COLUMNS, RESULT_UNITS
 from sonic_model.core.errors import InputValueError, MissingCurvesError
 from sonic_model.core.qc import QC_OK, count_reasons

@@ -14,10 +14,21 @@ and ``progress`` (the CLI's progress bar). The names below are the public door:
     summary = batch.run_batch(jobs, "out", choice, workers=4)
 """
 
-from sonic_model.serving.batch.jobs import (INTERNAL, REPORT_COLUMNS, STATUSES, WELL_SUFFIXES,
-                                            BatchInputError, BatchWriteError, Found, Job,
-                                            ModelChoice, discover, plan, resolve_model,
-                                            score_one)
+from sonic_model.serving.batch.jobs import (
+                                            INTERNAL,
+                                            REPORT_COLUMNS,
+                                            STATUSES,
+                                            WELL_SUFFIXES,
+                                            BatchInputError,
+                                            BatchWriteError,
+                                            Found,
+                                            Job,
+                                            ModelChoice,
+                                            discover,
+                                            plan,
+                                            resolve_model,
+                                            score_one,
+)
 from sonic_model.serving.batch.local import available_cores
 from sonic_model.serving.batch.progress import ProgressPrinter
 from sonic_model.serving.batch.report import REPORT_NAME, read_report

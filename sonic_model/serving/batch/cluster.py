@@ -14,8 +14,14 @@ from pathlib import Path
 
 from distributed import Client, WorkerPlugin, as_completed
 
-from sonic_model.serving.batch.jobs import (INTERNAL, BatchInputError, Job, ModelChoice,
-                                            report_row, score_one)
+from sonic_model.serving.batch.jobs import (
+    INTERNAL,
+    BatchInputError,
+    Job,
+    ModelChoice,
+    report_row,
+    score_one,
+)
 
 PLUGIN_NAME = "sonicpredict-model"
 

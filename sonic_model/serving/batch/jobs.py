@@ -224,9 +224,9 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
     try:
         import numpy as np
 
-        from sonic_model.model import ensemble
-        from sonic_model.core import metrics
         from sonic_model import io as wells
+        from sonic_model.core import metrics
+        from sonic_model.model import ensemble
 
         ens = ensemble.load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
         well = wells.read_well(job.source, name=Path(job.label).name)

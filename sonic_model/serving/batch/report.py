@@ -13,8 +13,16 @@ import os
 from pathlib import Path
 
 from sonic_model.serving.atomic import atomic_write
-from sonic_model.serving.batch.jobs import (INTERNAL, REPORT_COLUMNS, STATUSES, BatchWriteError,
-                                            Job, ModelChoice, is_up_to_date, report_row)
+from sonic_model.serving.batch.jobs import (
+    INTERNAL,
+    REPORT_COLUMNS,
+    STATUSES,
+    BatchWriteError,
+    Job,
+    ModelChoice,
+    is_up_to_date,
+    report_row,
+)
 
 __all__ = ["REPORT_NAME", "SKIP_MESSAGE", "read_report", "carried_row", "ReportJournal"]
 

@@ -26,11 +26,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sonic_model.serving.batch.jobs import (INTERNAL, STATUSES, BatchInputError, Found, Job,
-                                            ModelChoice, model_mtime, plan, remove_stale_temps)
+from sonic_model.serving.batch.jobs import (
+    INTERNAL,
+    STATUSES,
+    BatchInputError,
+    Found,
+    Job,
+    ModelChoice,
+    model_mtime,
+    plan,
+    remove_stale_temps,
+)
 from sonic_model.serving.batch.local import run_local
-from sonic_model.serving.batch.report import (REPORT_NAME, ReportJournal, carried_row,
-                                              read_report)
+from sonic_model.serving.batch.report import REPORT_NAME, ReportJournal, carried_row, read_report
 
 __all__ = ["BatchSummary", "Progress", "run_batch", "score_jobs", "score_files"]
 
@@ -65,7 +73,7 @@ def score_jobs(jobs: list[Job], choice: ModelChoice, workers: int = 1,
     """The dispatcher: report rows of ``jobs``, in completion order, from the Dask cluster at
     ``scheduler`` when one is given, else from local processes (``workers``)."""
     if scheduler:
-        from sonic_model.serving.batch.cluster import run_dask   # heavy: only when asked for
+        from sonic_model.serving.batch.cluster import run_dask  # heavy: only when asked for
 
         return run_dask(jobs, choice, scheduler)
     return run_local(jobs, choice, workers)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import (
-    get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html,
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles

@@ -8,11 +8,16 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from sonic_model import io as wells
-from sonic_model.model.ensemble import EnsembleName
 from sonic_model.core.errors import InputValueError
+from sonic_model.model.ensemble import EnsembleName
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
-from sonic_model.serving.api.payloads import (check_rows, download_name, row_count, v1_answer,
-                                              well_from_curves)
+from sonic_model.serving.api.payloads import (
+    check_rows,
+    download_name,
+    row_count,
+    v1_answer,
+    well_from_curves,
+)
 from sonic_model.serving.api.schemas import PredictRequest, PredictResponse
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
