@@ -187,11 +187,12 @@ def thinning(stride: int = 7) -> None:
     leave-one-well-out RMSE of both (us/ft)."""
     import math
 
+    from sonic_model.training import dataset
     from sonic_model.training import own_wells as owntrain
     from sonic_model.training import trainer as T
 
     wells, _ = owntrain.read_training_wells([FORCE])
-    available = T.fit_plan(T.build_training_set(wells))[1]["rows_available"]
+    available = dataset.fit_plan(dataset.build_training_set(wells))[1]["rows_available"]
     for budget in (None, math.ceil(available / stride)):
         with tempfile.TemporaryDirectory(prefix="bench_thin_") as tmp:
             t0 = time.perf_counter()

@@ -36,7 +36,7 @@ def force(force_dir: Path) -> C.Prepared:
 
 
 def well_one(data_dir: Path | None) -> C.Prepared:
-    from sonic_model.training.trainer import contest_wells
+    from sonic_model.training.bundled import contest_wells
 
     return C.concat([C.prepare(w.frame, w.depth_ft, name=w.name) for w in contest_wells(data_dir)])
 

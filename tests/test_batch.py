@@ -14,12 +14,11 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from sonic_model.serving import batch
-from sonic_model.serving.batch import BatchInputError, ProgressPrinter
+from sonic_model.serving.batch import ProgressPrinter
 
 from batchwells import copy_field, write_field
 from support import cli, cli_argv, cli_env

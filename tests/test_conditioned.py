@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from sonic_model import io as wells
@@ -189,11 +188,11 @@ def test_extend_model_writes_a_verified_artifact_that_loads(tmp_path, model_dir)
 def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model_dir):
     """The shipped card's held-out comparison on Well #1's third well, re-run by the code."""
     from sonic_model.model.card import load_card
-    from sonic_model.training import trainer as T
+    from sonic_model.training.bundled import contest_wells
 
     section = load_card(model_dir)["conditioned"]
     p = C.concat([C.prepare(tw.frame, tw.depth_ft, name=tw.name)
-                  for tw in T.contest_wells(contest_dir)])
+                  for tw in contest_wells(contest_dir)])
     mask = p.well == 2
     vpvs, logs = CF._fold_task(p, mask)
     cv = {"lowo": {"folds": [("Well #1 (c)", mask)], "logs": np.full(p.n, np.nan),

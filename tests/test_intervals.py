@@ -126,7 +126,7 @@ def test_selection_drops_a_member_that_earns_nothing_and_keeps_one_that_does():
     pred = {"good": good, "other": other, "copy": copy, "knn": other + rng.normal(0, 6, (n, 2))}
     cv = {"blocked": {"folds": folds, "pred": pred},
           "lowo": {"folds": folds[::-1], "pred": pred}}
-    from sonic_model.training.trainer import fit_weights
+    from sonic_model.training.validation import fit_weights
 
     kept, record = selection.select_members(y, cv, ["good", "copy", "other", "knn"],
                                             fit_weights, lambda m, s: m, 0.002,

@@ -3,7 +3,6 @@ LAS round trip of the new curves with their units and legend."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import lasio

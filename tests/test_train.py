@@ -12,7 +12,10 @@ import pytest
 from sonic_model.core.digest import sha256_file
 from sonic_model.core.errors import InputValueError
 from sonic_model.model import ensemble as E
+from sonic_model.model import features as F
+from sonic_model.training import crossval, dataset
 from sonic_model.training import trainer as T
+from sonic_model.training.bundled import contest_wells
 from sonic_model.training.member_fit import FULL_MEMBERS, fit_member
 from sonic_model.training.validation import blocked_folds, score
 
@@ -25,7 +28,7 @@ ROWS = 500          # per FORCE well: keeps the trainer test at seconds, not min
 
 @pytest.fixture(scope="module")
 def contest(contest_dir):
-    return T.build_training_set(T.contest_wells(contest_dir))
+    return dataset.build_training_set(contest_wells(contest_dir))
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +46,13 @@ def test_blocked_folds_are_contiguous_disjoint_and_cover_every_row():
 
 def test_well_one_is_three_wells_whose_windows_never_cross(contest):
     assert contest.bounds == [(0, 13125), (13125, 19912), (19912, 30143)]
-    assert T.schemes_for(contest, 5)["lowo"] == contest.bounds
+    assert dataset.schemes_for(contest, 5)["lowo"] == contest.bounds
     # the third well's PE is dead: nulls after cleaning
     assert contest.clean["PE"].iloc[19912:].isna().mean() > 0.95
     # Rewriting the second well leaves every feature of the first well unchanged.
-    wells = T.contest_wells()
+    wells = contest_wells()
     wells[1].frame = wells[1].frame.assign(GR=wells[1].frame["GR"] + 50.0)
-    changed = T.build_training_set(wells)
+    changed = dataset.build_training_set(wells)
     pd.testing.assert_frame_equal(contest.features.iloc[:13125], changed.features.iloc[:13125])
 
 
@@ -57,13 +60,13 @@ def test_well_one_is_three_wells_whose_windows_never_cross(contest):
 def test_held_out_predictions_do_not_see_the_held_out_targets(contest):
     schemes = {"blocked": blocked_folds(contest.n, 5)}
     quiet = dict(log=lambda m: None, n_jobs=1)
-    base = T.cross_validate(contest, ["pcr"], schemes, **quiet)
+    base = crossval.cross_validate(contest, ["pcr"], schemes, **quiet)
     a, b = schemes["blocked"][2]
     y = contest.y.copy()
     y[a:b] = y[a:b] * 3.0 + 100.0
-    poisoned = T.TrainingSet(contest.names, contest.bounds, contest.features, contest.clean, y,
+    poisoned = dataset.TrainingSet(contest.names, contest.bounds, contest.features, contest.clean, y,
                              contest.row_set, contest.sets)
-    after = T.cross_validate(poisoned, ["pcr"], schemes, **quiet)
+    after = crossval.cross_validate(poisoned, ["pcr"], schemes, **quiet)
     np.testing.assert_array_equal(base["blocked"]["pred"]["pcr"][a:b],
                                   after["blocked"]["pred"]["pcr"][a:b])
     # ...while the folds that trained on them did change
@@ -74,10 +77,10 @@ def test_held_out_predictions_do_not_see_the_held_out_targets(contest):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", FULL_MEMBERS)
 def test_fitting_a_member_twice_gives_identical_artifacts(contest, kind):
-    rows = np.flatnonzero(T.train_rows(contest, "core"))[::6]
-    X = T.set_matrix(contest, "core")[rows]
-    Y = T.targets_for_fit(contest.y[rows])
-    cols = T.F.feature_columns("core")
+    rows = np.flatnonzero(dataset.train_rows(contest, "core"))[::6]
+    X = dataset.set_matrix(contest, "core")[rows]
+    Y = dataset.targets_for_fit(contest.y[rows])
+    cols = F.feature_columns("core")
     first, second = fit_member(kind, X, Y, cols), fit_member(kind, X, Y, cols)
     assert first.keys() == second.keys()
     for key in first:
@@ -91,7 +94,7 @@ def test_fitting_a_member_twice_gives_identical_artifacts(contest, kind):
 @pytest.mark.slow
 def test_the_shipped_card_is_reproduced_by_the_code(contest, card):
     """Re-runs the validation of the two fast members and compares with the shipped card."""
-    cv = T.cross_validate(contest, ["pcr", "knn"], T.schemes_for(contest, 5), log=lambda m: None)
+    cv = crossval.cross_validate(contest, ["pcr", "knn"], dataset.schemes_for(contest, 5), log=lambda m: None)
     for kind in ("pcr", "knn"):
         for scheme in ("blocked", "lowo"):
             got = score(contest.y, cv[scheme]["pred"][kind], cv[scheme]["folds"])
@@ -115,7 +118,7 @@ def test_card_lists_every_artifact_with_its_sha256_and_the_licence(model_dir, ca
 
 # ----------------------------------------------------------------------------- own wells
 
-def _force_subset(name: str, rows: int, with_shear: bool) -> T.TrainingWell:
+def _force_subset(name: str, rows: int, with_shear: bool) -> dataset.TrainingWell:
     """`rows` consecutive samples of a FORCE well from where its logs (and shear) start."""
     from sonic_model.io import read_well
 
@@ -126,7 +129,7 @@ def _force_subset(name: str, rows: int, with_shear: bool) -> T.TrainingWell:
     if with_shear:
         ok = ok & frame["DTS"].notna().to_numpy()
     start = int(np.flatnonzero(ok)[0])
-    return T.TrainingWell(name, frame.iloc[start:start + rows].reset_index(drop=True),
+    return dataset.TrainingWell(name, frame.iloc[start:start + rows].reset_index(drop=True),
                           well.depth_ft()[start:start + rows], sha256_file(path))
 
 
@@ -183,11 +186,11 @@ def test_own_model_card_has_a_lowo_row_per_well_and_dtc_only_wells_score_dtc(tra
 
 @pytest.mark.slow
 def test_a_well_without_shear_teaches_dtc_and_leaves_vpvs_alone(own_wells):
-    ts = T.build_training_set(own_wells)
-    rows = T.train_rows(ts, "core")
+    ts = dataset.build_training_set(own_wells)
+    rows = dataset.train_rows(ts, "core")
     assert rows[2 * ROWS:].all()              # 16_8-1's rows are DTC training rows
-    X, Y = T.set_matrix(ts, "core"), T.targets_for_fit(ts.y)
-    cols = T.F.feature_columns("core")
+    X, Y = dataset.set_matrix(ts, "core"), dataset.targets_for_fit(ts.y)
+    cols = F.feature_columns("core")
     first_two = rows & (np.arange(ts.n) < 2 * ROWS)
     with_it = fit_member("xgb", X[rows], Y[rows], cols)
     without = fit_member("xgb", X[first_two], Y[first_two], cols)
@@ -221,52 +224,52 @@ def test_wells_without_enough_shear_are_refused_with_what_to_add(own_wells, tmp_
 # ----------------------------------------------------------------------------- large sets
 
 def test_the_bundled_models_rows_are_under_the_budget_so_nothing_is_thinned(contest, card):
-    keep, entry = T.fit_plan(contest)
+    keep, entry = dataset.fit_plan(contest)
     assert entry["stride"] == 1 and keep.all()
-    assert entry["rows_used"] == entry["rows_available"] < T.ROW_BUDGET
+    assert entry["rows_used"] == entry["rows_available"] < dataset.ROW_BUDGET
     # one fit per fold, as before the budget existed; and no fit_rows entry in the card
-    schemes = T.schemes_for(contest, 5)
-    assert len(T.fold_tasks(contest, schemes, None)) == 5 + 3
+    schemes = dataset.schemes_for(contest, 5)
+    assert len(crossval.fold_tasks(contest, schemes, None)) == 5 + 3
     assert "fit_rows" not in card
 
 
 @pytest.mark.slow
 def test_a_large_set_fits_on_a_per_well_stride_of_rows(own_wells):
     # ~190,000 rows: the three FORCE subsets repeated, as six wells
-    big = [T.TrainingWell(f"{w.name}-{i}", pd.concat([w.frame] * 64, ignore_index=True), None)
+    big = [dataset.TrainingWell(f"{w.name}-{i}", pd.concat([w.frame] * 64, ignore_index=True), None)
            for i in range(2) for w in own_wells]
-    ts = T.build_training_set(big)
-    assert ts.n > T.ROW_BUDGET
-    keep, entry = T.fit_plan(ts)
+    ts = dataset.build_training_set(big)
+    assert ts.n > dataset.ROW_BUDGET
+    keep, entry = dataset.fit_plan(ts)
     assert entry["stride"] == 2 and entry["rows_available"] == ts.n
-    assert entry["rows_used"] <= T.ROW_BUDGET < entry["rows_available"]
+    assert entry["rows_used"] <= dataset.ROW_BUDGET < entry["rows_available"]
     for a, b in ts.bounds:                      # every other row of each well, from its top
         assert keep[a] and not keep[a + 1] and keep[a:b].sum() == -(-(b - a) // 2)
 
 
 def test_grouped_wells_are_each_held_out_once():
     schemes = {"lowo": [(i * 10, i * 10 + 10) for i in range(14)]}
-    ts = T.TrainingSet([], [], pd.DataFrame(), pd.DataFrame(), np.zeros((140, 2)),
+    ts = dataset.TrainingSet([], [], pd.DataFrame(), pd.DataFrame(), np.zeros((140, 2)),
                        np.full(140, "core"), ("core",))
-    tasks = T.fold_tasks(ts, schemes, np.ones(140, dtype=bool))
-    assert len(tasks) == T.MAX_LOWO_FITS
+    tasks = crossval.fold_tasks(ts, schemes, np.ones(140, dtype=bool))
+    assert len(tasks) == crossval.MAX_LOWO_FITS
     held = np.concatenate([idx for _, idx in tasks])
     assert sorted(held) == list(range(140))
-    assert len(T.fold_tasks(ts, schemes, None)) == 14          # below the budget: one per well
+    assert len(crossval.fold_tasks(ts, schemes, None)) == 14          # below the budget: one per well
 
 
 @pytest.mark.slow
 def test_thinned_folds_do_not_see_the_held_out_well(own_wells):
-    ts = T.build_training_set(own_wells)
-    keep, entry = T.fit_plan(ts, budget=400)
+    ts = dataset.build_training_set(own_wells)
+    keep, entry = dataset.fit_plan(ts, budget=400)
     assert entry["stride"] == 4
     schemes = {"lowo": list(ts.bounds)}
     quiet = dict(log=lambda m: None, n_jobs=1, keep=keep)
-    base = T.cross_validate(ts, ["pcr", "knn"], schemes, **quiet)
+    base = crossval.cross_validate(ts, ["pcr", "knn"], schemes, **quiet)
     a, b = ts.bounds[1]
-    poisoned = T.build_training_set(own_wells)
+    poisoned = dataset.build_training_set(own_wells)
     poisoned.y[a:b] += 500.0
-    after = T.cross_validate(poisoned, ["pcr", "knn"], schemes, **quiet)
+    after = crossval.cross_validate(poisoned, ["pcr", "knn"], schemes, **quiet)
     for k in ("pcr", "knn"):
         assert np.isfinite(base["lowo"]["pred"][k][:, 0]).all()     # every row predicted
         np.testing.assert_allclose(base["lowo"]["pred"][k][a:b], after["lowo"]["pred"][k][a:b])

@@ -26,7 +26,8 @@ import pandas as pd
 from sonic_model.core.curves import INPUTS, REQUIRED, TARGETS
 from sonic_model.core.errors import SonicModelError, WellReadError
 from sonic_model.model.artifacts import RUNTIME_FILE, file_entry, verified_path
-from sonic_model.training.trainer import TrainingWell, train_model
+from sonic_model.training.dataset import TrainingWell
+from sonic_model.training.trainer import train_model
 
 WELL_SUFFIXES = (".las", ".csv")
 # Fewer samples with a target and the four required inputs than this is not a training well:

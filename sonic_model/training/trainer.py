@@ -10,9 +10,7 @@ model, trained on the three wells joined in the contest's Well #1 (bundled.py).
 The jobs live in their own modules and this one puts them in order: dataset.py (the wells as
 one table, the row plan, the schemes), crossval.py (held-out predictions), ensemble_build.py
 (members, weights, bands), export.py (the files), card_build.py (the card),
-conditioned_fit.py (the DTC-conditioned shear set). The names callers used from this module
-before the split (build_training_set, cross_validate, TrainingWell, ...) are still importable
-from here.
+conditioned_fit.py (the DTC-conditioned shear set).
 """
 
 from __future__ import annotations
@@ -23,18 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sonic_model.model import features as F  # noqa: F401  (callers use trainer.F)
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
 from sonic_model.training import bundled, card_build, export
 from sonic_model.training.bundled import contest_wells
 from sonic_model.training.crossval import (
-    MAX_LOWO_FITS,
     cross_validate,
     fit_sets,
     fold_tasks,
     load_cv_cache,
-    predict_sets,
     qc_settings,
     save_cv_cache,
 )
@@ -45,13 +40,9 @@ from sonic_model.training.dataset import (
     TrainingSet,
     TrainingWell,
     build_training_set,
-    clip_bounds,
     fit_plan,
     release_memory,
     schemes_for,
-    set_matrix,
-    targets_for_fit,
-    train_rows,
 )
 from sonic_model.training.ensemble_build import build_ensembles, choose
 from sonic_model.training.member_fit import FULL_MEMBERS
@@ -225,12 +216,3 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
     return train_model(wells, Path(out_dir or get_settings().model_dir), blocked_folds=K_BLOCKED,
                        log=log, measure=measure, card_extra=bundled.card_extra(wells, studies),
                        cv_cache=cv_cache, other_fields=bundled.force_wells(log))
-
-
-# What callers import from here: the trainer's own functions and the names of the modules it
-# was split into (dataset, crossval, bundled) that they used before the split.
-__all__ = ["FULL_MEMBERS", "K_BLOCKED", "MAX_LOWO_FITS", "PE_FILL", "ROW_BUDGET", "TrainingSet",
-           "TrainingWell", "build_training_set", "clip_bounds", "contest_wells",
-           "cross_validate", "fit_plan", "fit_sets", "fit_weights", "fold_tasks",
-           "other_field_widener", "predict_sets", "schemes_for", "set_matrix",
-           "targets_for_fit", "train", "train_model", "train_rows"]
