@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sonic_model.core.curves import RESULT_COLUMNS
-from sonic_model.model.features import CONTEST_STEP_FT
+from sonic_model.io.depth import CONTEST_STEP_FT
 
 from support import PROJECT_DIR, cli, cli_argv, cli_env
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sonic_model import io as wells
+from sonic_model.core.columns import SOURCE_CONDITIONED
 from sonic_model.model import conditioned as C
 from sonic_model.model.extended import predict_extended
 from sonic_model.physics import measured
@@ -115,7 +116,7 @@ def test_measured_dtc_improves_shear_on_another_well(ens, target_well):
     with_dtc = predict_extended(target_well, ens)
     without = predict_extended(target_well, ens, ignore_measured=True)
     truth = target_well.curves["DTS"].to_numpy()
-    cond = with_dtc["DTS_SOURCE"] == C.SOURCE_CONDITIONED
+    cond = with_dtc["DTS_SOURCE"] == SOURCE_CONDITIONED
     assert cond.mean() > 0.5
     r_with, r_without = _rmse(with_dtc["DTS_PRED"][cond], truth[cond]), \
         _rmse(without["DTS_PRED"][cond], truth[cond])
@@ -125,7 +126,7 @@ def test_measured_dtc_improves_shear_on_another_well(ens, target_well):
 @pytest.mark.slow          # fits the conditioned set (model fixture)
 def test_route_per_sample_cycle_skips_fall_back_to_logs_only(ens, target_well):
     base = predict_extended(target_well, ens)["DTS_SOURCE"].to_numpy()
-    run = np.convolve(base == C.SOURCE_CONDITIONED, np.ones(9), mode="same") == 9
+    run = np.convolve(base == SOURCE_CONDITIONED, np.ones(9), mode="same") == 9
     centres = np.flatnonzero(run)                          # conditioned with 4 either side
     a, b, gap = centres[len(centres) // 5], centres[len(centres) // 2], centres[4 * len(centres) // 5]
     rows = [a, a + 1, b]
@@ -144,7 +145,7 @@ def test_route_per_sample_cycle_skips_fall_back_to_logs_only(ens, target_well):
     np.testing.assert_allclose(res["DTS_PRED"].to_numpy()[fallback],
                                logs_only["DTS_PRED"].to_numpy()[fallback])
     # valid rows around them use the measured DTC, and DTC_PRED is untouched by it
-    assert src[a - 1] == src[a + 2] == C.SOURCE_CONDITIONED
+    assert src[a - 1] == src[a + 2] == SOURCE_CONDITIONED
     np.testing.assert_allclose(res["DTC_PRED"], logs_only["DTC_PRED"])
     assert "DTS_SOURCE" not in logs_only.columns
 
@@ -247,4 +248,4 @@ def test_own_wells_model_ships_a_conditioned_set_that_predict_uses(own_model):
     well = dataclasses.replace(w, curves=w.curves.iloc[sl].reset_index(drop=True),
                                depth=w.depth[sl], original=w.original.iloc[sl].reset_index(drop=True))
     res = predict_extended(well, ens)
-    assert res["DTS_SOURCE"].str.startswith(C.SOURCE_CONDITIONED).any()
+    assert res["DTS_SOURCE"].str.startswith(SOURCE_CONDITIONED).any()

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from sonic_model.physics.elastic import ELASTIC_COLUMNS, ELASTIC_UNITS, elastic_logs, poisson_ratio
+from sonic_model.core.columns import ELASTIC_COLUMNS, ELASTIC_UNITS
+from sonic_model.physics.elastic import elastic_logs, poisson_ratio
 
 
 def test_hand_computed_values():

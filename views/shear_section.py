@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from sonic_model.core.columns import SOURCE_CONDITIONED
 from sonic_model.viz import shear as plots_elastic
 
 
@@ -38,7 +39,7 @@ def render(curves: pd.DataFrame, result: pd.DataFrame, depth, depth_unit: str) -
     if has_dtc:
         st.subheader("Shear: measured DTC, logs only, rock physics")
         if "DTS_SOURCE" in result.columns:
-            cond = int(result["DTS_SOURCE"].str.startswith(plots_elastic.SOURCE_CONDITIONED).sum())
+            cond = int(result["DTS_SOURCE"].str.startswith(SOURCE_CONDITIONED).sum())
             st.caption(f"DTS from the measured DTC on **{cond:,}** of {len(result):,} samples; "
                        "the rest from the logs alone (the DTS_SOURCE column says why per sample).")
         st.plotly_chart(plots_elastic.shear_tracks(curves, result, depth, depth_unit=depth_unit),

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sonic_model.core.columns import SOURCE_CODES, SOURCE_CONDITIONED, SOURCE_LOGS  # noqa: F401
 from sonic_model.core.curves import CURVES, NULL_SENTINELS
 from sonic_model.model import artifacts
 from sonic_model.model import features as F

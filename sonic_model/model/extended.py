@@ -13,14 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sonic_model.core.columns import (  # noqa: F401
-    EXTRA_COLUMNS,
-    EXTRA_DESCRIPTIONS,
-    EXTRA_UNITS,
-    TEXT_COLUMNS,
-    las_codes,
-    legend,
-)
+from sonic_model.core.columns import EXTRA_COLUMNS, SOURCE_CONDITIONED, SOURCE_LOGS
 from sonic_model.core.curves import CURVES, RESULT_COLUMNS
 from sonic_model.model import conditioned as C
 from sonic_model.physics import elastic as E
@@ -91,14 +84,14 @@ def _conditioned_route(result: pd.DataFrame, model, p: C.Prepared,
     result.loc[use, "DTS_P90"] = hi[use]
     source = np.full(n, "", dtype=object)
     has_pred = np.isfinite(logs_dts)
-    source[has_pred] = C.SOURCE_LOGS
+    source[has_pred] = SOURCE_LOGS
     # Say why the measured DTC was not used where the logs route stood in for it.
     why = np.where(p.dtc_reason == "", "", "measured DTC " + p.dtc_reason.astype(str))
     fallback = has_pred & ~use & (why != "")
-    source[fallback] = [f"{C.SOURCE_LOGS} ({w})" for w in why[fallback]]
-    source[use] = C.SOURCE_CONDITIONED
+    source[fallback] = [f"{SOURCE_LOGS} ({w})" for w in why[fallback]]
+    source[use] = SOURCE_CONDITIONED
     flagged = use & (why != "")          # conditioned on a flagged (washout) sample
-    source[flagged] = [f"{C.SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
+    source[flagged] = [f"{SOURCE_CONDITIONED} ({w})" for w in why[flagged]]
     result["DTS_SOURCE"] = source
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.core.curves import CURVES, INPUTS, NULL_SENTINELS, REQUIRED
-from sonic_model.io.depth import CONTEST_STEP_FT, sampling_step_ft  # noqa: F401  (re-used names)
+from sonic_model.io.depth import sampling_step_ft
 from sonic_model.physics.borehole import bit_size_proxy
 
 # Resistivity spikes reach 60,000 ohm.m in Well #1; work in log10 and cap at physical extremes.

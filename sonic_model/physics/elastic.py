@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sonic_model.core.columns import ELASTIC_COLUMNS, ELASTIC_DESCRIPTIONS, ELASTIC_UNITS  # noqa: F401
+from sonic_model.core.columns import ELASTIC_COLUMNS
 
 # v[m/s] = 304800 / slowness[us/ft]
 US_FT_M_S = 304800.0

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sonic_model.model.conditioned import SOURCE_CONDITIONED, SOURCE_LOGS
-from sonic_model.physics.elastic import ELASTIC_UNITS
+from sonic_model.core.columns import ELASTIC_UNITS, SOURCE_CONDITIONED, SOURCE_LOGS
 from sonic_model.viz.plots import mudrock_vs, slowness_to_velocity
 from sonic_model.viz.tracks import _depth_axis
 

@@ -176,7 +176,7 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     results: dict[str, list] = {c: _rounded(result[c].to_numpy(dtype=float))
                                 for c in RESULT_COLUMNS if c != "QC"}
     results["QC"] = result["QC"].fillna(QC_OK).astype(str).tolist()
-    from sonic_model.model.extended import EXTRA_COLUMNS, EXTRA_UNITS, TEXT_COLUMNS
+    from sonic_model.core.columns import EXTRA_COLUMNS, EXTRA_UNITS, TEXT_COLUMNS
 
     extra = [c for c in EXTRA_COLUMNS if c in result.columns]
     for c in extra:
