@@ -154,21 +154,21 @@ def demo_well() -> tuple[str, bytes]:
     """
     from sonic_model.core.config import get_settings
     from sonic_model.core.errors import DataNotFoundError
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
     try:
-        folder = data.find_data_dir()
+        folder = contest.find_data_dir()
     except DataNotFoundError:
         if get_settings().data_dir is not None:
             raise  # the user named a folder: say it is wrong rather than fetch elsewhere
-        folder = data.fetch_data(data.default_fetch_dest())
-    path = data.test_csv(folder)
+        folder = contest.fetch_data(contest.default_fetch_dest())
+    path = contest.test_csv(folder)
     return "PDDA2020_Well2_test.csv", path.read_bytes()
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
 def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
-    """A training well read and checked (owntrain.check_well): (TrainingWell | None, WellCheck)."""
-    from sonic_model.training import own_wells as owntrain
+    """A training well read and checked (own_wells.check_well): (TrainingWell | None, WellCheck)."""
+    from sonic_model.training import own_wells
 
-    return owntrain.check_well(data, name, _mapping_arg(mapping))
+    return own_wells.check_well(data, name, _mapping_arg(mapping))

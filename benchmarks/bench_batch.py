@@ -51,9 +51,9 @@ def contest_las(dest: Path) -> None:
     import lasio
     import numpy as np
 
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
-    frame = data.load_test()
+    frame = contest.load_test()
     las = lasio.LASFile()
     las.well["WELL"].value = "PDDA 2020 Well #2"
     las.append_curve("DEPT", 1000.0 + 0.1 * np.arange(len(frame)), unit="m")

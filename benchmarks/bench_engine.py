@@ -37,9 +37,9 @@ BUSY_CODE = textwrap.dedent("""
     import sys
     sys.path.insert(0, %r)
     import pandas as pd
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
     from sonic_model.model import ensemble
-    test = data.load_test()
+    test = contest.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]
     ens = ensemble.load_ensemble("full")
     while True:
@@ -143,10 +143,10 @@ def knn_case():
 def ensemble_case():
     import pandas as pd
 
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
     from sonic_model.model import ensemble
 
-    test = data.load_test()
+    test = contest.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:N_ROWS]
     return {name: (ensemble.load_ensemble(name), frame) for name in ("full", "light")}
 

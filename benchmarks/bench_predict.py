@@ -33,10 +33,10 @@ def in_process(runs: int) -> None:
     import pandas as pd
 
     from sonic_model.core.config import get_settings
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
     from sonic_model.model import ensemble
 
-    test = data.load_test()
+    test = contest.load_test()
     frame = pd.concat([test, test, test], ignore_index=True).iloc[:30000]
     for name in ("full", "light"):
         t0 = time.perf_counter()
@@ -83,9 +83,9 @@ def _child(cmd: list[str]) -> tuple[float, float, int, str]:
 
 
 def cli(runs: int) -> None:
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
-    src = data.test_csv()
+    src = contest.test_csv()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "well2_pred.csv"
         ours = [sys.executable, "-m", "sonic_model", "predict", str(src), "-o", str(out), "-q"]

@@ -187,11 +187,10 @@ def thinning(stride: int = 7) -> None:
     leave-one-well-out RMSE of both (us/ft)."""
     import math
 
-    from sonic_model.training import dataset
-    from sonic_model.training import own_wells as owntrain
+    from sonic_model.training import dataset, own_wells
     from sonic_model.training import trainer as T
 
-    wells, _ = owntrain.read_training_wells([FORCE])
+    wells, _ = own_wells.read_training_wells([FORCE])
     available = dataset.fit_plan(dataset.build_training_set(wells))[1]["rows_available"]
     for budget in (None, math.ceil(available / stride)):
         with tempfile.TemporaryDirectory(prefix="bench_thin_") as tmp:

@@ -346,7 +346,7 @@ def test_demo_loads_the_blind_well_by_sample_number(model_dir, contest_dir, sett
 
 def test_demo_offline_says_what_to_do(monkeypatch, settings_env):
     from sonic_model.core.errors import DataNotFoundError, FetchError
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
     def not_here(*args, **kwargs):
         raise DataNotFoundError("contest data not found: no folder holding train.csv")
@@ -355,8 +355,8 @@ def test_demo_offline_says_what_to_do(monkeypatch, settings_env):
         raise FetchError("could not download https://example.invalid: Name or service not known")
 
     settings_env(SONIC_DATA_DIR=None)
-    monkeypatch.setattr(data, "find_data_dir", not_here)
-    monkeypatch.setattr(data, "fetch_data", offline)
+    monkeypatch.setattr(contest, "find_data_dir", not_here)
+    monkeypatch.setattr(contest, "fetch_data", offline)
     at = run_app()
     next(b for b in at.button if b.label == "Try the contest blind well").click().run()
     assert not at.exception

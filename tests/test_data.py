@@ -21,7 +21,7 @@ import pytest
 
 from sonic_model.core import config
 from sonic_model.core.errors import DataNotFoundError, FetchError, SonicModelError
-from sonic_model.io import contest as data
+from sonic_model.io import contest
 
 from support import cli, cli_env, free_port, unavailable
 
@@ -143,7 +143,7 @@ def dest(tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_url_override(monkeypatch):
-    monkeypatch.delenv(data.URL_ENV, raising=False)
+    monkeypatch.delenv(contest.URL_ENV, raising=False)
 
 
 # --------------------------------------------------------------------------- fetch_data
@@ -151,61 +151,61 @@ def _no_url_override(monkeypatch):
 def test_constants_match_the_data_readme(contest_dir):
     readme = (contest_dir / "README.md").read_text(encoding="utf-8")
     urls = set(re.findall(r"https://\S+/Data3_1_2020\.zip", readme))
-    assert urls == {data.ARCHIVE_URL}
+    assert urls == {contest.ARCHIVE_URL}
     hashes = dict(re.findall(r"^\|\s*([\w.]+)\s*\|.*\|\s*([0-9a-f]{64})\s*\|\s*$", readme,
                              re.M))
-    assert hashes == {**data.FILE_SHA256, "Data3_1_2020.zip": data.ARCHIVE_SHA256}
+    assert hashes == {**contest.FILE_SHA256, "Data3_1_2020.zip": contest.ARCHIVE_SHA256}
 
 
 def test_published_archive_hash_matches_the_constant(archive_bytes):
-    assert sha(archive_bytes) == data.ARCHIVE_SHA256
+    assert sha(archive_bytes) == contest.ARCHIVE_SHA256
 
 
 def test_fetch_downloads_verifies_and_unpacks(server, dest):
     seen = []
-    got = data.fetch_data(dest, url=server.url("/Data3_1_2020.zip"),
+    got = contest.fetch_data(dest, url=server.url("/Data3_1_2020.zip"),
                           progress=lambda done, total: seen.append((done, total)))
     assert got == dest.resolve()
     assert leftovers(dest) == ["sample_submission.csv", "test.csv", "train.csv"]
-    for name, expected in data.FILE_SHA256.items():
+    for name, expected in contest.FILE_SHA256.items():
         assert sha((dest / name).read_bytes()) == expected
     assert seen[0] == (0, len(server.archive))
     assert seen[-1] == (len(server.archive), len(server.archive))
     # What fetch wrote is what find_data_dir accepts.
-    assert data.find_data_dir(dest) == dest.resolve()
+    assert contest.find_data_dir(dest) == dest.resolve()
 
 
 def test_fetch_is_idempotent(server, dest):
     url = server.url("/Data3_1_2020.zip")
-    data.fetch_data(dest, url=url)
+    contest.fetch_data(dest, url=url)
     before = len(server.hits)
     mtime = (dest / "train.csv").stat().st_mtime_ns
-    assert data.fetch_data(dest, url=url) == dest.resolve()
+    assert contest.fetch_data(dest, url=url) == dest.resolve()
     assert len(server.hits) == before, "a verified copy must not be downloaded again"
     assert (dest / "train.csv").stat().st_mtime_ns == mtime
 
 
 def test_fetch_replaces_a_damaged_copy(server, dest):
     url = server.url("/Data3_1_2020.zip")
-    data.fetch_data(dest, url=url)
+    contest.fetch_data(dest, url=url)
     (dest / "train.csv").write_bytes(b"CAL\n1\n")
     before = len(server.hits)
-    data.fetch_data(dest, url=url)
+    contest.fetch_data(dest, url=url)
     assert len(server.hits) == before + 1
-    assert sha((dest / "train.csv").read_bytes()) == data.FILE_SHA256["train.csv"]
+    assert sha((dest / "train.csv").read_bytes()) == contest.FILE_SHA256["train.csv"]
 
 
 def test_fetch_uses_the_url_from_the_environment(server, dest, monkeypatch):
-    monkeypatch.setenv(data.URL_ENV, server.url("/Data3_1_2020.zip"))
+    monkeypatch.setenv(contest.URL_ENV, server.url("/Data3_1_2020.zip"))
     before = len(server.hits)
-    data.fetch_data(dest)
+    contest.fetch_data(dest)
     assert server.hits[before:] == ["/Data3_1_2020.zip"]
     assert (dest / "train.csv").is_file()
 
 
 def test_fetch_accepts_an_archive_with_one_leading_folder(server, dest):
-    data.fetch_data(dest, url=server.url("/nested.zip"), sha256=sha(server.variants["nested"]))
-    assert sha((dest / "test.csv").read_bytes()) == data.FILE_SHA256["test.csv"]
+    contest.fetch_data(dest, url=server.url("/nested.zip"), sha256=sha(server.variants["nested"]))
+    assert sha((dest / "test.csv").read_bytes()) == contest.FILE_SHA256["test.csv"]
 
 
 @pytest.mark.parametrize("path, match", [
@@ -216,7 +216,7 @@ def test_fetch_accepts_an_archive_with_one_leading_folder(server, dest):
 ], ids=["bytes-flipped", "truncated", "connection-cut", "http-404"])
 def test_bad_download_raises_and_leaves_nothing(server, dest, path, match):
     with pytest.raises(FetchError, match=match):
-        data.fetch_data(dest, url=server.url(path))
+        contest.fetch_data(dest, url=server.url(path))
     assert not dest.exists(), "a failed fetch must not leave the folder it created"
     assert not dest.parent.exists()
 
@@ -225,7 +225,7 @@ def test_failure_keeps_an_existing_folder_and_its_files(server, dest):
     dest.mkdir(parents=True)
     (dest / "notes.txt").write_text("mine")
     with pytest.raises(FetchError):
-        data.fetch_data(dest, url=server.url("/corrupt.zip"))
+        contest.fetch_data(dest, url=server.url("/corrupt.zip"))
     assert leftovers(dest) == ["notes.txt"]
 
 
@@ -240,7 +240,7 @@ def test_bad_archive_with_matching_hash_is_refused(server, dest, variant, match)
     # The archive-level hash is made to match, so the unpacking checks are what must say no.
     blob = server.variants[variant]
     with pytest.raises(FetchError, match=match):
-        data.fetch_data(dest, url=server.url(f"/{variant}.zip"), sha256=sha(blob))
+        contest.fetch_data(dest, url=server.url(f"/{variant}.zip"), sha256=sha(blob))
     assert not dest.exists()
     assert not (dest.parent.parent / "evil.csv").exists()
 
@@ -248,7 +248,7 @@ def test_bad_archive_with_matching_hash_is_refused(server, dest, variant, match)
 def test_unreachable_server_gives_one_clear_line(dest):
     url = f"http://127.0.0.1:{free_port()}/Data3_1_2020.zip"
     with pytest.raises(FetchError, match=r"could not download .*: .*refused.*check your connection") as info:
-        data.fetch_data(dest, url=url, timeout=5)
+        contest.fetch_data(dest, url=url, timeout=5)
     assert "\n" not in str(info.value)
     assert isinstance(info.value, SonicModelError) and isinstance(info.value, OSError)
     assert not dest.exists()
@@ -257,27 +257,27 @@ def test_unreachable_server_gives_one_clear_line(dest):
 def test_slow_server_times_out(server, dest):
     t0 = time.monotonic()
     with pytest.raises(FetchError, match=r"timed out after 0\.5 s"):
-        data.fetch_data(dest, url=server.url("/slow.zip"), timeout=0.5)
+        contest.fetch_data(dest, url=server.url("/slow.zip"), timeout=0.5)
     assert time.monotonic() - t0 < 2.5
     assert not dest.exists()
 
 
 def test_malformed_url_is_a_fetch_error(dest):
     with pytest.raises(FetchError, match=r"could not download nowhere"):
-        data.fetch_data(dest, url="nowhere")
+        contest.fetch_data(dest, url="nowhere")
 
 
 # --------------------------------------------------------------------------- the CLI door
 
 def test_cli_fetch_data(server, dest):
-    proc = cli("fetch-data", "--dest", dest, env={data.URL_ENV: server.url("/Data3_1_2020.zip")})
+    proc = cli("fetch-data", "--dest", dest, env={contest.URL_ENV: server.url("/Data3_1_2020.zip")})
     assert proc.returncode == 0, proc.stderr
-    for name, expected in data.FILE_SHA256.items():
+    for name, expected in contest.FILE_SHA256.items():
         assert sha((dest / name).read_bytes()) == expected
 
 
 def test_cli_fetch_data_failure_exits_2_with_one_line(server, dest):
-    proc = cli("fetch-data", "--dest", dest, env={data.URL_ENV: server.url("/missing.zip")})
+    proc = cli("fetch-data", "--dest", dest, env={contest.URL_ENV: server.url("/missing.zip")})
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "404" in lines[0], proc.stderr
@@ -315,16 +315,16 @@ def test_find_data_dir_search_order(places, settings_env):
     for folder in places.values():
         fake_data(folder)
     settings_env(SONIC_DATA_DIR=places["env"])
-    assert data.find_data_dir(places["explicit"]) == places["explicit"]
-    assert data.find_data_dir() == places["env"]
+    assert contest.find_data_dir(places["explicit"]) == places["explicit"]
+    assert contest.find_data_dir() == places["env"]
     settings_env(SONIC_DATA_DIR=None)
     order = ["cwd", "shared", "user"]
     for i, name in enumerate(order):
-        assert data.find_data_dir() == places[name], name
+        assert contest.find_data_dir() == places[name], name
         for f in (places[name] / "train.csv", places[name] / "test.csv"):
             f.unlink()
     with pytest.raises(DataNotFoundError) as info:
-        data.find_data_dir()
+        contest.find_data_dir()
     message = str(info.value)
     for name in order:
         assert str(places[name]) in message
@@ -333,30 +333,30 @@ def test_find_data_dir_search_order(places, settings_env):
 
 
 def test_default_fetch_dest_is_searched(places):
-    assert data.default_fetch_dest() == places["user"]
+    assert contest.default_fetch_dest() == places["user"]
     fake_data(places["user"])
-    assert data.find_data_dir() == places["user"]
+    assert contest.find_data_dir() == places["user"]
 
 
 def test_a_folder_without_test_csv_does_not_count(places):
     fake_data(places["cwd"])
     (places["cwd"] / "test.csv").unlink()
     fake_data(places["shared"])
-    assert data.find_data_dir() == places["shared"]
+    assert contest.find_data_dir() == places["shared"]
 
 
 def test_explicit_dir_without_data_is_an_error_not_a_fallback(places):
     fake_data(places["shared"])
     places["explicit"].mkdir()
     with pytest.raises(DataNotFoundError, match=r"explicit' \(given with --data\) does not hold"):
-        data.find_data_dir(places["explicit"])
+        contest.find_data_dir(places["explicit"])
 
 
 def test_env_dir_without_data_is_an_error_not_a_fallback(places, settings_env):
     fake_data(places["shared"])
     settings_env(SONIC_DATA_DIR=places["env"])
     with pytest.raises(DataNotFoundError, match=r"from \$SONIC_DATA_DIR.*fetch-data"):
-        data.find_data_dir()
+        contest.find_data_dir()
 
 
 def test_load_reads_the_csv_as_is_and_strips_header_whitespace(tmp_path):
@@ -364,22 +364,22 @@ def test_load_reads_the_csv_as_is_and_strips_header_whitespace(tmp_path):
     folder.mkdir()
     (folder / "train.csv").write_bytes(b" CAL ,GR , DTC\r\n-999,41.5,128.1\r\n8.5,-999,-999\r\n")
     (folder / "test.csv").write_bytes(b"CAL,GR\n8.5,50\n")
-    train = data.load_train(folder)
+    train = contest.load_train(folder)
     assert list(train.columns) == ["CAL", "GR", "DTC"]
     assert train["CAL"].tolist() == [-999, 8.5], "-999 is left for the cleaning step"
-    assert data.load_test(folder).shape == (1, 2)
-    assert data.train_csv(folder) == folder / "train.csv"
-    assert data.test_csv(folder) == folder / "test.csv"
+    assert contest.load_test(folder).shape == (1, 2)
+    assert contest.train_csv(folder) == folder / "train.csv"
+    assert contest.test_csv(folder) == folder / "test.csv"
 
 
 def test_load_from_a_folder_without_the_file_says_what_to_do(tmp_path):
     with pytest.raises(DataNotFoundError, match=r"is not an existing file; run `python -m sonic_model fetch-data`"):
-        data.load_train(tmp_path)
+        contest.load_train(tmp_path)
 
 
 def test_contest_files_load(contest_dir):
-    train = data.load_train(contest_dir)
-    test = data.load_test(contest_dir)
+    train = contest.load_train(contest_dir)
+    test = contest.load_test(contest_dir)
     assert train.shape == (30143, 9)
     assert list(train.columns) == ["CAL", "CNC", "GR", "HRD", "HRM", "PE", "ZDEN", "DTC", "DTS"]
     assert test.shape == (11088, 7)

@@ -143,8 +143,8 @@ def test_predict_path_imports_no_heavy_library(model_dir, contest_dir):
     import subprocess
     import sys
 
-    code = ("import sys; from sonic_model.model import ensemble; from sonic_model.io import contest as data;"
-            "ensemble.predict(data.load_test().iloc[:100], ensemble.load_ensemble('full'));"
+    code = ("import sys; from sonic_model.model import ensemble; from sonic_model.io import contest;"
+            "ensemble.predict(contest.load_test().iloc[:100], ensemble.load_ensemble('full'));"
             "print(','.join(m for m in ('sklearn','xgboost','streamlit','plotly','fastapi')"
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from sonic_model.training import own_wells as owntrain
+from sonic_model.training import own_wells
 from sonic_model.training.own_wells import TrainingInputError, read_training_wells
 
 from forcewells import DTC_ONLY, WITH_DTS, write_subset
@@ -22,7 +22,7 @@ def test_a_folder_means_its_las_and_csv_files_and_nothing_else(tmp_path):
     (tmp_path / "notes.txt").write_text("DEPT,GR\n1,2\n")
     (tmp_path / "sub").mkdir()
     write_subset(WITH_DTS[2], tmp_path / "sub", rows=300)
-    files = owntrain.well_files([tmp_path])
+    files = own_wells.well_files([tmp_path])
     assert [p.name for p in files] == ["16_2-11_A.las", "16_2-16.LAS"]
     wells, checks = read_training_wells([tmp_path])
     assert [w.name for w in wells] == ["16_2-11_A", "16_2-16"]
@@ -123,7 +123,7 @@ def test_bundled_comparison_scores_each_well_it_can(tmp_path):
     write_subset(WITH_DTS[0], tmp_path, rows=300)
     write_subset(DTC_ONLY, tmp_path, rows=300)
     wells, _ = read_training_wells([tmp_path])
-    cmp = owntrain.compare_bundled(wells)
+    cmp = own_wells.compare_bundled(wells)
     by_well = {e["well"]: e for e in cmp["lowo_wells"]}
     assert by_well[DTC_ONLY]["DTS"] is None
     dtc = by_well[DTC_ONLY]["DTC"]
@@ -146,7 +146,7 @@ def test_the_stored_card_records_wells_validation_and_the_bundled_model(own_mode
     for t in ("DTC", "DTS"):
         assert set(card["validation"]["pooled"][t]) >= {"rmse", "bias", "coverage", "rows"}
     assert card["own"]["versions"]["numpy"] == np.__version__
-    rows = owntrain.lowo_table(card)
+    rows = own_wells.lowo_table(card)
     assert {r["well"] for r in rows} == set(lowo) | {"pooled"}
 
 
@@ -154,7 +154,7 @@ def test_the_stored_card_records_wells_validation_and_the_bundled_model(own_mode
 def test_the_crossplots_show_the_held_out_predictions_the_table_scores(own_model):
     folder = own_model["store"] / "small"
     card = json.loads((folder / "model_card.json").read_text())
-    held_out = owntrain.load_lowo_predictions(folder, card)
+    held_out = own_wells.load_lowo_predictions(folder, card)
     lowo = {e["well"]: e for e in card["validation"]["lowo_wells"]}
     assert set(held_out) == set(lowo)
     for well, frame in held_out.items():

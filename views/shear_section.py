@@ -2,7 +2,7 @@
 
 options() draws the switches and returns the extras.predict_extended options; render() draws
 the shear-route tracks, the elastic tracks and the Vp-Vs crossplot by route. Figures come
-from sonic_model.plots_elastic.
+from sonic_model.shear_figures.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from sonic_model.core.columns import SOURCE_CONDITIONED
-from sonic_model.viz import shear as plots_elastic
+from sonic_model.viz import shear as shear_figures
 
 
 def options(well) -> tuple[str, ...]:
@@ -42,13 +42,13 @@ def render(curves: pd.DataFrame, result: pd.DataFrame, depth, depth_unit: str) -
             cond = int(result["DTS_SOURCE"].str.startswith(SOURCE_CONDITIONED).sum())
             st.caption(f"DTS from the measured DTC on **{cond:,}** of {len(result):,} samples; "
                        "the rest from the logs alone (the DTS_SOURCE column says why per sample).")
-        st.plotly_chart(plots_elastic.shear_tracks(curves, result, depth, depth_unit=depth_unit),
+        st.plotly_chart(shear_figures.shear_tracks(curves, result, depth, depth_unit=depth_unit),
                         width="stretch", key="shear_tracks")
-        st.plotly_chart(plots_elastic.vp_vs_by_route(result, curves), width="stretch",
+        st.plotly_chart(shear_figures.vp_vs_by_route(result, curves), width="stretch",
                         key="vpvs_route")
     if "VP" in result.columns and np.isfinite(result["VP"].to_numpy(dtype=float)).any():
         st.subheader("Elastic logs")
         st.caption("AI, SI in m/s·g/cm³; moduli in GPa; from the measured sonic where valid, "
                    "else the prediction.")
-        st.plotly_chart(plots_elastic.elastic_tracks(result, depth, depth_unit=depth_unit),
+        st.plotly_chart(shear_figures.elastic_tracks(result, depth, depth_unit=depth_unit),
                         width="stretch", key="elastic_tracks")

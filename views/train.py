@@ -15,7 +15,7 @@ import streamlit as st
 from sonic_model.core.curves import TARGETS
 from sonic_model.core.errors import SonicModelError
 from sonic_model.model import store
-from sonic_model.training import own_wells as owntrain
+from sonic_model.training import own_wells
 
 import ui_cache
 
@@ -38,7 +38,7 @@ def _report(name: str) -> None:
     try:
         card = store.get_card(name)
         folder, _ = store.resolve(name)
-        held_out = owntrain.load_lowo_predictions(folder, card)
+        held_out = own_wells.load_lowo_predictions(folder, card)
     except SonicModelError as exc:
         st.error(str(exc))
         return
@@ -49,7 +49,7 @@ def _report(name: str) -> None:
                "the shipped model (trained on the contest's Well #1) on the same wells. RMSE "
                "and bias (predicted − measured) in us/ft; coverage = share of measured samples "
                "inside P10–P90 (0.80 is ideal).")
-    rows = owntrain.lowo_table(card)
+    rows = own_wells.lowo_table(card)
     labels = {"rmse": "RMSE", "bias": "bias", "coverage": "P10–P90 coverage",
               "bundled_rmse": "bundled RMSE", "bundled_bias": "bundled bias",
               "bundled_coverage": "bundled coverage"}
@@ -83,8 +83,8 @@ def _train(name: str, pairs, overwrite: bool) -> None:
         bar.progress(min(done / max(total, 1), 1.0), text=f"{done}/{total} · {message}")
 
     try:
-        wells, checks = owntrain.assemble(pairs)
-        owntrain.train_own(None, name, wells_checked=(wells, checks), overwrite=overwrite,
+        wells, checks = own_wells.assemble(pairs)
+        own_wells.train_own(None, name, wells_checked=(wells, checks), overwrite=overwrite,
                            log=lambda message: None, progress=progress)
     except SonicModelError as exc:
         bar.empty()
@@ -108,7 +108,7 @@ def _uploaded_pairs() -> list:
         mapping = tuple(sorted(parse_mapping([map_text]).items())) if map_text.strip() else ()
         if not files:
             return []
-        owntrain.check_names([f.name for f in files])
+        own_wells.check_names([f.name for f in files])
         return [ui_cache.check_training_well(f.getvalue(), f.name, mapping) for f in files]
     except SonicModelError as exc:
         st.error(str(exc))

@@ -19,10 +19,10 @@ WELL_JOINS = (13125, 19912)
 
 def contest_wells(data_dir: Path | None = None) -> list[TrainingWell]:
     """The three wells joined in the contest's Well #1, in the contest layout (0.1 m rows)."""
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
-    frame = data.load_train(data_dir)
-    sha = sha256_file(data.train_csv(data_dir))
+    frame = contest.load_train(data_dir)
+    sha = sha256_file(contest.train_csv(data_dir))
     edges = (0, *WELL_JOINS, len(frame))
     return [TrainingWell(f"Well #1 ({'abc'[i]})", frame.iloc[a:b].reset_index(drop=True),
                          None, sha) for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]

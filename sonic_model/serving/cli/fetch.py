@@ -6,8 +6,8 @@ from pathlib import Path
 
 
 def cmd_fetch(args) -> int:
-    from sonic_model.io import contest as data
+    from sonic_model.io import contest
 
-    dest = data.fetch_data(Path(args.dest) if args.dest else None)
+    dest = contest.fetch_data(Path(args.dest) if args.dest else None)
     print(f"contest data ready in {dest}")
     return 0

@@ -21,7 +21,7 @@ def train_wells(args) -> int:
         raise UsageError("--data, --out and --cv-cache rebuild the bundled model; leave them out "
                          "with --wells")
     from sonic_model.model import store
-    from sonic_model.training import own_wells as owntrain
+    from sonic_model.training import own_wells
 
     store.validate_name(args.name)
     from sonic_model.io import parse_mapping
@@ -31,7 +31,7 @@ def train_wells(args) -> int:
     except UsageError as exc:
         raise UsageError(f"--map: {exc}") from None
     bar = _Progress(sys.stderr)
-    card = owntrain.train_own(args.wells, args.name, mapping=mapping, overwrite=args.overwrite,
+    card = own_wells.train_own(args.wells, args.name, mapping=mapping, overwrite=args.overwrite,
                               log=bar.log, progress=bar.update)
     bar.close()
     print(format_lowo(card))
