@@ -17,6 +17,7 @@ from sonic_model.core.columns import ELASTIC_COLUMNS
 # v[m/s] = 304800 / slowness[us/ft]
 US_FT_M_S = 304800.0
 
+
 def velocity_m_s(slowness_us_ft) -> np.ndarray:
     s = np.asarray(slowness_us_ft, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

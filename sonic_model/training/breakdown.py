@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sonic_model.core.curves import TARGETS
+from sonic_model.training.validation import held_out_residuals, rmse
 
 # Measured Vp/Vs: Well #1's deep rock sits at 1.8-1.9, its shallow block at 2.2-3.2.
 VPVS_BANDS = ((0.0, 1.8), (1.8, 2.0), (2.0, 2.4), (2.4, 9.9))
@@ -21,16 +22,11 @@ def target_figures(y, mean, lo, hi, mask) -> dict:
     """rows, and per target RMSE, bias (predicted - measured), P10–P90 coverage and median
     P10–P90 width (us/ft)."""
     out: dict = {"rows": int((mask & np.isfinite(y).all(axis=1)).sum())}
-    for t, name in enumerate(TARGETS):
-        ok = mask & np.isfinite(y[:, t]) & np.isfinite(mean[:, t])
-        if not ok.any():
-            out[name] = None
-            continue
-        e = mean[ok, t] - y[ok, t]
-        inside = (y[ok, t] >= lo[ok, t]) & (y[ok, t] <= hi[ok, t])
-        out[name] = {"rmse": round(float(np.sqrt(np.mean(e ** 2))), 2),
-                     "bias": round(float(e.mean()), 2), "coverage": round(float(inside.mean()), 3),
-                     "width": round(float(np.median(hi[ok, t] - lo[ok, t])), 1)}
+    for t, (name, ok, e, inside) in enumerate(held_out_residuals(y, mean, lo, hi, mask)):
+        out[name] = None if ok is None else {
+            "rmse": round(rmse(e), 2), "bias": round(float(e.mean()), 2),
+            "coverage": round(float(inside.mean()), 3),
+            "width": round(float(np.median(hi[ok, t] - lo[ok, t])), 1)}
     return out
 
 

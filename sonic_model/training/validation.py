@@ -61,16 +61,24 @@ def target_stats(y: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarray
     """{"DTC": {"rmse", "bias", "coverage", "rows"}, "DTS": ...}; None for a target with no
     held-out rows in ``mask`` (a well without that log). bias = mean(predicted - measured)."""
     out = {}
+    for name, ok, e, inside in held_out_residuals(y, mean, lo, hi, mask):
+        out[name] = None if ok is None else {
+            "rmse": round(rmse(e), 3), "bias": round(float(e.mean()), 3),
+            "coverage": round(float(inside.mean()), 3), "rows": int(ok.sum())}
+    return out
+
+
+def held_out_residuals(y: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                       mask: np.ndarray):
+    """Per target: (name, rows scored, residuals predicted - measured, inside P10-P90), or
+    (name, None, None, None) when ``mask`` holds no row with that target measured and predicted."""
     for t, name in enumerate(TARGETS):
         ok = mask & np.isfinite(y[:, t]) & np.isfinite(mean[:, t])
         if not ok.any():
-            out[name] = None
+            yield name, None, None, None
             continue
-        e = mean[ok, t] - y[ok, t]
         inside = (y[ok, t] >= lo[ok, t]) & (y[ok, t] <= hi[ok, t])
-        out[name] = {"rmse": round(rmse(e), 3), "bias": round(float(e.mean()), 3),
-                     "coverage": round(float(inside.mean()), 3), "rows": int(ok.sum())}
-    return out
+        yield name, ok, mean[ok, t] - y[ok, t], inside
 
 
 def coverage(y, lo, hi) -> dict:
