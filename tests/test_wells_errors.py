@@ -20,7 +20,7 @@ HEADER_ONLY = GOOD[: GOOD.index("~A")]
     (b"", "empty.las", r"empty.las: file is empty"),
     (b"   \n\n  ", "blank.csv", r"blank.csv: file is empty"),
     (b"PK\x03\x04" + bytes(200), "logs.xlsx", r"logs.xlsx: looks like a binary file.*zip"),
-    (bytes(range(256)) * 10, "well.dlis", r"well.dlis: looks like a binary.*DLIS"),
+    (bytes(range(256)) * 10, "well.dlis", r"well.dlis: cannot be read as DLIS .*not RP66"),
     (HEADER_ONLY.encode(), "hdr.las", r"hdr.las: has no ~A \(data\) section"),
     (HEADER_ONLY.encode() + b"~A\n", "nodata.las", r"nodata.las: has no numeric data rows"),
     (GOOD.replace("~Curve", "~Cxx").split("~Cxx")[0].encode() + b"~C\n~A\n1 2\n", "nocurves.las",

@@ -1,4 +1,5 @@
-"""Read any vendor's LAS or CSV well file into canonical curves; write CSV and LAS back.
+"""Read any vendor's LAS, CSV, DLIS or LIS well file into canonical curves; write CSV and LAS
+back.
 
 ``read_well`` turns a path or uploaded bytes into a ``Well``: the depth index (sorted, with its
 unit), the canonical input curves in canonical units, every original curve, the header and a
@@ -6,9 +7,9 @@ unit), the canonical input curves in canonical units, every original curve, the 
 Every problem a user can cause is a ``WellReadError`` with a one-line message.
 
 One module per job: ``encoding`` (bytes -> text, LAS or CSV?), ``lasread`` and ``csvread``
-(text -> ``Table``), ``depth`` (nulls, depth curve and unit, row order), ``mapping`` (which
-curve is which canonical curve), ``read`` (``read_well``/``well_from_table``: Table -> Well) and
-``writers`` (CSV and LAS out).
+(text -> ``Table``), ``dlisread`` (DLIS/LIS through dlisio -> ``Table``), ``depth`` (nulls,
+depth curve and unit, row order), ``mapping`` (which curve is which canonical curve), ``read``
+(``read_well``/``well_from_table``: Table -> Well) and ``writers`` (CSV and LAS out).
 
 Row policy (contract with features/ensemble): every input row comes back, one output row per
 readable input row, nothing dropped. Rows with a depth are sorted by increasing depth (stable,
@@ -33,14 +34,14 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "MappingReport": "well", "Well": "well",
     "canonical_name": "mapping", "parse_mapping": "mapping",
-    "read_well": "read", "well_from_table": "read",
+    "read_well": "read", "well_from_table": "read", "frame_choices": "read",
     "write_csv": "writers", "write_las": "writers",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from sonic_model.io.mapping import canonical_name, parse_mapping
-    from sonic_model.io.read import read_well, well_from_table
+    from sonic_model.io.read import frame_choices, read_well, well_from_table
     from sonic_model.io.well import MappingReport, Well
     from sonic_model.io.writers import write_csv, write_las
 

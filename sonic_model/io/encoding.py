@@ -1,4 +1,5 @@
-"""Bytes -> text: size limits, binary formats named, encodings sniffed, LAS told from CSV.
+"""Bytes -> text: size limits, DLIS/LIS told apart, other binaries named, encodings sniffed,
+LAS told from CSV.
 
 Standard library only, so the CLI can reject a missing, empty, oversized or binary file
 (``check_file``) before it imports numpy, pandas and the models.
@@ -46,9 +47,26 @@ def load_bytes(source, name: str | None, max_bytes: int) -> tuple[bytes, str, st
     return raw, fname, Path(fname).stem or fname
 
 
+# Binary well formats read by dlisread: DLIS by its Storage Unit Label (or suffix), LIS79 by
+# suffix (it has no magic bytes). A damaged one gets dlisread's message, not "binary".
+_LIS_SUFFIXES = (".lis", ".lti")
+
+
+def binary_format(raw: bytes, fname: str) -> str | None:
+    """"dlis", "lis" or None (a text format, or an unsupported binary one)."""
+    suffix = Path(fname).suffix.lower()
+    head = raw[:256]
+    # The Storage Unit Label: sequence number, "V1.00", "RECORD", ... (80 bytes), possibly
+    # after a 12-byte tape-image (TIF) marker.
+    sul = head.find(b"V1.00RECORD")
+    if 0 <= sul <= 16 or suffix == ".dlis":
+        return "dlis"
+    if suffix in _LIS_SUFFIXES:
+        return "lis"
+    return None
+
+
 _BINARY_HINTS = {
-    ".dlis": "DLIS is binary; export the logs as LAS 2.0 (e.g. with dlisio or the vendor viewer)",
-    ".lis": "LIS is binary; export the logs as LAS 2.0",
     ".xlsx": "Excel workbooks are not read; save the sheet as CSV",
     ".xls": "Excel workbooks are not read; save the sheet as CSV",
     ".zip": "unzip it and load the LAS or CSV inside",
@@ -116,4 +134,7 @@ def check_file(path: str | os.PathLike, max_bytes: int) -> None:
     """Raise the WellReadError that reading ``path`` would raise for a missing, unreadable,
     oversized, empty or binary file, or one in an unknown encoding."""
     raw, fname, _ = load_bytes(path, None, max_bytes)
-    decode(raw, fname)
+    if binary_format(raw, fname) is None:
+        decode(raw, fname)
+    elif not raw:
+        raise fail(fname, "file is empty; export the well again")

@@ -12,7 +12,7 @@ from sonic_model.core import curves, units
 from sonic_model.core.errors import InputValueError, MissingCurvesError
 from sonic_model.io.csvread import read_csv_table
 from sonic_model.io.depth import find_depth, map_nulls, order_rows, resolve_depth_unit
-from sonic_model.io.encoding import decode, fail, is_las, load_bytes
+from sonic_model.io.encoding import binary_format, decode, fail, is_las, load_bytes
 from sonic_model.io.lasread import read_las_table
 from sonic_model.io.mapping import ALIAS_INDEX, listing, select_curves
 from sonic_model.io.well import CANONICAL_ORDER, MappingReport, Table, Well
@@ -27,12 +27,17 @@ def _check_mapping_keys(mapping: dict[str, str], fname: str) -> None:
 
 def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
               mapping: dict[str, str] | None = None, require: bool = True,
-              max_bytes: int | None = None) -> Well:
-    """Read a LAS (1.2/2.0/3.0) or CSV/TSV well from a path or bytes into canonical curves.
+              max_bytes: int | None = None, frame: str | None = None,
+              resample: bool = False) -> Well:
+    """Read a LAS (1.2/2.0/3.0), CSV/TSV, DLIS or LIS79 well from a path or bytes into
+    canonical curves.
 
     ``mapping`` overrides recognition, e.g. ``{"HRD": "AF90"}``; an empty value leaves that
     canonical curve unmapped. With ``require=True`` a missing required curve raises
     MissingCurvesError; otherwise the Well comes back with ``report.missing`` filled.
+    DLIS/LIS only: ``frame`` names the frame to read (default: the depth-indexed frame with
+    the most model inputs; ``frame_choices`` lists them), and ``resample=True`` interpolates
+    model curves that only other depth frames carry onto the chosen frame's depth.
     """
     if max_bytes is None:
         from sonic_model.core.config import get_settings
@@ -40,10 +45,36 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
     raw, fname, stem = load_bytes(source, name, max_bytes)
     mapping = dict(mapping or {})
     _check_mapping_keys(mapping, fname)
+    fmt = binary_format(raw, fname)
+    if fmt is not None:
+        from sonic_model.io.dlisread import read_binary_table
+
+        table = read_binary_table(source, raw, fname, fmt, frame=frame, resample=resample)
+        return _well_from(table, fname, stem, mapping, require)
     text, encoding = decode(raw, fname)
     table = read_las_table(text, fname) if is_las(text) else read_csv_table(text, fname)
     table.header["encoding"] = encoding
+    if frame:
+        table.warnings.append(f"frame {frame!r} ignored: frames exist in DLIS and LIS files "
+                              "only")
     return _well_from(table, fname, stem, mapping, require)
+
+
+def frame_choices(source: str | os.PathLike | bytes, *, name: str | None = None,
+                  max_bytes: int | None = None) -> tuple[list[dict], str | None]:
+    """A DLIS/LIS file's depth-indexed frames as ``[{"key", "label"}]`` (``key`` is what
+    ``read_well(frame=...)`` takes) and the key read_well picks by default; ``([], None)`` for
+    a text file."""
+    if max_bytes is None:
+        from sonic_model.core.config import get_settings
+        max_bytes = get_settings().max_file_bytes
+    raw, fname, _ = load_bytes(source, name, max_bytes)
+    fmt = binary_format(raw, fname)
+    if fmt is None:
+        return [], None
+    from sonic_model.io.dlisread import list_frames
+
+    return list_frames(source, raw, fname, fmt)
 
 
 def well_from_table(names: list[str], units: list[str], data: np.ndarray, *, name: str,
