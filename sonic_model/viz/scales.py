@@ -142,4 +142,49 @@ def interior_ticks(scale: Iterable[float], log: bool = False, max_ticks: int = 3
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    # round(...) + 0.0: a fitted end at -0.0 or -1e-17 prints "0", never "-0" or "-1e-17".
+    return f"{round(float(x), 9) + 0.0:g}"
+
+
+# --------------------------------------------------------------------------- backup scales
+
+def backup_values(values, scale: Iterable[float], log: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Values beyond a print scale, as a petrophysicist's print draws them.
+
+    Returns (backup, pinned), both the length of ``values`` and NaN where nothing is drawn:
+    ``backup`` holds a value beyond the scale's high end moved down by one scale width (beyond
+    the low end: up by one width), i.e. drawn on the backup scale ``backup_scales`` names;
+    ``pinned`` holds the scale's edge for a value the backup cannot hold either (and for every
+    value beyond a log scale), where an off-scale marker goes. Values on the scale are in
+    neither: the main curve shows them.
+    """
+    v = np.asarray(values, dtype=float).reshape(-1)
+    a, b = (float(x) for x in scale)
+    lo, hi = min(a, b), max(a, b)
+    with np.errstate(invalid="ignore"):
+        above, below = v > hi, v < lo
+    if log:
+        return np.full(v.shape, np.nan), np.where(above, hi, np.where(below, lo, np.nan))
+    width = hi - lo
+    shifted = np.where(above, v - width, np.where(below, v + width, np.nan))
+    with np.errstate(invalid="ignore"):
+        fits = (shifted >= lo) & (shifted <= hi)
+    backup = np.where(fits, shifted, np.nan)
+    pinned = np.where((above | below) & ~fits, np.where(above, hi, lo), np.nan)
+    return backup, pinned
+
+
+def backup_scales(values, scale: Iterable[float]) -> list[tuple[float, float]]:
+    """The backup scales (left, right) that ``backup_values`` uses for these values: the
+    print scale moved by one width towards the values beyond it (for DTS 240–40: 440–240 for
+    values above 240, 40–-160 below 40)."""
+    v = _finite(values)
+    a, b = (float(x) for x in scale)
+    width = abs(b - a)
+    out = []
+    if (v > max(a, b)).any():
+        out.append((a + width, b + width))
+    if (v < min(a, b)).any():
+        out.append((a - width, b - width))
+    return out

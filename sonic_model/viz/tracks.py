@@ -27,6 +27,8 @@ from sonic_model.viz.scales import (  # noqa: F401
     Scales,
     _finite,
     _fmt,
+    backup_scales,
+    backup_values,
     interior_ticks,
     track_ranges,
 )
@@ -258,16 +260,60 @@ def _axis(rng: list[float], log: bool, dom: tuple[float, float] | None, overlay:
     return axis
 
 
-def _add_curve(fig: go.Figure, curves: pd.DataFrame, tc: TrackCurve, d32, take, xref) -> None:
+def _add_curve(fig: go.Figure, curves: pd.DataFrame, tc: TrackCurve, d32, take, xref,
+               scale) -> None:
+    x = np.asarray(curves[tc.name], dtype=np.float32)[take]
     fig.add_trace(go.Scatter(
-        x=np.asarray(curves[tc.name], dtype=np.float32)[take], y=d32, xaxis=xref, yaxis="y",
+        x=x, y=d32, xaxis=xref, yaxis="y",
         name=tc.name, mode="lines", line={"color": tc.color, "width": 1.1, "dash": tc.dash},
         showlegend=False, connectgaps=False,
         hovertemplate=f"{tc.name}: %{{x:.3~g}} {UNITS.get(tc.name, '')}<extra></extra>"))
+    _add_off_scale(fig, tc.name, x, d32, xref, scale, tc.color)
+
+
+def _add_off_scale(fig: go.Figure, name: str, x: np.ndarray, d, xref: str, scale,
+                   color: str, label: str | None = None) -> None:
+    """What a print draws for values beyond the track: the backup curve (one scale width
+    back onto the track, dotted and lighter; its scale is written in the track) and, for
+    values the backup cannot hold either, a marker on the edge. The hover gives the value."""
+    backup, pinned = backup_values(x, scale, log=name in LOG_CURVES)
+    unit = UNITS.get(name, "")
+    label = label or name
+    if np.isfinite(backup).any():
+        # Markers too, so a single sample beyond the scale (no line to draw) still shows.
+        alone = np.isfinite(backup) & ~(np.isfinite(np.r_[np.nan, backup[:-1]])
+                                        | np.isfinite(np.r_[backup[1:], np.nan]))
+        fig.add_trace(go.Scatter(
+            x=backup.astype(np.float32), y=d, customdata=x, xaxis=xref, yaxis="y",
+            name=f"{label} backup", mode="lines+markers", opacity=0.6, connectgaps=False,
+            line={"color": color, "width": 1.0, "dash": "dot"},
+            marker={"size": np.where(alone, 4, 0).tolist(), "color": color},
+            legendgroup="backup", showlegend=False, meta={"backup_of": label},
+            hovertemplate=f"{label} (backup scale): %{{customdata:.3~g}} {unit}<extra></extra>"))
+    if np.isfinite(pinned).any():
+        keep = np.isfinite(pinned)
+        fig.add_trace(go.Scatter(
+            x=pinned[keep].astype(np.float32), y=np.asarray(d)[keep], customdata=x[keep],
+            xaxis=xref, yaxis="y", name=f"{label} off scale", mode="markers",
+            marker={"symbol": "line-ns-open", "size": 7, "color": color},
+            legendgroup="offscale", showlegend=False, meta={"off_scale_of": label},
+            hovertemplate=f"{label} off scale: %{{customdata:.3~g}} {unit}<extra></extra>"))
+
+
+def _backup_note(layout: dict, dom, values: list, scale) -> None:
+    """The backup scale's ends written inside the track's top, in grey."""
+    ends = backup_scales(np.concatenate([_finite(v) for v in values]), scale)
+    if not ends:
+        return
+    text = "backup " + ", ".join(f"{_fmt(a)}–{_fmt(b)}" for a, b in ends)
+    layout.setdefault("annotations", []).append(dict(
+        x=(dom[0] + dom[1]) / 2, y=Y_TOP, xref="paper", yref="paper", yanchor="top",
+        text=text, showarrow=False, font={"size": 9, "color": "#777"},
+        bgcolor="rgba(255,255,255,0.8)"))
 
 
 def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataFrame,
-               d: np.ndarray, take: slice, xref: str) -> None:
+               d: np.ndarray, take: slice, xref: str, scale) -> None:
     first = name == "DTC"  # one legend entry per role, not per track
     p10, p90 = result.get(f"{name}_P10"), result.get(f"{name}_P90")
     custom = None
@@ -283,23 +329,28 @@ def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataF
                 legendgroup="band", showlegend=first, hoverinfo="skip"))
         custom = np.column_stack([lo, hi])
         template += " (P10 %{customdata[0]:.1f}, P90 %{customdata[1]:.1f})"
+    pred = np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take]
     fig.add_trace(go.Scatter(
-        x=np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take], y=d, customdata=custom,
+        x=pred, y=d, customdata=custom,
         xaxis=xref, yaxis="y", mode="lines", line={"color": PRED_COLOR, "width": 1.4},
         name="predicted", legendgroup="pred", showlegend=first, connectgaps=False,
         hovertemplate=template + "<extra></extra>"))
+    _add_off_scale(fig, name, pred, d, xref, scale, PRED_COLOR, f"{name} predicted")
     if _has_data(curves, name):
+        measured = np.asarray(curves[name], dtype=np.float32)[take]
         fig.add_trace(go.Scatter(
-            x=np.asarray(curves[name], dtype=np.float32)[take], y=d, xaxis=xref, yaxis="y",
+            x=measured, y=d, xaxis=xref, yaxis="y",
             mode="lines", line={"color": MEASURED_COLOR, "width": 1.0},
             name="measured", legendgroup="measured", showlegend=first, connectgaps=False,
             hovertemplate=f"{name} measured: %{{x:.1f}} us/ft<extra></extra>"))
+        _add_off_scale(fig, name, measured, d, xref, scale, MEASURED_COLOR, f"{name} measured")
 
 
 def _depth_yaxis(d: np.ndarray, depth_unit: str) -> dict:
     axis = {"domain": [0.0, Y_TOP], "autorange": "reversed",
             "title": {"text": depth_label(depth_unit)}, "showgrid": True, "gridcolor": GRID,
-            "zeroline": False, "ticks": "outside", "anchor": "x", "tickformat": ".0f",
+            "zeroline": False, "ticks": "outside", "anchor": "x",
+            "tickformat": f".{_depth_decimals(d)}f",
             "hoverformat": ".1f" if depth_unit in ("ft", "m") else ".0f",
             "showspikes": True, "spikemode": "across", "spikethickness": 1,
             "spikecolor": "#555", "spikedash": "dot"}
@@ -307,6 +358,16 @@ def _depth_yaxis(d: np.ndarray, depth_unit: str) -> dict:
         axis["range"] = [float(np.nanmax(d)), float(np.nanmin(d))]
         axis.pop("autorange")
     return axis
+
+
+def _depth_decimals(d: np.ndarray) -> int:
+    """Decimals the depth ticks need to differ: none for a log of tens of feet, more for a
+    file of a few samples (three samples 0.5 ft apart would otherwise all read "1000")."""
+    finite = d[np.isfinite(d)] if d.size else d
+    span = float(finite.max() - finite.min()) if finite.size > 1 else 0.0
+    if span >= 20 or span <= 0:
+        return 0
+    return min(3, max(1, math.ceil(-math.log10(span / 20))))
 
 
 def _axis_key(no: int) -> str:
@@ -345,9 +406,16 @@ def _draw_curve_track(fig: go.Figure, layout: dict, no: int, dom, track: Track,
             over["title"] = _scale_title([tc], ranges[tc.name], tc.name in LOG_CURVES)
             layout[_axis_key(last)] = over
         if track in SONIC_TRACKS:
-            _add_sonic(fig, tc.name, result, curves, d32, take, xref)
+            _add_sonic(fig, tc.name, result, curves, d32, take, xref, ranges[tc.name])
         else:
-            _add_curve(fig, curves, tc, d32, take, xref)
+            _add_curve(fig, curves, tc, d32, take, xref, ranges[tc.name])
+    if first.name not in LOG_CURVES:
+        drawn = [np.asarray(curves[first.name], dtype=float)[take]] if _has_data(
+            curves, first.name) else []
+        if track in SONIC_TRACKS:
+            drawn.append(np.asarray(result[f"{first.name}_PRED"], dtype=float)[take])
+        if drawn:
+            _backup_note(layout, dom, drawn, ranges[first.name])
     return last
 
 
