@@ -137,11 +137,12 @@ def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
 @st.cache_data(show_spinner=False, max_entries=12)
 def _predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
              stamp: int, options: tuple[str, ...] = ()) -> pd.DataFrame:
-    from sonic_model.model.extended import predict_extended
+    from sonic_model.model.chunked import predict_chunked
 
     well = read_well(data, name, mapping)
-    return predict_extended(well, get_ensemble(ensemble_name), baselines=True,
-                            logs_only_column=True, **{o: True for o in options})
+    # In slices for a long well (model.chunked): the dashboard stays within a small host.
+    return predict_chunked(well, get_ensemble(ensemble_name), baselines=True,
+                           logs_only_column=True, **{o: True for o in options})
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

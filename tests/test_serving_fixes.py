@@ -49,7 +49,7 @@ def test_good_settings_parse(settings_env):
                  SONIC_STORE_READ_ONLY="Yes")
     settings = config.get_settings()
     assert settings.max_file_bytes == 1000
-    assert settings.api_max_rows == 1_000_000
+    assert settings.api_max_rows == 250_000
     assert settings.store_read_only is True
 
 

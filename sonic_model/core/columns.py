@@ -49,6 +49,12 @@ EXTRA_DESCRIPTIONS: dict[str, str] = {
     **ELASTIC_DESCRIPTIONS,
 }
 EXTRA_COLUMNS: tuple[str, ...] = tuple(EXTRA_UNITS)
+# The rock-physics baselines the dashboard draws beside the predicted DTS: figures only, never
+# written. CSV and LAS from the app, the CLI and the API share one column set: the result
+# columns, DTS_SOURCE when the well's measured DTC was used, and the splice and elastic
+# columns when asked for.
+BASELINE_COLUMNS: tuple[str, ...] = ("DTS_MUDROCK", "DTS_GC")
+OUTPUT_EXTRAS: tuple[str, ...] = tuple(c for c in EXTRA_COLUMNS if c not in BASELINE_COLUMNS)
 # Text columns stored as integer codes in LAS (its data section is numeric).
 TEXT_COLUMNS: tuple[str, ...] = ("DTS_SOURCE", "SPLICE_SOURCE")
 

@@ -11,8 +11,10 @@ The environment variables (all optional):
     SONIC_MODEL_STORE          where models trained on your own wells live
                                (default: the per-user data folder, see model.store)
     SONIC_MAX_FILE_BYTES       largest well file the readers accept (default 200 MiB)
-    SONIC_API_MAX_BODY_BYTES   largest HTTP request body the API accepts (default 50 MiB)
-    SONIC_API_MAX_ROWS         most rows one API request may hold (default 1,000,000)
+    SONIC_API_MAX_BODY_BYTES   largest HTTP request body the API accepts (default 32 MiB)
+    SONIC_API_MAX_ROWS         most rows one API request may hold (default 250,000: with
+                               the body limit, what keeps one request under 700 MB on a
+                               1 GB host; benchmarks/bench_memory.py measures it)
     SONIC_API_CORS_ORIGINS     comma-separated origins the API allows (default: none)
     SONIC_MODEL_CACHE_SIZE     most distinct models a process keeps loaded, least recently
                                used dropped first (default 4; each costs a few MB)
@@ -40,6 +42,13 @@ from sonic_model.core.errors import SettingsError
 # core/config.py -> the sonic_model package -> the checkout (or site-packages).
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
+
+# Rows and body bytes per API request by default: 250,000 rows of the four to seven curves
+# peak at ~450 MB in the API server, and the JSON parse grows ~6.4 MB per MB of body
+# (benchmarks/bench_memory.py): 32 MiB keeps the widest accepted body under the 700 MB a
+# 1 GB host can give the server.
+API_MAX_ROWS = 250_000
+API_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -119,9 +128,9 @@ def get_settings() -> Settings:
         model_store=_env_path("SONIC_MODEL_STORE"),
         max_file_bytes=_env_int("SONIC_MAX_FILE_BYTES", 200 * 1024 * 1024,
                                 "the largest well file to read, in bytes"),
-        api_max_body_bytes=_env_int("SONIC_API_MAX_BODY_BYTES", 50 * 1024 * 1024,
+        api_max_body_bytes=_env_int("SONIC_API_MAX_BODY_BYTES", API_MAX_BODY_BYTES,
                                     "the largest API request body, in bytes"),
-        api_max_rows=_env_int("SONIC_API_MAX_ROWS", 1_000_000,
+        api_max_rows=_env_int("SONIC_API_MAX_ROWS", API_MAX_ROWS,
                               "the most rows one API request may hold"),
         api_cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()),
         store_read_only=_env_flag("SONIC_STORE_READ_ONLY"),

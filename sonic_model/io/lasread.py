@@ -143,6 +143,24 @@ def _parse_tokens(data_text: str, ncols: int, warnings: list[str]) -> np.ndarray
     return values.reshape(-1, ncols)
 
 
+def _regular_rows(rows: list[tuple[int, str]], ncols: int) -> np.ndarray | None:
+    """Rows of exactly ``ncols`` numbers parsed by numpy straight from the text (no token
+    objects, no second parse by lasio); None when a token is not a number (lasio then reads
+    the rows and counts the non-numeric values)."""
+    import warnings as _warnings
+
+    text = "\n".join(ln for _, ln in rows)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")     # numpy warns when it stops at a non-number
+        try:
+            values = np.fromstring(text, dtype=float, sep=" ")
+        except ValueError:
+            return None
+    if values.size != len(rows) * ncols:
+        return None
+    return values.reshape(-1, ncols)
+
+
 def _split_line(line: str, sep: str | None) -> list[str]:
     if sep is None:
         return line.split()
@@ -209,10 +227,17 @@ def _repair_rows(data_text: str, ncols: int, wrapped: bool, dlm: str, first_line
     sep = {"SPACE": None, "COMMA": ",", "TAB": "\t"}.get(dlm, "?")
     if sep == "?":
         return None               # an unusual delimiter: lasio's own splitter
-    lines = [(i, _split_line(ln, sep)) for i, ln in enumerate(data_text.splitlines())
-             if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
+    rows = [(i, ln) for i, ln in enumerate(data_text.splitlines())
+            if ln.strip() and not ln.lstrip().startswith("#")]
+    if not rows:
         return np.empty((0, ncols))
+    # Token counts first, tokens only when a row needs them: a list of every token of a
+    # 250,000-row file costs ~150 MB, more than a small host can spare (bench_memory.py).
+    counts = [len(_split_line(ln, sep)) for _, ln in rows]
+    if not wrapped and sep != "," and all(c == ncols for c in counts):
+        return _regular_rows(rows, ncols)
+    lines = [(i, _split_line(ln, sep)) for i, ln in rows]
+    del rows
     if not wrapped and ncols > 1 and len(lines[0][1]) == 1:
         warnings.append("data rows are wrapped (depth alone on the first data line) but the "
                         "header does not say WRAP. YES; read as wrapped")

@@ -11,9 +11,9 @@ import pandas as pd
 
 from sonic_model.core import curves, qc
 from sonic_model.core.columns import (
-    EXTRA_COLUMNS,
     EXTRA_DESCRIPTIONS,
     EXTRA_UNITS,
+    OUTPUT_EXTRAS,
     TEXT_COLUMNS,
     las_codes,
     legend,
@@ -73,7 +73,9 @@ def write_csv(well: Well, result: pd.DataFrame, dest=None) -> bytes | None:
 
 
 def _extra_columns(result: pd.DataFrame) -> list[str]:
-    return [c for c in EXTRA_COLUMNS if c in result.columns]
+    # OUTPUT_EXTRAS, not EXTRA_COLUMNS: the app's rock-physics baselines stay on screen, so
+    # its downloads hold the columns the CLI and the API write.
+    return [c for c in OUTPUT_EXTRAS if c in result.columns]
 
 
 def _las_mnemonic(name: str) -> str:
@@ -163,8 +165,11 @@ def _index_start_stop_step(index: np.ndarray) -> tuple[float, float, float]:
     step = 0.0
     if finite.size == index.size and finite.size > 1:
         d = np.diff(finite)
-        if np.allclose(d, d[0], rtol=1e-6, atol=1e-9):
-            step = float(np.round(d[0], 6))
+        mean = (stop - start) / (finite.size - 1)
+        # Steps that agree to the rounding of the written depths (0.1 m in feet written to
+        # four decimals steps 0.3281, 0.3281, 0.3282...) are one regular step: their mean.
+        if mean != 0 and np.all(np.abs(d - mean) <= max(0.01 * abs(mean), 1e-9)):
+            step = float(np.round(mean, 6))
     # LAS 2.0: STEP 0 when the increment is not constant (irregular, or null index values).
     return round(start, 6), round(stop, 6), step
 

@@ -61,10 +61,11 @@ class Models:
         return await anyio.to_thread.run_sync(self.get, name)
 
     def predict_well(self, well: wells.Well, name: str, **options) -> pd.DataFrame:
-        """extras.predict_extended: options ignore_measured, elastic, splice."""
-        from sonic_model.model.extended import predict_extended
+        """extras.predict_extended (options ignore_measured, elastic, splice), a long well in
+        slices (model.chunked) so memory stays bounded whatever its length."""
+        from sonic_model.model.chunked import predict_chunked
 
-        return predict_extended(well, self.get(name), **options)
+        return predict_chunked(well, self.get(name), **options)
 
     def card(self) -> dict:
         """The bundled model's card: from a loaded ensemble, else read from the model folder

@@ -94,7 +94,13 @@ def cmd_models(args) -> int:
 
     if args.delete:
         check_store_writable(f"delete model {args.delete!r}")
-        store.delete_model(args.delete)
+        try:
+            store.delete_model(args.delete)
+        except store.UnknownModelError:
+            names = store.model_names()
+            have = f"the store has {', '.join(names)}" if names else "the store is empty"
+            raise UsageError(f"no model named {args.delete!r} to delete ({have}); "
+                             "`python -m sonic_model models` lists them") from None
         print(f"deleted model {args.delete!r}", file=sys.stderr)
         return 0
     rows = store.list_models()

@@ -1,5 +1,9 @@
 """``predict``: one or more wells in, one output each (CSV or LAS), written atomically.
 
+``-o -`` writes the one input's CSV (or LAS) to standard output, the summary to standard error.
+With several inputs each is predicted on its own: the good ones are written, the bad ones are
+reported one line each, and the exit code is 2 when any failed (as ``batch`` does).
+
 It checks its input files before it imports numpy, pandas or the models, so a wrong file costs
 a fraction of a second; it never loads streamlit, plotly, fastapi, scikit-learn or the xgboost
 Python package. Each output is written to a hidden temporary file beside it and renamed into
@@ -8,6 +12,7 @@ place, so a killed or failing run leaves the previous OUT whole and no half file
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from sonic_model.core.errors import SonicModelError
@@ -28,12 +33,19 @@ def parse_maps(items: list[str]) -> dict[str, str]:
 
 
 def plan_outputs(inputs: list[Path], out: Path, fmt: str | None
-                 ) -> list[tuple[Path, Path, str]]:
-    """(input, output path, format) per input. Several inputs -> OUT is a directory."""
+                 ) -> list[tuple[Path, Path | None, str]]:
+    """(input, output path, format) per input. Several inputs -> OUT is a directory; ``-``
+    is standard output (output path None), for one input."""
+    if str(out) == STDOUT:
+        if len(inputs) > 1:
+            raise UsageError("-o - writes one well to standard output; give one input, or a "
+                             "directory for several")
+        return [(inputs[0], None, fmt or "csv")]
     if len(inputs) == 1 and out.suffix:
         suffix = out.suffix.lower().lstrip(".")
         if suffix not in OUTPUT_FORMATS:
             raise UsageError(f"-o {out}: the output must end in .csv or .las")
+        check_folder(out.parent, out)
         return [(inputs[0], out, fmt or suffix)]
     fmt = fmt or "csv"
     if out.exists() and not out.is_dir():
@@ -49,6 +61,21 @@ def plan_outputs(inputs: list[Path], out: Path, fmt: str | None
         seen.add(target)
         plan.append((src, target, fmt))
     return plan
+
+
+STDOUT = "-"
+
+
+def check_folder(folder: Path, out: Path) -> None:
+    """The output's folder exists and takes files: checked before any work, one line if not."""
+    import os
+
+    folder = folder if str(folder) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"-o {out}: the folder {folder} does not exist; create it or choose "
+                         "another output")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {out}: the folder {folder} is not writable; choose another output")
 
 
 def check_inputs(inputs: list[Path]) -> None:
@@ -71,6 +98,12 @@ def write_output(well, result, target: Path, fmt: str) -> None:
     from sonic_model.serving.atomic import atomic_output
 
     writer = wells.write_las if fmt == "las" else wells.write_csv
+    if target is None:                      # -o -: standard output
+        import sys
+
+        sys.stdout.buffer.write(writer(well, result))
+        sys.stdout.flush()
+        return
     try:
         with atomic_output(target) as fh:
             writer(well, result, fh)
@@ -85,10 +118,34 @@ def summary_line(src: Path, target: Path, result, label: str) -> str:
     if "DTS_SOURCE" in result.columns:
         conditioned = int(result["DTS_SOURCE"].str.startswith("DTC-conditioned").sum())
         used = f", DTS from the measured DTC on {conditioned} samples"
-    return f"{src} -> {target}: {len(result)} rows, {flagged} with QC flags{used} ({label})"
+    return f"{src} -> {target or 'standard output'}: {len(result)} rows, {flagged} with QC flags{used} ({label})"
 
 
 def cmd_predict(args) -> int:
+    """One input (or ``-o -``): predict_files. Several: each on its own, so one bad well
+    costs only its own output; the model loads once (the process's model cache)."""
+    inputs = [Path(p) for p in args.inputs]
+    if len(inputs) == 1 or str(args.output) == STDOUT:
+        return predict_files(args)
+    parse_maps(args.map or [])
+    plan = plan_outputs(inputs, Path(args.output), args.format)
+    failed = []
+    for src, target, fmt in plan:
+        one = argparse.Namespace(**{**vars(args), "inputs": [str(src)],
+                                    "output": str(target), "format": fmt})
+        try:
+            predict_files(one)
+        except SonicModelError as exc:
+            failed.append(src)
+            note(f"error: {exc}")
+    if failed:
+        note(f"{len(failed)} of {len(plan)} inputs failed ({', '.join(map(str, failed))}); "
+             f"the others were written to {args.output}")
+        return 2
+    return 0
+
+
+def predict_files(args) -> int:
     inputs = [Path(p) for p in args.inputs]
     mapping = parse_maps(args.map or [])
     if args.model and args.ensemble and args.model != args.ensemble:
