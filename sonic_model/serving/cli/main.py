@@ -23,6 +23,8 @@ from sonic_model.serving.cli.info import cmd_info
 from sonic_model.serving.cli.own import cmd_models
 from sonic_model.serving.cli.predict import cmd_predict
 from sonic_model.serving.cli.serve import cmd_serve
+from sonic_model.serving.cli.synth import add_arguments as add_synth_arguments
+from sonic_model.serving.cli.synth import cmd_synth
 from sonic_model.serving.cli.train import cmd_train
 
 __all__ = ["UsageError", "build_parser", "main"]
@@ -93,6 +95,13 @@ def _add_train(sub) -> None:
     p.set_defaults(func=cmd_train)
 
 
+def _add_synth(sub) -> None:
+    p = sub.add_parser("synth", help="synthetic seismogram, angle gather and AVO from the logs "
+                                     "(predicted where there is no sonic), with P10/P90")
+    add_synth_arguments(p)
+    p.set_defaults(func=cmd_synth)
+
+
 def _add_small_verbs(sub) -> None:
     p = sub.add_parser("models", help="list (or delete) the models trained on your own wells")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -120,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(sub)
     _add_batch(sub)
     _add_train(sub)
+    _add_synth(sub)
     _add_small_verbs(sub)
     return parser
 

@@ -1,0 +1,145 @@
+"""Fit for purpose (issue 19): synthetics and AVO from held-out predicted logs against the
+measured-log ones, and the `synth` command's wall time. Prints numbers, asserts nothing.
+
+Accuracy, on wells with measured sonic that the model never saw (not Well #2):
+- Well #1 (a), (b), (c): leave-one-well-out predictions of the bundled contest model
+  (training/held_out.py re-fits its members without each well: ~1 minute);
+- the FORCE 2020 wells with DTS, predicted by the contest model (trained on Well #1 alone);
+- with --north-sea: the north-sea model's leave-one-well-out frames (minutes).
+Per well: normal-incidence synthetic correlation in depth and in time, NRMS, the time shift at
+the base, the measured-log synthetic's share inside the predicted run's P10-P90, and the AVO
+gradient correlation; then medians, and the residual settings the realisations use.
+
+Speed: `python -m sonic_model synth` in a fresh process on an 11,000-row slice of a FORCE well
+(measured sonic, so the scoring runs too: the slowest case), 100 realisations.
+
+Run:  python benchmarks/bench_synth.py [--north-sea] [--skip-speed] [--skip-accuracy]
+      [--realisations 100] [--json FILE]   (FILE: the fit_for_purpose section, for a card)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sonic_model.core.curves import INPUTS, TARGETS  # noqa: E402
+from sonic_model.io.force import force_dir  # noqa: E402
+
+
+def force_frames(model_dir=None) -> dict[str, pd.DataFrame]:
+    """FORCE wells with DTS, predicted (logs only) by the contest model: held out by design."""
+    from sonic_model.model.choice import load_bundled
+    from sonic_model.model.ensemble import predict
+    from sonic_model.training.own_wells import check_well
+
+    ens = load_bundled("contest")
+    out = {}
+    folder = force_dir()
+    for path in sorted(folder.glob("*.las")) if folder else []:
+        well, _ = check_well(path.read_bytes(), path.name)
+        if well is None or "DTS" not in well.frame or \
+                not np.isfinite(pd.to_numeric(well.frame["DTS"], errors="coerce")).any():
+            continue
+        res = predict(well.frame[list(INPUTS)], ens, depth_ft=well.depth_ft)
+        frame = pd.DataFrame({"DEPTH_FT": well.depth_ft})
+        for c in ("DTC", "DTS", "ZDEN"):
+            frame[c] = pd.to_numeric(well.frame[c], errors="coerce").to_numpy()
+        for t in TARGETS:
+            for s in ("PRED", "P10", "P90"):
+                frame[f"{t}_{s}"] = res[f"{t}_{s}"].to_numpy()
+        out[f"FORCE {path.stem} (contest model)"] = frame
+    return out
+
+
+def accuracy(args) -> dict:
+    from sonic_model.model.synth_options import SynthOptions
+    from sonic_model.training.held_out import lowo_prediction_frames
+    from sonic_model.training.synth_figures import fit_for_purpose
+
+    t = time.perf_counter()
+    frames = lowo_prediction_frames("contest", log=lambda *a: None)
+    frames.update(force_frames())
+    if args.north_sea:
+        ns = lowo_prediction_frames("north-sea", log=lambda *a: None)
+        frames.update({f"{k} (north-sea LOWO)": v for k, v in ns.items()})
+    print(f"held-out frames: {len(frames)} wells in {time.perf_counter() - t:.0f} s")
+    section = fit_for_purpose(frames, SynthOptions(realisations=args.realisations, seed=0))
+    print(f"\n{'well':44s} {'depth r':>8s} {'time r':>7s} {'NRMS %':>7s} {'shift ms':>9s} "
+          f"{'P10-P90':>8s} {'AVO B r':>8s}")
+    for name, s in section["wells"].items():
+        if not s:
+            print(f"{name:44s} (too little measured sonic)")
+            continue
+        ni = s["angles"].get("0", {})
+        grad = (s.get("avo_gradient") or {}).get("depth_corr")
+        print(f"{name:44s} {ni.get('depth_corr')!s:>8s} {ni.get('time_corr')!s:>7s} "
+              f"{ni.get('depth_nrms')!s:>7s} {s['base_shift_ms']:>9.1f} "
+              f"{ni.get('coverage')!s:>8s} {grad!s:>8s}")
+    print(f"\nmedians: {section['summary']}")
+    print(f"residual settings for the realisations: {section['residuals']}")
+    return section
+
+
+def speed(rows: int, realisations: int) -> None:
+    import lasio
+
+    folder = force_dir()
+    src = folder / "16_2-16.las" if folder else None
+    if src is None or not src.is_file():
+        print("speed: the FORCE wells are not available")
+        return
+    las = lasio.read(src)
+    sl = slice(2000, 2000 + rows)
+    out = lasio.LASFile()
+    out.well = las.well
+    for curve in las.curves:
+        out.append_curve(curve.mnemonic, curve.data[sl], unit=curve.unit)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "slice.las"
+        out.write(str(path))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "sonic_model", "synth", str(path), "-o",
+               str(Path(tmp) / "out.csv"), "--realisations", str(realisations),
+               "--segy", str(Path(tmp) / "out.sgy")]
+        for _ in range(2):
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+            wall = time.perf_counter() - t
+            print(f"synth CLI, {rows} rows, {realisations} realisations, with scoring and "
+                  f"SEG-Y: {wall:.2f} s (exit {proc.returncode}; target < 10 s)")
+        print(proc.stderr.strip()[-600:])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--north-sea", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-accuracy", action="store_true")
+    ap.add_argument("--realisations", type=int, default=100)
+    ap.add_argument("--rows", type=int, default=11000)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    if not args.skip_accuracy:
+        section = accuracy(args)
+        if args.json:
+            args.json.write_text(json.dumps(section, indent=1), encoding="utf-8")
+            print(f"wrote {args.json}")
+    if not args.skip_speed:
+        speed(args.rows, args.realisations)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""Fit for purpose: a synthetic seismogram, an angle gather and Shuey's AVO attributes from a
+well's logs (measured sonic where valid, predicted elsewhere), with P10/P90 from realisations of
+the predicted logs, and, where the well has measured sonic, how the predicted-log results score
+against the measured-log ones.
+
+    result = synth_well(well, ensemble, SynthOptions(angles=(0, 15, 30)))
+    result.frame      # one row per input row: depth, TWT_MS, VP, VS, RHOB, AI, SYN_*, AVO_*
+    result.scores     # None, or correlation/NRMS in depth and time, shift at the base, coverage
+    result.traces     # time-domain traces for SEG-Y: {(angle, "P10"|"P50"|"P90"): array}
+
+The CLI (`synth`), the API (`POST /api/v1/synth`) and the Seismic page all call synth_well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sonic_model.core.errors import InputValueError
+from sonic_model.model import realisations as RZ
+from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for, time_depth
+from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
+from sonic_model.model.synth_score import expectations, score_runs
+from sonic_model.physics import fluids as FL
+from sonic_model.physics.elastic import US_FT_M_S
+
+FT_M = 0.3048
+MIN_SLOWNESS = 40.0     # us/ft: a draw faster than any rock is clipped here
+
+__all__ = ["SynthOptions", "SynthResult", "check_options", "synth_well", "synthesize"]
+
+
+class SynthInputError(InputValueError):
+    """A well that cannot be modelled (no depth, no density)."""
+
+
+@dataclass
+class Logs:
+    """Slowness (us/ft) with P10/P90 per target, density, and where each is measured."""
+
+    dtc: np.ndarray
+    dts: np.ndarray
+    dtc_band: tuple[np.ndarray, np.ndarray]
+    dts_band: tuple[np.ndarray, np.ndarray]
+    rho: np.ndarray
+    source: np.ndarray
+
+
+@dataclass
+class SynthResult:
+    frame: pd.DataFrame
+    scores: dict | None
+    expected: dict | None
+    traces: dict = field(default_factory=dict)
+    times_ms: np.ndarray | None = None
+    options: dict = field(default_factory=dict)
+
+
+def _col(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(n, np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, copy=True)
+
+
+def _density(well) -> np.ndarray:
+    from sonic_model.core.curves import CURVES
+
+    zden = _col(well.curves.reset_index(drop=True), "ZDEN", len(well.curves))
+    lo, hi = CURVES["ZDEN"].valid
+    zden = np.where((zden >= lo) & (zden <= hi), zden, np.nan)
+    if not np.isfinite(zden).any():
+        raise SynthInputError(f"{well.name}: no valid ZDEN (bulk density) sample; a synthetic "
+                              "needs density (map it with --map ZDEN=MNEMONIC)")
+    return zden
+
+
+def logs_from(pred: pd.DataFrame, rho: np.ndarray, *, use_measured: bool) -> Logs:
+    """The logs a run uses: spliced sonic (measured where valid, no band there) or the
+    predictions alone, from predict_extended(..., splice=True)'s frame."""
+    n = len(pred)
+    dtc, dts = _col(pred, "DTC_PRED", n), _col(pred, "DTS_PRED", n)
+    bands = [(_col(pred, f"{t}_P10", n), _col(pred, f"{t}_P90", n)) for t in ("DTC", "DTS")]
+    source = np.full(n, "DTC predicted, DTS predicted", dtype=object)
+    if use_measured and "SPLICE_SOURCE" in pred.columns:
+        source = pred["SPLICE_SOURCE"].astype(str).to_numpy(dtype=object)
+        for k, (t, values) in enumerate((("DTC", dtc), ("DTS", dts))):
+            meas = np.char.find(source.astype(str), f"{t} measured") >= 0
+            splice = _col(pred, f"{t}_SPLICE", n)
+            values[meas] = splice[meas]
+            bands[k] = tuple(np.where(meas, splice, b) for b in bands[k])
+    return Logs(dtc, dts, bands[0], bands[1], rho, source)
+
+
+def measured_masks(pred: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if "SPLICE_SOURCE" not in pred.columns:
+        n = len(pred)
+        return np.zeros(n, bool), np.zeros(n, bool)
+    src = pred["SPLICE_SOURCE"].astype(str)
+    return (src.str.contains("DTC measured", regex=False).to_numpy(),
+            src.str.contains("DTS measured", regex=False).to_numpy())
+
+
+def velocities(logs: Logs, n_real: int, depth_m: np.ndarray, residuals: dict,
+               seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(R, n) Vp and Vs: row 0 the logs themselves, rows 1.. realisations inside the bands."""
+    dtc, dts = logs.dtc[None, :], logs.dts[None, :]
+    if n_real:
+        z = RZ.correlated_normals(n_real, depth_m, residuals["correlation_length_m"],
+                                  residuals["dtc_dts_correlation"], seed)
+        dtc = np.vstack([dtc, RZ.draw(logs.dtc, *logs.dtc_band, z[0])])
+        dts = np.vstack([dts, RZ.draw(logs.dts, *logs.dts_band, z[1])])
+    dts = np.maximum(dts, dtc * 1.05)       # Vp/Vs >= 1.05: a draw beyond it is not a rock
+    return US_FT_M_S / np.maximum(dtc, MIN_SLOWNESS), US_FT_M_S / np.maximum(dts, MIN_SLOWNESS)
+
+
+@dataclass
+class Run:
+    vp: np.ndarray
+    vs: np.ndarray
+    rho: np.ndarray
+    twt: np.ndarray | None
+    fluid: dict | None = None
+    out: dict | None = None
+
+
+def make_run(logs: Logs, opts: SynthOptions, depth_m, gr, residuals: dict, n_real: int,
+             fluid: FL.FluidSettings | None = None) -> Run:
+    vp, vs = velocities(logs, n_real, depth_m, residuals, opts.seed)
+    rho = np.broadcast_to(logs.rho, vp.shape)
+    sub = None
+    if fluid is not None:
+        sub = FL.substitute(vp, vs, rho, gr, depth_m, fluid)
+        vp, vs, rho = sub["VP"], sub["VS"], sub["RHOB"]
+    return Run(vp, vs, np.asarray(rho, float), None, sub)
+
+
+def run_forward(runs: list[Run], depth_m, opts: SynthOptions) -> Grid:
+    datum = datum_index([r.vp for r in runs])
+    for r in runs:
+        r.twt = time_depth(depth_m, r.vp, opts.checkshot, datum)
+    wavelet = opts.wavelet_array()
+    grid = grid_for([r.twt for r in runs], opts.dt, len(wavelet) * opts.dt / 2)
+    for r in runs:
+        r.out = forward(depth_m, r.vp, r.vs, r.rho, r.twt, grid, wavelet, opts.angles)
+    return grid
+
+
+def synthesize(well, pred: pd.DataFrame, opts: SynthOptions, card: dict | None = None,
+               pred_logs_only: pd.DataFrame | None = None) -> SynthResult:
+    """The pure pipeline: a well and its predict_extended(splice=True) frame in, a SynthResult
+    out. `pred_logs_only` (predictions with ignore_measured) is what the scores judge; without
+    it, or without measured sonic, no scores."""
+    if well.depth is None:
+        raise SynthInputError(f"{well.name}: no depth column; a synthetic needs depth "
+                              "(a LAS index or a DEPT/DEPTH column)")
+    curves = well.curves.reset_index(drop=True)
+    result = synthesize_logs(
+        Depths(depth_column(well), np.asarray(well.depth, float), well.depth_ft() * FT_M),
+        _density(well), _col(curves, "GR", len(curves)), pred, opts, card, pred_logs_only)
+    result.frame.index = well.curves.index
+    return result
+
+
+@dataclass
+class Depths:
+    name: str              # DEPTH_M or DEPTH_FT, as the predict writers call it
+    values: np.ndarray     # in the file's unit, in the file's order
+    metres: np.ndarray
+
+
+def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.DataFrame,
+                    opts: SynthOptions, card: dict | None = None,
+                    pred_logs_only: pd.DataFrame | None = None) -> SynthResult:
+    """synthesize on arrays (the card's figures call it on held-out prediction frames)."""
+    opts = check_options(opts)
+    order = np.argsort(depths.metres, kind="stable")
+    back = np.argsort(order, kind="stable")
+    pred = pred.reset_index(drop=True).iloc[order].reset_index(drop=True)
+    depth_m, rho, gr = depths.metres[order], rho[order], gr[order]
+    residuals = residual_settings(card)
+    logs = logs_from(pred, rho, use_measured=not opts.ignore_measured)
+    main = make_run(logs, opts, depth_m, gr, residuals, opts.realisations, opts.fluid)
+    runs = [main]
+    meas_dtc, meas_dts = measured_masks(pred)
+    scoring = pred_logs_only is not None and meas_dtc.sum() >= 2
+    if scoring:
+        lo_pred = pred_logs_only.reset_index(drop=True).iloc[order].reset_index(drop=True)
+        runs.append(make_run(logs_from(pred, rho, use_measured=True), opts, depth_m, gr,
+                             residuals, 0))
+        runs.append(make_run(logs_from(lo_pred, rho, use_measured=False), opts, depth_m, gr,
+                             residuals, opts.realisations))
+    grid = run_forward(runs, depth_m, opts)
+    scores = score_runs(runs[2], runs[1], grid, meas_dtc, meas_dts, opts) if scoring else None
+    frame = output_frame(depths.name, depths.values[order], main, logs, opts)
+    frame = frame.iloc[back].reset_index(drop=True)
+    options = {**opts.describe(), "residuals": residuals}
+    return SynthResult(frame, scores, expectations(card), time_traces(main, opts),
+                       grid.times * 1000.0, options)
+
+
+def depth_column(well) -> str:
+    """The depth column's name, as the predict writers call it."""
+    return "DEPTH_M" if well.depth_unit == "m" else "DEPTH_FT"
+
+
+def residual_settings(card: dict | None) -> dict:
+    """Vertical correlation of the realisations: the card's measured figures when it has them."""
+    res = ((card or {}).get("fit_for_purpose") or {}).get("residuals") or {}
+    length = res.get("correlation_length_m")
+    cross = res.get("dtc_dts_correlation")
+    return {"correlation_length_m": float(length) if length else RZ.DEFAULT_LENGTH_M,
+            "dtc_dts_correlation": float(np.clip(cross, -0.99, 0.99)) if cross is not None
+            else RZ.DEFAULT_CROSS,
+            "source": "model card" if length else "default (benchmarks/bench_synth.py)"}
+
+
+def _band(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(stack) < 2:
+        return stack[0], stack[0]
+    lo, hi = np.percentile(stack[1:], [10, 90], axis=0)
+    return lo, hi
+
+
+def output_frame(depth_name: str, depth_values, run: Run, logs: Logs,
+                 opts: SynthOptions) -> pd.DataFrame:
+    vp, vs, rho = run.vp[0], run.vs[0], run.rho[0]
+    missing = ~np.isfinite(logs.rho) | ~np.isfinite(logs.dtc)
+    cols = {depth_name: depth_values,
+            "TWT_MS": run.twt[0] * 1000.0,
+            "VP": np.where(missing, np.nan, vp), "VS": np.where(missing, np.nan, vs),
+            "RHOB": np.where(missing, np.nan, rho)}
+    cols["AI"] = cols["VP"] * cols["RHOB"]
+    cols["VPVS"] = cols["VP"] / cols["VS"]
+    keys = [f"SYN_{i}" for i in range(len(opts.angles))] + ["AVO_A", "AVO_B"]
+    names = [f"SYN_{angle_label(a)}" for a in opts.angles] + ["AVO_A", "AVO_B"]
+    for key, name in zip(keys, names):
+        depth_stack = run.out[key][0]
+        lo, hi = _band(depth_stack)
+        cols[name], cols[f"{name}_P10"], cols[f"{name}_P90"] = depth_stack[0], lo, hi
+    if run.fluid is not None:
+        sub = run.fluid
+        cols["PHI"] = np.asarray(sub["PHI"])[0] if np.ndim(sub["PHI"]) > 1 else sub["PHI"]
+        cols["VSH"] = sub["VSH"]
+        cols["SUBSTITUTED"] = np.asarray(sub["SUBSTITUTED"])[0].astype(int)
+    cols["SONIC_SOURCE"] = logs.source
+    return pd.DataFrame(cols)
+
+
+def time_traces(run: Run, opts: SynthOptions) -> dict:
+    """{(angle, "P10"|"P50"|"P90"): trace}: P50 is the synthetic of the logs themselves."""
+    out = {}
+    for i, angle in enumerate(opts.angles):
+        stack = run.out[f"SYN_{i}"][1]
+        lo, hi = _band(stack)
+        out[(angle, "P10")], out[(angle, "P50")], out[(angle, "P90")] = lo, stack[0], hi
+    return out
+
+
+def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
+    """Predict (the same predict_extended every door uses), then synthesize. Where the well has
+    measured sonic, a second prediction from the logs alone is what the scores judge."""
+    from sonic_model.model.extended import predict_extended
+
+    opts = check_options(opts)
+    pred = predict_extended(well, ensemble, ignore_measured=opts.ignore_measured, splice=True)
+    meas_dtc, _ = measured_masks(pred)
+    logs_only = None
+    if meas_dtc.any():
+        logs_only = pred if opts.ignore_measured else predict_extended(
+            well, ensemble, ignore_measured=True, splice=True)
+    card = getattr(ensemble, "card", None)
+    result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only)
+    result.options["model"] = pred.attrs.get("model_reason") or getattr(ensemble, "name", "")
+    return result

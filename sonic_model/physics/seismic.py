@@ -1,0 +1,170 @@
+"""Seismic forward modelling of logs: wavelets, time-depth, reflectivity binned in time,
+convolution, and sampling traces back at the logs' depths.
+
+Hand-written rather than taken from bruges 0.5.4: importing bruges needs matplotlib (undeclared,
+~40 MB) and its `filters` module still uses the removed `np.float`; the tests check these
+functions against bruges' wavelets. Every function here works on the last axis, so one call
+handles one log or a stack of realisations (rows = realisations).
+
+Units: depth in metres, velocity in m/s, density in g/cm3, time in seconds unless a name says ms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import fftconvolve
+
+from sonic_model.core.errors import InputValueError
+
+# Above the first log sample the overburden is unknown; without a checkshot its two-way time is
+# taken at this replacement velocity (the same for every run, so predicted and measured logs
+# start at the same time and the time shift at the base is the logs' own drift).
+REPLACEMENT_VELOCITY = 2000.0
+WAVELET_SECONDS = 0.128        # wavelet length; a 30 Hz Ricker is ~1e-6 of its peak at the ends
+
+
+class CheckshotError(InputValueError):
+    """A checkshot (depth, two-way time) table that cannot calibrate the time-depth curve."""
+
+
+def ricker(freq: float, dt: float, length: float = WAVELET_SECONDS) -> np.ndarray:
+    """Zero-phase Ricker wavelet of peak frequency `freq` (Hz), unit peak, odd length."""
+    t = _wavelet_time(dt, length)
+    a = (np.pi * freq * t) ** 2
+    return (1.0 - 2.0 * a) * np.exp(-a)
+
+
+def ormsby(freqs, dt: float, length: float = WAVELET_SECONDS) -> np.ndarray:
+    """Zero-phase Ormsby (trapezoid band-pass) wavelet with corners f1 < f2 <= f3 < f4 (Hz),
+    unit peak."""
+    f1, f2, f3, f4 = (float(f) for f in freqs)
+    if not 0 < f1 < f2 <= f3 < f4:
+        raise InputValueError(f"Ormsby frequencies {f1:g},{f2:g},{f3:g},{f4:g}: they must rise, "
+                              "0 < f1 < f2 <= f3 < f4, e.g. 5,10,40,60")
+    t = _wavelet_time(dt, length)
+
+    def term(f):
+        return (np.pi * f) ** 2 * np.sinc(f * t) ** 2
+
+    w = (term(f4) - term(f3)) / (f4 - f3) - (term(f2) - term(f1)) / (f2 - f1)
+    return w / np.max(np.abs(w))
+
+
+def _wavelet_time(dt: float, length: float) -> np.ndarray:
+    half = int(round(length / 2 / dt))
+    return np.arange(-half, half + 1) * dt
+
+
+def fill_gaps(values: np.ndarray) -> np.ndarray:
+    """NaN samples filled by linear interpolation along the last axis (ends held), so a gap in
+    a log neither breaks the time integral nor creates a reflection; all-NaN rows stay NaN."""
+    v = np.array(values, dtype=float, copy=True)
+    flat = v.reshape(-1, v.shape[-1])
+    x = np.arange(v.shape[-1])
+    for row in flat:
+        ok = np.isfinite(row)
+        if ok.any() and not ok.all():
+            row[~ok] = np.interp(x[~ok], x[ok], row[ok])
+    return v
+
+
+def twt_from_velocity(depth_m: np.ndarray, vp: np.ndarray, datum: int = 0) -> np.ndarray:
+    """Two-way time (s) at each sample. At sample `datum` (the first one every run has a
+    velocity for) and above it, the depth at the replacement velocity; below it, plus the
+    integral of 2 dz / Vp, each interval at the mean slowness of its two samples (gaps filled
+    linearly). Runs that share a datum share its time, however their logs differ above it.
+    `vp` may hold realisations on its leading axis."""
+    z = np.asarray(depth_m, dtype=float)
+    slow = 1.0 / fill_gaps(vp)
+    steps = np.diff(z) * (slow[..., 1:] + slow[..., :-1])    # 2 dz * mean slowness
+    out = np.broadcast_to(2.0 * z / REPLACEMENT_VELOCITY, slow.shape).copy()
+    if datum < len(z) - 1:
+        out[..., datum + 1:] = out[..., datum:datum + 1] + np.cumsum(steps[..., datum:], axis=-1)
+    return out
+
+
+def check_checkshot(depth_m, twt_s, source: str = "checkshot") -> tuple[np.ndarray, np.ndarray]:
+    """(depth, twt) sorted by depth, or CheckshotError naming the problem: fewer than two
+    points, a non-finite or negative value, or time that does not increase with depth."""
+    z = np.asarray(depth_m, dtype=float)
+    t = np.asarray(twt_s, dtype=float)
+    if z.shape != t.shape or z.ndim != 1 or len(z) < 2:
+        raise CheckshotError(f"{source}: needs at least two (depth, two-way time) rows, "
+                             f"got {len(z) if z.ndim == 1 else 0}")
+    if not (np.isfinite(z).all() and np.isfinite(t).all()) or (z < 0).any() or (t < 0).any():
+        raise CheckshotError(f"{source}: depths and times must be non-negative numbers")
+    order = np.argsort(z, kind="stable")
+    z, t = z[order], t[order]
+    bad = np.flatnonzero((np.diff(z) <= 0) | (np.diff(t) <= 0))
+    if len(bad):
+        i = bad[0]
+        raise CheckshotError(
+            f"{source}: two-way time must increase with depth, but {z[i]:g} m -> "
+            f"{t[i] * 1000:g} ms and {z[i + 1]:g} m -> {t[i + 1] * 1000:g} ms do not; "
+            "check the columns (depth first, then two-way time in ms) and their units")
+    return z, t
+
+
+def calibrate(depth_m: np.ndarray, twt: np.ndarray, cs_depth: np.ndarray,
+              cs_twt: np.ndarray) -> np.ndarray:
+    """The sonic's two-way time tied to a checkshot: the drift (checkshot minus sonic time at
+    the checkshot depths) interpolated linearly in depth, held constant beyond its ends. Works on
+    realisations (leading axis) too."""
+    z = np.asarray(depth_m, dtype=float)
+    twt = np.asarray(twt, dtype=float)
+    flat = twt.reshape(-1, twt.shape[-1])
+    out = np.empty_like(flat)
+    for k, row in enumerate(flat):
+        drift = cs_twt - np.interp(cs_depth, z, row)
+        out[k] = row + np.interp(z, cs_depth, drift)
+    return out.reshape(twt.shape)
+
+
+def normal_incidence(impedance: np.ndarray) -> np.ndarray:
+    """Reflection coefficients (Z2 - Z1) / (Z2 + Z1) at the interfaces between samples
+    (one fewer than samples, along the last axis)."""
+    z = fill_gaps(impedance)
+    return (z[..., 1:] - z[..., :-1]) / (z[..., 1:] + z[..., :-1])
+
+
+def interface_times(twt: np.ndarray) -> np.ndarray:
+    """Time of each interface: halfway between the two samples it separates."""
+    return 0.5 * (twt[..., 1:] + twt[..., :-1])
+
+
+def to_time(values: np.ndarray, times: np.ndarray, t_start: float, dt: float,
+            nt: int) -> np.ndarray:
+    """Spikes at arbitrary times summed onto a regular grid (rows kept), each split linearly
+    between its two neighbouring samples so that nothing is lost and nothing is moved by more
+    than dt. values, times: (..., m) -> (..., nt)."""
+    v = np.atleast_2d(np.nan_to_num(np.asarray(values, dtype=float)))
+    f = (np.atleast_2d(times) - t_start) / dt
+    rows = v.shape[0]
+    i0 = np.clip(np.floor(f).astype(np.int64), 0, nt - 2)
+    w1 = np.clip(f - i0, 0.0, 1.0)
+    base = (np.arange(rows) * nt)[:, None]
+    out = np.bincount((base + i0).ravel(), (v * (1 - w1)).ravel(), minlength=rows * nt)
+    out += np.bincount((base + i0 + 1).ravel(), (v * w1).ravel(), minlength=rows * nt)
+    out = out.reshape(rows, nt)
+    return out if np.ndim(values) > 1 else out[0]
+
+
+def convolve(traces: np.ndarray, wavelet: np.ndarray) -> np.ndarray:
+    """Each trace (last axis) convolved with a zero-phase wavelet, same length, centred."""
+    traces = np.asarray(traces, dtype=float)
+    kernel = np.asarray(wavelet, dtype=float).reshape((1,) * (traces.ndim - 1) + (-1,))
+    return fftconvolve(traces, kernel, mode="same", axes=-1)
+
+
+def sample_at(traces: np.ndarray, times: np.ndarray, t_start: float, dt: float) -> np.ndarray:
+    """Trace values at arbitrary times (linear interpolation), row by row: a synthetic made in
+    time read back at each log sample's own two-way time."""
+    tr = np.atleast_2d(traces)
+    t = np.atleast_2d(times)
+    nt = tr.shape[-1]
+    f = np.clip((t - t_start) / dt, 0.0, nt - 1.000001)
+    i0 = np.floor(f).astype(np.int64)
+    w1 = f - i0
+    rows = np.arange(tr.shape[0])[:, None]
+    out = tr[rows, i0] * (1 - w1) + tr[rows, i0 + 1] * w1
+    return out if np.ndim(times) > 1 else out[0]
