@@ -63,12 +63,42 @@ async def sonic_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     # FastAPI's default echoes each bad input; for a 50 MB body that echo can be the body.
-    errors = [{k: v for k, v in err.items() if k in ("type", "loc", "msg")}
+    errors = [_readable({k: v for k, v in err.items() if k in ("type", "loc", "msg")})
               for err in exc.errors()]
     # A body that is not JSON at all is 400 on every endpoint, as /api/get_predictions answers
     # it; 422 is for JSON whose fields or values are wrong.
     status = 400 if any(err.get("type") == "json_invalid" for err in errors) else 422
+    hint = content_type_hint(request.headers.get("content-type", ""), errors)
+    if hint:
+        return JSONResponse({"detail": hint}, status_code=415)
     return JSONResponse({"detail": errors}, status_code=status)
+
+
+def _readable(err: dict) -> dict:
+    """A value error inside 'curves' or 'depth' names the curve and row in words too, as the
+    API's other messages do (``loc`` keeps the machine-readable path)."""
+    loc = tuple(err.get("loc") or ())
+    if len(loc) == 4 and loc[:2] == ("body", "curves") and isinstance(loc[3], int):
+        err["msg"] = f"curve {loc[2]}, row {loc[3]}: {err.get('msg', '')}"
+    elif len(loc) == 3 and loc[:2] == ("body", "depth") and isinstance(loc[2], int):
+        err["msg"] = f"depth, row {loc[2]}: {err.get('msg', '')}"
+    return err
+
+
+def content_type_hint(content_type: str, errors: list[dict]) -> str | None:
+    """The one line a client needs when the body was sent as the wrong kind (pydantic would
+    say "Input should be a valid dictionary" or "Field required: file")."""
+    sent = content_type.split(";")[0].strip().lower()
+    if not sent:
+        return None           # no body at all: the usual "field required" says it
+    locs = [tuple(err.get("loc") or ()) for err in errors]
+    if ("body", "file") in locs and sent != "multipart/form-data":
+        return ("upload the well as multipart/form-data: a 'file' field with the LAS, CSV, DLIS "
+                f"or LIS file, and optional form fields (the request's Content-Type is {sent})")
+    if ("body",) in locs and sent != "application/json":
+        return ("send the body as JSON with Content-Type: application/json (the request's "
+                f"Content-Type is {sent})")
+    return None
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

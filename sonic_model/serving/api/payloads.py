@@ -4,6 +4,7 @@ through ``wells.well_from_table`` like every other door."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -35,10 +36,11 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
     index = _checked_index(index, len(data))
     names = [str(c) for c in columns]
     _check_row_widths(data, len(names), index)
+    too_large = _once(lambda: overflow_literal(raw))
     kept, values = [], []
     for pos, name in enumerate(names):
         try:
-            values.append(_numeric([row[pos] for row in data], name, index))
+            values.append(_numeric([row[pos] for row in data], name, index, too_large))
         except InputValueError:
             if wells.canonical_name(name) is not None:
                 raise
@@ -101,8 +103,42 @@ def _check_row_widths(data: list, width: int, index: list) -> None:
             raise InputValueError(f"row {i} (index {index[i]!r}) has {size} for {width} columns")
 
 
-def _numeric(values: list[Any], name: str, index: list[Any]) -> np.ndarray:
-    """Floats with null/NaN/inf -> NaN; a value that is not a number is a client error."""
+# A JSON number literal too large for a float: JSON parsers read 1e400 as inf, which would
+# pass as a missing value; a client who sent 1e400 meant a number and must hear which one.
+_BIG_NUMBER = re.compile(rb"-?\d+(?:\.\d*)?[eE]\+?\d{3,}|-?\d{309,}")
+
+
+def overflow_literal(raw: bytes) -> bool:
+    """Does the body hold a number literal too large for a float (1e400, 400 digits)?"""
+    for match in _BIG_NUMBER.finditer(raw):
+        try:
+            if math.isinf(float(match.group())):
+                return True
+        except OverflowError:
+            return True
+    return False
+
+
+def _once(fn):
+    """fn, called at most once (the body is scanned only when an inf turns up)."""
+    memo: list = []
+    return lambda: memo[0] if memo else (memo.append(fn()) or memo[0])
+
+
+def check_too_large(values: np.ndarray, name: str, index, too_large) -> None:
+    """A 422 naming the curve and row of the first number that overflowed to inf."""
+    inf = np.isinf(values)
+    if too_large is not None and inf.any() and too_large():
+        i = int(np.flatnonzero(inf)[0])
+        label = index[i] if index is not None else i
+        raise InputValueError(f"curve {name}, row {i} (index {label!r}): a number too large "
+                              "for a float (beyond 1.8e308); send the value, or null for a "
+                              "missing sample")
+
+
+def _numeric(values: list[Any], name: str, index: list[Any], too_large=None) -> np.ndarray:
+    """Floats with null/NaN/inf -> NaN; a value that is not a number is a client error, and so
+    is a literal too large for a float (``too_large()``: the body holds one)."""
     try:
         out = np.array(values, dtype=float)
     except (TypeError, ValueError, OverflowError):
@@ -119,6 +155,7 @@ def _numeric(values: list[Any], name: str, index: list[Any]) -> np.ndarray:
         raise
     if out.ndim != 1:
         raise InputValueError(f"curve {name} holds nested values, not numbers")
+    check_too_large(out, name, index, too_large)
     out[~np.isfinite(out)] = np.nan
     return out
 
@@ -136,9 +173,10 @@ def _rounded(values: np.ndarray) -> list:
     return out.tolist()
 
 
-def well_from_curves(req: PredictRequest) -> wells.Well:
+def well_from_curves(req: PredictRequest, raw: bytes = b"") -> wells.Well:
     """The request's curves as a Well, mapped by ``wells.well_from_table`` (aliases, units: one
-    place); rows stay in request order, with the request's depth when it sent one."""
+    place); rows stay in request order, with the request's depth when it sent one. ``raw``,
+    the body, tells a number too large for a float (a 422) from a missing one."""
     rows = row_count(req)
     units = req.units or {}
     unknown = sorted(set(units) - set(req.curves))
@@ -151,6 +189,9 @@ def well_from_curves(req: PredictRequest) -> wells.Well:
                                   "'depth', not in 'curves'")
     names = list(req.curves)
     data = np.column_stack([np.array(req.curves[n], dtype=float) for n in names])
+    too_large = _once(lambda: overflow_literal(raw))
+    for pos, name in enumerate(names):
+        check_too_large(data[:, pos], name, None, too_large)
     well = wells.well_from_table(names, [units.get(n, "") for n in names], data,
                                  name="request", mapping=wells.parse_mapping(req.mapping or {}))
     if req.depth is not None:

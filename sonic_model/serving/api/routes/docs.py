@@ -10,6 +10,7 @@ writes OpenAPI 3.1, which Swagger UI 4 cannot render) and ReDoc.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -19,13 +20,19 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sonic_model.core.version import __version__
 
 ASSETS_URL = "/docs-assets"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+# ReDoc's bundle draws its "powered by" logo from cdn.redoc.ly: served with that one address
+# replaced by the same small mark inline, so /redoc fetches nothing from the internet.
+REDOC_JS_URL = "/docs-offline/redoc.standalone.js"
+REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+LOCAL_LOGO = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+              "%3Ccircle cx='8' cy='8' r='7' fill='%23e53935'/%3E%3C/svg%3E")
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,30 +70,60 @@ def swagger_ui_redirect() -> HTMLResponse:
     return get_swagger_ui_oauth2_redirect_html()
 
 
+@lru_cache(maxsize=1)
+def offline_redoc_js() -> bytes:
+    """fastapi-offline's ReDoc bundle with its one CDN address (the logo) made local."""
+    text = (assets_dir() / "redoc.standalone.js").read_text(encoding="utf-8")
+    return text.replace(REDOC_CDN_LOGO, LOCAL_LOGO).encode("utf-8")
+
+
+@router.get(REDOC_JS_URL)
+def redoc_js() -> Response:
+    return Response(offline_redoc_js(), media_type="text/javascript",
+                    headers={"cache-control": "public, max-age=86400"})
+
+
 @router.get("/redoc")
 def redoc(request: Request) -> HTMLResponse:
     root = _root(request)
     return get_redoc_html(openapi_url=f"{root}{request.app.openapi_url}",
                           title=f"{request.app.title} - ReDoc",
-                          redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
+                          redoc_js_url=f"{root}{REDOC_JS_URL}",
                           redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
                           with_google_fonts=False)
 
 
-_LINKS = (
+_DOC_LINKS = (
     ("/docs", "interactive documentation (Swagger UI): try every endpoint"),
     ("/redoc", "reference documentation (ReDoc)"),
     ("/openapi.json", "the OpenAPI document"),
-    ("/api/v1/model", "the model card in brief (?full=true for all of it)"),
-    ("/healthz", "which ensembles are loaded"),
 )
+
+
+def route_links(app: FastAPI) -> list[tuple[str, str, str]]:
+    """(method, path, summary) of every documented endpoint, read from the app's own routes
+    (through its OpenAPI document, built from them once), so a new route is listed without
+    anyone editing this page."""
+    rows = []
+    for path, operations in app.openapi().get("paths", {}).items():
+        for method, op in operations.items():
+            summary = op.get("summary") or (op.get("description") or "").split("\n")[0]
+            rows.append((method.upper(), path, summary))
+    return rows
+
+
+def _item(root: str, method: str, url: str, text: str) -> str:
+    shown = html.escape(url)
+    link = f'<a href="{html.escape(root + url)}">{shown}</a>' if method == "GET" else shown
+    prefix = "" if not method else f"<code>{method}</code> "
+    return f"<li>{prefix}{link} &mdash; {html.escape(text)}</li>"
 
 
 @router.get("/")
 def index(request: Request) -> HTMLResponse:
     root = _root(request)
-    items = "\n".join(f'<li><a href="{html.escape(root + url)}">{html.escape(url)}</a> '
-                      f"&mdash; {html.escape(text)}</li>" for url, text in _LINKS)
+    items = "\n".join([_item(root, "GET", url, text) for url, text in _DOC_LINKS]
+                      + [_item(root, m, url, text) for m, url, text in route_links(request.app)])
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(request.app.title)}</title>
 <link rel="icon" href="{html.escape(root + ASSETS_URL)}/favicon.png"></head>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from sonic_model import io as wells
@@ -44,14 +44,15 @@ def model_choice(model: str | None, ensemble: str, ensemble_given: bool) -> str:
                                     "are not numbers, lengths differ, unknown model"},
                503: {"description": "the requested ensemble is not loaded"}},
 )
-async def predict_v1(req: PredictRequest, models: ModelsDep,
-                     settings: SettingsDep) -> JSONResponse:
+async def predict_v1(req: PredictRequest, models: ModelsDep, settings: SettingsDep,
+                     request: Request) -> JSONResponse:
     choice = model_choice(req.model, req.ensemble, "ensemble" in req.model_fields_set)
     await models.ready(choice)   # off the event loop when it loads from the store
     check_rows(row_count(req), settings.api_max_rows)
+    raw = await request.body()     # already read for req: the same bytes, not a copy
 
     def work() -> dict:
-        well = well_from_curves(req)
+        well = well_from_curves(req, raw)
         result = models.predict_well(well, choice, ignore_measured=req.ignore_measured,
                                      elastic=req.elastic, splice=req.splice)
         return v1_answer(result, choice, models, well)

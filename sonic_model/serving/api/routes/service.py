@@ -14,6 +14,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/healthz", response_model=Health,
+            summary="Which bundled models are loaded (503 when none is)",
             responses={503: {"model": Health, "description": "no ensemble loaded"}})
 def healthz(models: ModelsDep) -> JSONResponse:
     loaded = {name: name in models.loaded for name in ENSEMBLE_NAMES}
