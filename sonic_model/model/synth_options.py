@@ -78,6 +78,15 @@ def check_options(o: SynthOptions) -> SynthOptions:
     return replace(o, freq=freq, angles=angles, realisations=int(o.realisations))
 
 
+def default_model() -> str:
+    """The model `predict` uses by default: `auto` where the library has it."""
+    try:
+        from sonic_model.model.choice import AUTO
+    except ImportError:        # a library without the automatic choice
+        return "full"
+    return AUTO
+
+
 def angle_label(angle: float) -> str:
     """Column suffix of an angle: 30 -> "30", 12.5 -> "12p5"."""
     return f"{angle:g}".replace(".", "p")

@@ -19,7 +19,7 @@ from sonic_model.model.ensemble import ENSEMBLE_NAMES
 from sonic_model.serving.api.deps import Models
 from sonic_model.serving.api.handlers import internal_error, sonic_error, validation_error
 from sonic_model.serving.api.middleware import BodyLimitMiddleware
-from sonic_model.serving.api.routes import compat, docs, model, models, predict, service
+from sonic_model.serving.api.routes import compat, docs, model, models, predict, service, synth
 
 DESCRIPTION = """\
 Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None,
     _add_error_handlers(app)
     _add_middleware(app, settings)
     docs.mount_assets(app)
-    for routes in (docs, service, compat, predict, model, models):
+    for routes in (docs, service, compat, predict, model, models, synth):
         app.include_router(routes.router)
     return app
 

@@ -102,15 +102,6 @@ def options_from_args(args):
                         fluid=fluid_from_args(args))
 
 
-def default_model() -> str:
-    """The model `predict` uses by default: `auto` where the library has it."""
-    try:
-        from sonic_model.model.choice import AUTO
-    except ImportError:        # a library without the automatic choice
-        return "full"
-    return AUTO
-
-
 def write_bytes(target: Path, payload: bytes, option: str) -> None:
     """Write atomically: a failing run leaves the previous file whole."""
     from sonic_model.serving.atomic import atomic_write
@@ -124,7 +115,7 @@ def write_bytes(target: Path, payload: bytes, option: str) -> None:
 
 
 def cmd_synth(args) -> int:
-    from sonic_model.model.synth_options import check_options
+    from sonic_model.model.synth_options import check_options, default_model
     from sonic_model.serving.cli.predict import check_inputs, parse_maps
 
     out = Path(args.output)

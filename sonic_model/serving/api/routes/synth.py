@@ -1,0 +1,127 @@
+"""v1 synth: upload a well (and optionally a checkshot); get the synthetic, angle gather and AVO
+attributes with P10/P90 and the fit-for-purpose scores as JSON, or the CSV or SEG-Y file.
+
+The options are the CLI's `synth` options, checked by the same model.synth_options; the work is
+model.synth.synth_well, the function the CLI and the Seismic page call.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from sonic_model import io as wells
+from sonic_model.physics.fluids import FluidSettings
+from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
+from sonic_model.serving.api.payloads import check_rows, download_name
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+Num = Annotated[float | None, Form()]
+
+
+def _clean(values) -> list:
+    return [None if isinstance(v, float) and not math.isfinite(v) else v for v in values]
+
+
+def synth_answer(result, well_name: str) -> dict:
+    """The JSON answer: options, scores, the card's expectations, summary lines, and the
+    output table by column (null where a value is missing)."""
+    from sonic_model.model.synth_export import header_lines
+
+    frame = result.frame
+    return {"well": well_name, "rows": len(frame), "options": result.options,
+            "scores": result.scores, "expected": result.expected,
+            "summary": header_lines(result, well_name),
+            "columns": list(frame.columns),
+            "data": {c: _clean(frame[c].tolist()) for c in frame.columns}}
+
+
+@router.post(
+    "/synth",
+    summary="Synthetic seismogram, angle gather and AVO from a well's logs, with P10/P90",
+    description="Upload a LAS, CSV, DLIS or LIS well. Where it lacks sonic the model predicts "
+                "it; realisations of the predicted logs inside their bands give P10/P90. Where "
+                "it has measured sonic, `scores` compares the predicted-log synthetic and AVO "
+                "with the measured-log ones; `expected` holds the model card's figures over "
+                "held-out wells (null when the card has none). Options as `python -m "
+                "sonic_model synth` (docs/seismic.md).",
+    responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
+                     "description": "JSON (format=json), CSV or SEG-Y (as an attachment)"},
+               400: {"description": "the well or the checkshot cannot be read"},
+               413: {"description": "body or row count over the server's limit"},
+               422: {"description": "an option out of range (wavelet, angles, fluid...), "
+                                    "missing curves, unknown model"},
+               503: {"description": "the requested model is not loaded"}},
+)
+async def synth_file(
+    models: ModelsDep, settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="a LAS, CSV, DLIS or LIS well file")],
+    format: Annotated[Literal["json", "csv", "segy"], Form()] = "json",
+    model: Annotated[str | None, Form(description="a model from GET /api/v1/models "
+                                                  "(default: as predict)")] = None,
+    mapping: Annotated[list[str] | None, Form(description="CANON=MNEMONIC overrides")] = None,
+    wavelet: Annotated[Literal["ricker", "ormsby"], Form()] = "ricker",
+    freq: Annotated[str | None, Form(description="Ricker peak Hz (30) or Ormsby f1,f2,f3,f4 "
+                                                 "(5,10,40,60)")] = None,
+    angles: Annotated[str, Form(description="incidence angles, degrees")] = "0,10,20,30",
+    ignore_measured: Annotated[bool, Form()] = False,
+    realisations: Annotated[int, Form(ge=0, le=1000)] = 100,
+    seed: Annotated[int, Form()] = 0,
+    checkshot: Annotated[UploadFile | None, File(
+        description="two columns: depth (m), two-way time (ms)")] = None,
+    fluid: Annotated[Literal["brine", "oil", "gas"] | None, Form()] = None,
+    sw: Num = None, k_mineral: Num = None, rho_mineral: Num = None, k_fluid: Num = None,
+    rho_fluid: Num = None, salinity: Num = None, oil_api: Num = None, gas_gravity: Num = None,
+    temperature: Num = None, pressure: Num = None,
+) -> Response:
+    from sonic_model.model.synth import synth_well
+    from sonic_model.model.synth_options import (
+        SynthOptions,
+        check_options,
+        default_model,
+        parse_number_list,
+        read_checkshot,
+    )
+
+    choice = model or default_model()
+    await models.ready(choice)
+    fluid_opts = {"k_mineral": k_mineral, "rho_mineral": rho_mineral, "k_fluid": k_fluid,
+                  "rho_fluid": rho_fluid, "salinity_ppm": salinity, "oil_api": oil_api,
+                  "gas_gravity": gas_gravity, "temperature_c": temperature,
+                  "pressure_mpa": pressure}
+    fluid_opts = {k: v for k, v in fluid_opts.items() if v is not None}
+    cs = None
+    if checkshot is not None:
+        cs = read_checkshot(await checkshot.read(), f"checkshot {checkshot.filename or ''}")
+    opts = check_options(SynthOptions(
+        wavelet=wavelet, freq=parse_number_list(freq or ("5,10,40,60" if wavelet == "ormsby"
+                                                         else "30"), "freq"),
+        angles=parse_number_list(angles, "angles"), realisations=realisations, seed=seed,
+        ignore_measured=ignore_measured, checkshot=cs,
+        fluid=FluidSettings(fluid=fluid, sw=sw, **fluid_opts) if fluid else None))
+    overrides = wells.parse_mapping(mapping or [])
+    data = await file.read()
+    filename = file.filename or "upload"
+
+    def work() -> Response:
+        from sonic_model.model.synth_export import csv_bytes, segy_payload
+
+        well = wells.read_well(data, name=filename, mapping=overrides or None)
+        check_rows(len(well.curves), settings.api_max_rows)
+        result = synth_well(well, models.get(choice), opts)
+        if format == "json":
+            return JSONResponse(synth_answer(result, well.name))
+        stem = download_name(filename, "csv").removesuffix("_sonic.csv")
+        if format == "csv":
+            body, media, name = csv_bytes(result, well.name), "text/csv", f"{stem}_synth.csv"
+        else:
+            body, media = segy_payload(result, well.name), "application/octet-stream"
+            name = f"{stem}_synth.sgy"
+        return Response(body, media_type=media,
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    return await in_worker(models, work)
