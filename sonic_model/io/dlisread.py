@@ -102,9 +102,9 @@ def _quiet_dlisio(messages: list[str]) -> Iterator[None]:
         logger.propagate = propagate
 
 
-def _unreadable(fname: str, fmt: str, exc: BaseException) -> WellReadError:
+def _unreadable(fname: str, fmt: str, exc: BaseException, path: str) -> WellReadError:
     detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    detail = " ".join(detail.split()).removeprefix("Problem: ")[:160]
+    detail = " ".join(detail.replace(path, fname).split()).removeprefix("Problem: ")[:160]
     low = detail.lower()
     if any(w in low for w in ("truncat", "unexpected end", "eof", "end of file")):
         what = "it is truncated (the file ends inside a record); copy or export it again"
@@ -248,6 +248,11 @@ def _pick(frames: list[Frame], wanted: str | None, fname: str) -> tuple[Frame, s
     files = max(f.logical_file for f in frames)
     readable = [f for f in frames if not f.encrypted]
     depth = [f for f in readable if f.kind == "depth"]
+    if not any(f.kind == "depth" for f in frames):
+        idx = sorted({f"{f.index} ({f.index_unit or 'no unit'})" for f in frames})
+        raise fail(fname, "holds no depth-indexed log: every frame is indexed by "
+                          f"{', '.join(idx)} (formation tester or stationary measurements, "
+                          "not logs); load a depth-indexed DLIS, LIS or LAS file")
     if wanted is not None:
         hits = [f for f in frames if wanted in (f.key, f.name)]
         if not hits:
@@ -263,11 +268,6 @@ def _pick(frames: list[Frame], wanted: str | None, fname: str) -> tuple[Frame, s
                               f"({best.index_unit or 'no unit'}), not depth; depth-indexed "
                               f"frames: {choices}")
         return best, "as asked"
-    if not any(f.kind == "depth" for f in frames):
-        idx = sorted({f"{f.index} ({f.index_unit or 'no unit'})" for f in frames})
-        raise fail(fname, "holds no depth-indexed log: every frame is indexed by "
-                          f"{', '.join(idx)} (formation tester or stationary measurements, "
-                          "not logs); load a depth-indexed DLIS, LIS or LAS file")
     if not depth:
         raise fail(fname, "every depth-indexed frame is encrypted; ask the data owner for an "
                           "unencrypted export")
@@ -308,6 +308,9 @@ def _with_frames(source, raw: bytes, fname: str, fmt: str, work):
     with _on_disk(source, raw) as path, _quiet_dlisio(messages):
         try:
             with opener(path) as files:
+                if not len(files):
+                    raise fail(fname, f"cannot be read as {fmt.upper()}: no logical file in it "
+                                      "(truncated after its label?); copy or export it again")
                 frames, header = lister(files)
                 if not frames:
                     raise fail(fname, f"holds no frames (no curve data); it is a {fmt.upper()} "
@@ -317,7 +320,7 @@ def _with_frames(source, raw: bytes, fname: str, fmt: str, work):
         except WellReadError:
             raise
         except Exception as exc:  # dlisio raises RuntimeError, ValueError, IOError, ...
-            raise _unreadable(fname, fmt, exc) from exc
+            raise _unreadable(fname, fmt, exc, path) from exc
     if isinstance(out, Table):
         out.warnings.extend(messages)
     return out
@@ -351,7 +354,8 @@ def _frame_table(frames: list[Frame], chosen: Frame, why: str, header: dict, fna
                   for k in ("WELL", "FLD", "COMP", "UWI", "SRVC") if header.get(k)]
     head = {"format": fmt.upper(), "sections": {"Well": well_items}, "other": "",
             "NULL": chosen.absent, "frame": {"name": chosen.name, "key": chosen.key,
-                                             "logical_file": chosen.logical_file, "why": why},
+                                             "logical_file": chosen.logical_file, "why": why,
+                                             "note": warnings[0]},
             **{k: header[k] for k in ("WELL", "FLD", "COMP", "UWI", "SRVC") if header.get(k)}}
     return Table(names=_unique(names), units=units_, descriptions=descr, data=matrix,
                  depth_col=0, header=head, null=chosen.absent, warnings=warnings,

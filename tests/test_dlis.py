@@ -1,0 +1,224 @@
+"""DLIS and LIS files are read everywhere a LAS is: the frame with the most model inputs (or
+the one asked for), depth in 0.1 in and uplogs, vendor mnemonics and units, array channels
+skipped, absent values, well name and field, and one-line refusals for files that are not
+depth logs or are damaged. Files are written at test time from a FORCE well (dlisfiles)."""
+
+from __future__ import annotations
+
+import json
+
+import lasio
+import numpy as np
+import pytest
+import requests
+
+import sonic_model as sm
+from sonic_model.core.errors import WellReadError
+from sonic_model.io import frame_choices, read_well
+
+import dlisfiles
+from support import cli
+
+STEM = "16_2-16"
+ROWS = slice(10_000, 13_000)      # every input and both sonic curves are logged here
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, force_dir):
+    """The same 3000 rows of a FORCE well as a vendor DLIS and as a plain LAS."""
+    folder = tmp_path_factory.mktemp("dlis")
+    dlis = dlisfiles.write_well_dlis(folder / "well.dlis", STEM, ROWS, tester=True)
+    depth_m, logs = dlisfiles.force_curves(STEM, ROWS)
+    las = lasio.LASFile()
+    las.well["WELL"].value = STEM
+    las.append_curve("DEPT", depth_m, unit="m")
+    units = {"CALI": "in", "NPHI": "m3/m3", "GR": "gAPI", "RDEP": "ohm.m", "RMED": "ohm.m",
+             "PEF": "b/e", "RHOB": "g/cm3", "DTC": "us/ft", "DTS": "us/ft"}
+    for name, values in logs.items():
+        las.append_curve(name, values, unit=units[name])
+    las_path = folder / "well.las"
+    las.write(str(las_path), version=2.0, fmt="%.10g")
+    return {"dlis": dlis, "las": las_path, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def dlis_well(files):
+    return read_well(files["dlis"])
+
+
+def test_vendor_dlis_predicts_what_its_las_predicts(files, dlis_well):
+    """The issue's check: 0.1-in uplog, RHOZ/TNPH %/AT90/HCAL/PEFZ/DTCO, a high-rate frame with
+    its own GR, an array channel, a formation-tester logical file: same predictions."""
+    las_well = read_well(files["las"])
+    assert len(dlis_well) == len(las_well) == 3000
+    assert np.allclose(dlis_well.depth_ft(), las_well.depth_ft(), atol=1e-6)
+    ens = sm.load_ensemble("full")
+    got, want = sm.predict_well(dlis_well, ens), sm.predict_well(las_well, ens)
+    assert got["DTC_PRED"].notna().sum() > 2000
+    for col in ("DTC_PRED", "DTS_PRED", "DTC_P10", "DTC_P90", "DTS_P10", "DTS_P90"):
+        diff = np.abs(got[col].to_numpy() - want[col].to_numpy())
+        assert np.array_equal(np.isnan(got[col]), np.isnan(want[col])), col
+        assert np.nanmax(diff) < 0.05, (col, np.nanmax(diff))
+    assert (got["QC"] == want["QC"]).all()
+
+
+def test_the_report_says_which_frame_why_and_what_was_skipped(dlis_well):
+    report = dlis_well.report
+    note = report.warnings[0]
+    assert note.startswith("DLIS: read frame 60B (logical file 1 of 2), it carries the most "
+                           "model inputs (7 of 7)")
+    assert "10B (depth TDEP in 0.1 in: GR" in note and "PRETEST-1 (indexed by TIME" in note
+    assert {u["mnemonic"] for u in report.used.values()} >= {"RHOZ", "TNPH", "AT90", "AT30",
+                                                            "HCAL", "PEFZ", "DTCO", "DTSM", "GR"}
+    assert report.used["CNC"]["conversion"].startswith("% -> v/v")
+    assert {"mnemonic": "WF", "reason": "array channel (8): images and waveforms are not model "
+                                        "inputs"} in report.ignored
+    assert any("depth decreases down the file" in w for w in report.warnings)
+    assert report.depth["unit"] == "0.1 in" and dlis_well.depth_unit == "ft"
+    assert np.all(np.diff(dlis_well.depth) > 0)
+
+
+def test_well_name_and_field_reach_the_las_output(dlis_well, tmp_path):
+    assert dlis_well.name == f"{STEM} DLIS"
+    result = sm.predict_well(dlis_well, sm.load_ensemble("full"))
+    sm.write_las(dlis_well, result, tmp_path / "out.las")
+    back = lasio.read(str(tmp_path / "out.las"))
+    assert back.well["WELL"].value == f"{STEM} DLIS"
+    assert back.well["FLD"].value == "FORCE 2020 TEST FIELD"
+    assert len(back.index) == 3000
+
+
+def test_frames_are_listed_with_the_default_first_choice(files):
+    choices, default = frame_choices(files["dlis"].read_bytes(), name="well.dlis")
+    assert default == "60B"
+    assert [c["key"] for c in choices] == ["60B", "10B"]      # the tester frame is not a log
+    assert "GR" in choices[1]["label"]
+
+
+def test_a_named_frame_is_read_and_other_frames_are_resampled_only_when_asked(files, dlis_well):
+    high = read_well(files["dlis"], frame="10B", require=False)
+    assert len(high) == 6 * 2999 + 1
+    assert "read frame 10B (logical file 1 of 2), as asked" in high.report.warnings[0]
+    assert high.missing_required == ["CNC", "HRD", "ZDEN"]
+    assert any(w.startswith("not used, sampled on another depth index: CAL, CNC") and
+               "--resample" in w for w in high.report.warnings)
+
+    resampled = read_well(files["dlis"], frame="10B", resample=True)
+    assert not resampled.missing_required
+    assert any(w.startswith("TNPH (CNC) resampled from frame 60B") for w in
+               resampled.report.warnings)
+    # On the coarse frame's own depths the resampled curve is the original one.
+    coarse = dict(zip(np.round(dlis_well.depth, 4), dlis_well.curves["ZDEN"]))
+    fine = dict(zip(np.round(resampled.depth, 4), resampled.curves["ZDEN"]))
+    common = [d for d in coarse if d in fine and np.isfinite(coarse[d]) and np.isfinite(fine[d])]
+    assert len(common) > 1000
+    assert np.allclose([coarse[d] for d in common], [fine[d] for d in common], atol=1e-6)
+
+
+def test_unknown_or_non_depth_frame_names_the_frames(files):
+    with pytest.raises(WellReadError, match=r"well.dlis: has no frame 'NOPE'; its frames are "
+                                             r"60B \(depth TDEP"):
+        read_well(files["dlis"], frame="NOPE")
+    with pytest.raises(WellReadError, match=r"frame 'PRETEST-1' is indexed by TIME \(ms\), not "
+                                             r"depth; depth-indexed frames: 60B"):
+        read_well(files["dlis"], frame="PRETEST-1")
+
+
+@pytest.mark.parametrize(("unit", "decreasing", "depth_unit"),
+                         [("m", False, "m"), ("ft", True, "ft"), ("0.1 in", False, "ft")],
+                         ids=["metres-downlog", "feet-uplog", "tenth-inch"])
+def test_depth_index_units_and_direction(tmp_path, force_dir, unit, decreasing, depth_unit):
+    path = dlisfiles.write_well_dlis(tmp_path / "w.dlis", STEM, slice(11_000, 11_300),
+                                     decreasing=decreasing, high_rate=False, array=False,
+                                     index_unit=unit)
+    well = read_well(path)
+    depth_m, _ = dlisfiles.force_curves(STEM, slice(11_000, 11_300))
+    assert well.depth_unit == depth_unit
+    assert np.allclose(well.depth_ft() * 0.3048, depth_m, atol=1e-6)
+    assert well.report.warnings[0].endswith("the only depth-indexed frame")
+
+
+def test_absent_values_from_the_file_and_the_usual_sentinels(tmp_path, force_dir):
+    rows = slice(3000, 3800)             # CNC and ZDEN start logging inside this interval
+    _, logs = dlisfiles.force_curves(STEM, rows)
+    for absent, declared in ((-12345.0, True), (-999.25, False), (-999.0, False)):
+        path = dlisfiles.write_well_dlis(tmp_path / "a.dlis", STEM, rows, high_rate=False,
+                                         array=False, absent=absent, absent_parameter=declared)
+        well = read_well(path, require=False)
+        assert well.report.used["CNC"]["samples"] == np.isfinite(logs["NPHI"]).sum() < 800
+        assert np.nanmin(well.curves["ZDEN"]) > 1.0
+
+
+def test_damaged_files_get_one_line_naming_the_problem(files):
+    raw = files["dlis"].read_bytes()
+    cases = [(raw[: len(raw) // 3], "cut.dlis", r"cut.dlis: cannot be read as DLIS .*truncated"),
+             (raw[:80], "sul.dlis", r"sul.dlis: cannot be read as DLIS"),
+             (bytes(range(256)) * 20, "noise.lis", r"noise.lis: cannot be read as LIS .*LIS79"),
+             (b"\x00\x40\x00\x00\x84\x00" + bytes(20), "reel.lis",
+              r"reel.lis: cannot be read as LIS .*truncated"),
+             (b"\x00\x06\x00\x00", "tiny.lis", r"tiny.lis: cannot be read as LIS \(Cannot "
+                                                r"read 12 first bytes of file: tiny.lis\)")]
+    for payload, name, match in cases:
+        with pytest.raises(WellReadError, match=match) as exc:
+            read_well(payload, name=name)
+        assert "\n" not in str(exc.value)
+    # A DLIS renamed .bin is still recognised by its storage unit label.
+    assert len(read_well(raw, name="delivery.bin")) == 3000
+
+
+def test_an_encrypted_frame_is_refused_by_name(tmp_path, force_dir):
+    dw = dlisfiles._dliswriter()
+    f = dw.DLISFile()
+    lf = f.add_logical_file()
+    lf.add_origin("ORIGIN")
+    chans = [lf.add_channel("TDEP", data=np.arange(50) * 60.0, units="0.1 in"),
+             lf.add_channel("GR", data=np.full(50, 80.0), units="gAPI")]
+    lf.add_frame("60B", channels=chans, index_type="BOREHOLE-DEPTH", encrypted=1)
+    path = dlisfiles._write(f, tmp_path / "locked.dlis")
+    with pytest.raises(WellReadError, match=r"locked.dlis: every depth-indexed frame is "
+                                             r"encrypted; ask the data owner"):
+        read_well(path)
+
+
+def test_batch_and_training_find_dlis_files(files):
+    from sonic_model.serving.batch import discover
+    from sonic_model.training.own_wells import well_files
+
+    assert {f.path.name for f in discover([files["folder"]])} >= {"well.dlis", "well.las"}
+    assert {p.name for p in well_files([files["folder"]])} >= {"well.dlis", "well.las"}
+
+
+@pytest.mark.slow
+def test_cli_predicts_a_dlis_and_refuses_a_formation_tester_in_one_line(files, tmp_path):
+    tester = dlisfiles.write_tester_dlis(tmp_path / "mdt.dlis")
+    out = tmp_path / "out.csv"
+    proc = cli("predict", tester, "-o", out)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: mdt.dlis: holds no depth-indexed log: every frame is "
+                                  "indexed by TIME (ms)"), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
+
+    proc = cli("predict", files["dlis"], "-o", out, "--frame", "10B", "--resample")
+    assert proc.returncode == 0, proc.stderr
+    assert "DLIS: read frame 10B (logical file 1 of 2), as asked" in proc.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert len(table) == 6 * 2999 + 1 and table["DTC_PRED"].notna().mean() > 0.5
+
+
+@pytest.mark.slow
+def test_api_upload_takes_a_frame_field(api_server, files, tmp_path):
+    url = api_server().url
+    raw = files["dlis"].read_bytes()
+    r = requests.post(f"{url}/api/v1/predict/file", files={"file": ("well.dlis", raw)},
+                      data={"frame": "60B"}, timeout=120)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["rows"] == 3000 and len(body["results"]["DTC_PRED"]) == 3000
+    assert body["mapping"]["warnings"][0].startswith("DLIS: read frame 60B")
+    tester = dlisfiles.write_tester_dlis(tmp_path / "mdt.dlis").read_bytes()
+    r = requests.post(f"{url}/api/v1/predict/file", files={"file": ("mdt.dlis", tester)},
+                      timeout=60)
+    assert r.status_code == 400, r.text
+    assert "holds no depth-indexed log" in json.dumps(r.json())
