@@ -121,25 +121,40 @@ def _mapping_arg(mapping: Mapping | None) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
-def read_well(data: bytes, name: str, mapping: Mapping | None = None) -> Well:
+def read_well(data: bytes, name: str, mapping: Mapping | None = None,
+              frame: str | None = None, resample: bool = False) -> Well:
     from sonic_model import io as wells
 
-    return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False)
+    return wells.read_well(data, name=name, mapping=_mapping_arg(mapping), require=False,
+                           frame=frame, resample=resample)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def frame_choices(data: bytes, name: str) -> tuple[list[dict], str | None]:
+    """A DLIS/LIS upload's depth-indexed frames ([{key, label}]) and the reader's default
+    choice; ([], None) for LAS/CSV."""
+    from sonic_model import io as wells
+
+    return wells.frame_choices(data, name=name)
 
 
 def predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
-            options: tuple[str, ...] = ()) -> pd.DataFrame:
+            options: tuple[str, ...] = (), frame: str | None = None,
+            resample: bool = False) -> pd.DataFrame:
     """options: any of "ignore_measured", "elastic", "splice" (extras.predict_extended); the
-    rock-physics baselines and the logs-only DTS always come along for the shear tracks."""
-    return _predict(data, name, mapping, ensemble_name, model_stamp(ensemble_name), options)
+    rock-physics baselines and the logs-only DTS always come along for the shear tracks.
+    frame/resample: a DLIS/LIS upload's frame choice (read_well)."""
+    return _predict(data, name, mapping, ensemble_name, model_stamp(ensemble_name), options,
+                    frame, resample)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
 def _predict(data: bytes, name: str, mapping: Mapping | None, ensemble_name: str,
-             stamp: int, options: tuple[str, ...] = ()) -> pd.DataFrame:
+             stamp: int, options: tuple[str, ...] = (), frame: str | None = None,
+             resample: bool = False) -> pd.DataFrame:
     from sonic_model.model.chunked import predict_chunked
 
-    well = read_well(data, name, mapping)
+    well = read_well(data, name, mapping, frame, resample)
     # In slices for a long well (model.chunked): the dashboard stays within a small host.
     return predict_chunked(well, get_ensemble(ensemble_name), baselines=True,
                            logs_only_column=True, **{o: True for o in options})

@@ -15,8 +15,8 @@ import sonic_model as sm
 from support import cli
 
 CLI_FLAGS = {
-    "predict": {"--elastic", "--ensemble", "--format", "--ignore-measured", "--map", "--model",
-                "--output", "-o", "--quiet", "-q", "--splice"},
+    "predict": {"--elastic", "--ensemble", "--format", "--frame", "--ignore-measured", "--map",
+                "--model", "--output", "-o", "--quiet", "-q", "--resample", "--splice"},
     "batch": {"--ensemble", "--force", "--format", "--model", "--output", "-o", "--quiet", "-q",
               "--scheduler", "--workers"},
     "train": {"--cv-cache", "--data", "--map", "--name", "--no-measure", "--out", "--overwrite",

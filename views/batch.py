@@ -17,7 +17,7 @@ from sonic_model.serving import batch
 
 import ui_cache
 
-UPLOAD_TYPES = ["las", "csv", "txt"]
+UPLOAD_TYPES = ["las", "csv", "txt", "dlis", "lis"]
 RESULT_KEY = "batch_result"
 SHOWN_COLUMNS = {
     "file": st.column_config.TextColumn("file"),
@@ -56,7 +56,7 @@ def render() -> None:
                 "well on the Predict page; a file that cannot be read is listed with the "
                 "reason and the others go on. Download one zip with an output per well and "
                 "`batch_report.csv`.")
-    files = st.file_uploader("Well files (LAS, CSV or TXT)", type=UPLOAD_TYPES,
+    files = st.file_uploader("Well files (LAS, CSV, TXT, DLIS or LIS)", type=UPLOAD_TYPES,
                              accept_multiple_files=True, key="batch_uploads")
     fmt = st.radio("Output format", ("csv", "las"), horizontal=True, key="batch_format",
                    format_func=str.upper)

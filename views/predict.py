@@ -26,7 +26,7 @@ from views import shear_section
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
-UPLOAD_TYPES = ["las", "csv", "txt"]
+UPLOAD_TYPES = ["las", "csv", "txt", "dlis", "lis"]
 IN_SAMPLE_WARNING = ("This is Well #1, the training well: these scores are in-sample, not "
                      "validation")
 # Canonical curves offered in the mapping editor: the inputs, then measured sonic for scoring.
@@ -68,7 +68,7 @@ def choose_source() -> dict | None:
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
         upload = st.file_uploader(
-            "Well file (LAS 1.2/2.0/3.0, CSV or TXT)", type=UPLOAD_TYPES, key=key,
+            "Well file (LAS 1.2/2.0/3.0, CSV, TXT, DLIS or LIS)", type=UPLOAD_TYPES, key=key,
             on_change=_remember_upload, args=(key,),
             help="Curves are recognised by mnemonic (RHOB, NPHI, ILD, …) and converted to "
                  "canonical units; you can change the mapping below.")
@@ -107,6 +107,32 @@ def choose_source() -> dict | None:
                       icon=":material/close:", help="Forget this file.")
         return kept
     return st.session_state.get("demo")
+
+
+def frame_picker(data: bytes, name: str, digest: str) -> tuple[str | None, bool]:
+    """A DLIS/LIS upload with several depth-indexed frames: the frame to read (None = the
+    reader's choice) and whether to resample other frames' curves onto it. (None, False) for
+    LAS/CSV and single-frame files."""
+    try:
+        choices, default = ui_cache.frame_choices(data, name)
+    except SonicModelError:
+        return None, False      # the read below shows the problem
+    if len(choices) < 2:
+        return None, False
+    keys = [c["key"] for c in choices]
+    labels = {c["key"]: c["label"] + (" — default" if c["key"] == default else "")
+              for c in choices}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    picked = left.selectbox(
+        "Frame", keys, index=keys.index(default) if default in keys else 0,
+        format_func=labels.get, key=f"frame_{digest}",
+        help="This file holds several depth-indexed frames (e.g. a 6-inch frame beside a "
+             "high-rate one). The default is the frame with the most model inputs.")
+    resample = right.checkbox(
+        "Resample other frames", key=f"resample_{digest}",
+        help="Interpolate model curves that only another frame has onto this frame's depth "
+             "(the reader notes say which).")
+    return (None if picked == default else picked), resample
 
 
 # --------------------------------------------------------------------------- mapping editor
@@ -318,14 +344,16 @@ def render() -> None:
     st.title("Predict sonic logs")
     source = choose_source()
     if source is None:
-        st.info("Drop a LAS or CSV well above (CNC, GR, HRD and ZDEN are required; CAL and "
-                "HRM are used when present), or try the contest's blind well.")
+        st.info("Drop a LAS, CSV, DLIS or LIS well above (CNC, GR, HRD and ZDEN are "
+                "required; CAL and HRM are used when present), or try the contest's blind "
+                "well.")
         return
     data, name = source["data"], source["name"]
     digest = _digest(data)
+    frame, resample = frame_picker(data, name, digest)
     try:
         with st.spinner(f"Reading {name}…"):
-            auto = ui_cache.read_well(data, name, None)
+            auto = ui_cache.read_well(data, name, None, frame, resample)
     except SonicModelError as exc:
         st.error(str(exc))
         return
@@ -334,7 +362,7 @@ def render() -> None:
     if mapping is not None:
         try:
             with st.spinner("Re-reading with your mapping…"):
-                well = ui_cache.read_well(data, name, mapping)
+                well = ui_cache.read_well(data, name, mapping, frame, resample)
         except SonicModelError as exc:
             st.error(str(exc))
             return
@@ -360,7 +388,8 @@ def render() -> None:
         extras = shear_section.options(well)
         try:
             with st.spinner(f"Predicting DTC and DTS with the {ensemble} ensemble…"):
-                result = ui_cache.predict(data, name, mapping, ensemble, extras)
+                result = ui_cache.predict(data, name, mapping, ensemble, extras, frame,
+                                          resample)
         except SonicModelError as exc:
             st.error(str(exc))
     if result is not None:

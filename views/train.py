@@ -96,8 +96,8 @@ def _train(name: str, pairs, overwrite: bool) -> None:
 
 def _uploaded_pairs() -> list:
     """The uploader and the mapping box; each uploaded well read and checked (cached)."""
-    files = st.file_uploader("Training wells", type=["las", "csv"], accept_multiple_files=True,
-                             key="train_files")
+    files = st.file_uploader("Training wells", type=["las", "csv", "dlis", "lis"],
+                             accept_multiple_files=True, key="train_files")
     map_text = st.text_input("Curve mapping for every file (optional)", key="train_map",
                              placeholder="HRD=RDEP, CNC=TNPH",
                              help="CANON=MNEMONIC pairs, comma-separated, when a curve is not "

@@ -29,7 +29,7 @@ from sonic_model.model.artifacts import RUNTIME_FILE, file_entry, verified_path
 from sonic_model.training.dataset import TrainingWell
 from sonic_model.training.trainer import train_model
 
-WELL_SUFFIXES = (".las", ".csv")
+WELL_SUFFIXES = (".las", ".csv", ".dlis", ".lis")
 # Fewer samples with a target and the four required inputs than this is not a training well:
 # about 30 m of log at FORCE's 0.152 m step, and under one fold's worth of context windows.
 MIN_SAMPLES = 200
@@ -57,8 +57,8 @@ class WellCheck:
 
 
 def well_files(items) -> list[Path]:
-    """Paths given on a command line -> well files. A folder means the .las/.csv files directly
-    in it (case-insensitive suffix) and nothing else; a file is taken as given."""
+    """Paths given on a command line -> well files. A folder means the .las/.csv/.dlis/.lis files
+    directly in it (case-insensitive suffix) and nothing else; a file is taken as given."""
     files: list[Path] = []
     for item in items:
         path = Path(item)
@@ -66,8 +66,9 @@ def well_files(items) -> list[Path]:
             found = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in WELL_SUFFIXES)
             if not found:
-                raise TrainingInputError(f"'{path}' holds no .las or .csv files; point --wells at "
-                                         "the folder with your well files, or list the files")
+                raise TrainingInputError(f"'{path}' holds no .las, .csv, .dlis or .lis files; "
+                                         "point --wells at the folder with your well files, "
+                                         "or list the files")
             files += found
         elif path.is_file():
             files.append(path)

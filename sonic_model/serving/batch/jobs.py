@@ -1,6 +1,6 @@
 """Batch jobs: which model, which wells, which output names, and scoring one well.
 
-    found = discover([Path("field/")], out_dir)          # .las .LAS .csv .txt, recursively
+    found = discover([Path("field/")], out_dir)          # .las .LAS .csv .txt .dlis .lis
     jobs = plan(found, out_dir, "csv", choice)           # collision-free output names
     row = score_one(jobs[0], choice)                     # read, predict, write, score one well
 
@@ -35,7 +35,7 @@ __all__ = ["ModelChoice", "Job", "Found", "BatchInputError", "BatchWriteError", 
            "resolve_model", "model_mtime", "is_up_to_date", "atomic_write", "report_row",
            "remove_stale_temps"]
 
-WELL_SUFFIXES = (".las", ".csv", ".txt")   # compared case-insensitively: .LAS counts
+WELL_SUFFIXES = (".las", ".csv", ".txt", ".dlis", ".lis")   # case-insensitive: .LAS counts
 REPORT_COLUMNS = ("file", "output", "status", "rows", "qc_flagged_share", "rmse_dtc",
                   "rmse_dts", "seconds", "model", "message")
 STATUSES = ("ok", "skipped", "error")
@@ -112,7 +112,8 @@ def _is_well_name(name: str) -> bool:
 def discover(inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike | None = None
              ) -> list[Found]:
     """Wells under the inputs: files as given (any suffix), folders walked recursively for
-    .las/.csv/.txt (case-insensitive). OUT_DIR is never searched (outputs are not inputs).
+    .las/.csv/.txt/.dlis/.lis (case-insensitive). OUT_DIR is never searched (outputs are not
+    inputs).
     Each file appears once, in a stable order: inputs in the order given, each folder sorted."""
     out_resolved = Path(out_dir).resolve() if out_dir is not None else None
     found: list[Found] = []

@@ -36,8 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_predict(sub) -> None:
-    p = sub.add_parser("predict", help="predict DTC/DTS for LAS or CSV wells")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="LAS or CSV well files")
+    p = sub.add_parser("predict", help="predict DTC/DTS for LAS, CSV, DLIS or LIS wells")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="LAS, CSV, DLIS or LIS well files")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output .csv or .las (a directory when several inputs are given)")
     p.add_argument("--ensemble", choices=("full", "light"), default=None,
@@ -47,6 +47,12 @@ def _add_predict(sub) -> None:
     p.add_argument("--format", choices=OUTPUT_FORMATS, help="output format for a directory -o")
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
+    p.add_argument("--frame", metavar="NAME",
+                   help="DLIS/LIS: read this frame (default: the depth-indexed frame with the "
+                        "most model inputs; the summary names it and the others)")
+    p.add_argument("--resample", action="store_true",
+                   help="DLIS/LIS: interpolate model curves that only another frame has onto "
+                        "the chosen frame's depth")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
     p.add_argument("--ignore-measured", action="store_true",
                    help="predict DTS from the logs alone even where the well has a valid DTC")
@@ -61,7 +67,8 @@ def _add_predict(sub) -> None:
 def _add_batch(sub) -> None:
     p = sub.add_parser("batch", help="score folders of wells: one output each + batch_report.csv")
     p.add_argument("inputs", nargs="+", metavar="IN",
-                   help="well files, or folders searched recursively for .las/.csv/.txt")
+                   help="well files, or folders searched recursively for "
+                        ".las/.csv/.txt/.dlis/.lis")
     p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for outputs")
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="csv")
     which = p.add_mutually_exclusive_group()
@@ -85,8 +92,8 @@ def _add_train(sub) -> None:
     p.add_argument("--cv-cache", metavar="FILE",
                    help="development: save held-out predictions here, or reuse them if present")
     p.add_argument("--wells", nargs="+", metavar="DIR_OR_FILE",
-                   help="train a named model on your own wells (LAS/CSV files, or folders of "
-                        "them) instead of rebuilding the bundled one")
+                   help="train a named model on your own wells (LAS, CSV, DLIS or LIS files, "
+                        "or folders of them) instead of rebuilding the bundled one")
     p.add_argument("--name", help="with --wells: the name to save the model under")
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="with --wells: use this curve for a canonical curve in every file")

@@ -160,10 +160,13 @@ def predict_files(args) -> int:
     ens = store.load(args.model or args.ensemble or "full")
     label = f"model {args.model}" if args.model else f"{ens.name} ensemble"
     for src, target, fmt in plan:
-        well = wells.read_well(src, mapping=mapping)
+        well = wells.read_well(src, mapping=mapping, frame=getattr(args, "frame", None),
+                               resample=getattr(args, "resample", False))
         result = predict_extended(well, ens, ignore_measured=args.ignore_measured,
                                   elastic=args.elastic, splice=args.splice)
         write_output(well, result, target, fmt)
         if not args.quiet:
             note(summary_line(src, target, result, label))
+            if well.header.get("frame"):     # DLIS/LIS: which frame was read, and why
+                note(f"  {well.header['frame']['note']}")
     return 0

@@ -62,7 +62,7 @@ async def predict_v1(req: PredictRequest, models: ModelsDep, settings: SettingsD
 
 @router.post(
     "/predict/file",
-    summary="Upload a LAS or CSV well; get predictions as JSON, CSV or LAS",
+    summary="Upload a LAS, CSV, DLIS or LIS well; get predictions as JSON, CSV or LAS",
     response_model=PredictResponse,
     responses={200: {"content": {"text/csv": {}, "text/plain": {}},
                      "description": "JSON (format=json), CSV or LAS (as an attachment)"},
@@ -74,7 +74,7 @@ async def predict_v1(req: PredictRequest, models: ModelsDep, settings: SettingsD
 )
 async def predict_file(
     models: ModelsDep, settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="a LAS 2.0 or CSV well file")],
+    file: Annotated[UploadFile, File(description="a LAS, CSV, DLIS or LIS well file")],
     format: Annotated[Literal["json", "csv", "las"], Form()] = "json",
     ensemble: Annotated[EnsembleName | None, Form()] = None,
     model: Annotated[str | None, Form(
@@ -85,6 +85,12 @@ async def predict_file(
                                           "the file has a valid measured DTC")] = False,
     elastic: Annotated[bool, Form(description="add the elastic logs")] = False,
     splice: Annotated[bool, Form(description="add the measured/predicted splice")] = False,
+    frame: Annotated[str | None, Form(
+        description="DLIS/LIS: the frame to read (default: the depth-indexed frame with the "
+                    "most model inputs; mapping.warnings names the frame read and why)")] = None,
+    resample: Annotated[bool, Form(
+        description="DLIS/LIS: interpolate model curves that only another frame has onto the "
+                    "chosen frame's depth")] = False,
 ) -> Response:
     ensemble = model_choice(model, ensemble or "full", ensemble is not None)
     await models.ready(ensemble)
@@ -93,7 +99,8 @@ async def predict_file(
     filename = file.filename or "upload"
 
     def work() -> Response:
-        well = wells.read_well(data, name=filename, mapping=overrides or None)
+        well = wells.read_well(data, name=filename, mapping=overrides or None, frame=frame,
+                               resample=resample)
         check_rows(len(well.curves), settings.api_max_rows)
         result = models.predict_well(well, ensemble, ignore_measured=ignore_measured,
                                      elastic=elastic, splice=splice)
