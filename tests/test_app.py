@@ -588,7 +588,9 @@ def test_a_foreign_well_looks_untrustworthy(model_dir):
     at = upload(run_app(), "far_away.las", foreign_las())
     assert not at.exception
     (alert,) = [e.value for e in at.error]
-    assert alert.startswith("**Do not trust this well's prediction as a whole:")
+    # Its DT is valid, so DTS comes from it (model.advice): the verdict is about DTC.
+    assert alert.startswith("**Do not trust the predicted DTC as a whole:")
+    assert "DTS comes from the well's measured DTC" in alert
     assert "100 % of the samples are QC-flagged" in alert
     assert "offset wells" in alert and "Train page" in alert
     # Its scores say how many samples they rest on and how many of those are flagged.
@@ -613,7 +615,7 @@ def test_a_partly_unfamiliar_well_gets_a_caution(model_dir):
     at = upload(run_app(), "synth.las", synthetic_las(400))  # made-up logs: ~46 % flagged
     assert not at.error
     (caution,) = [w.value for w in at.warning if "QC-flagged" in w.value]
-    assert caution.startswith("Use with care:") and "QC strip" in caution
+    assert caution.startswith("Use the predicted DTC with care:") and "QC strip" in caution
 
 
 @pytest.mark.slow          # predicts a whole well in the app

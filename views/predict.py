@@ -17,7 +17,7 @@ from sonic_model.core import curves as C
 from sonic_model.core import metrics
 from sonic_model.core.errors import SonicModelError
 from sonic_model.core.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
-from sonic_model.model import explain
+from sonic_model.model import advice, explain
 from sonic_model.model.card import is_training_data
 from sonic_model.viz import plots
 
@@ -277,9 +277,18 @@ def downloads(well, result: pd.DataFrame, stem: str, ensemble: str) -> None:
                            icon=":material/download:", on_click="ignore", key="dl_las")
 
 
-def trust_notice(result: pd.DataFrame) -> None:
-    """A prominent verdict when most of the well is flagged or unlike the training data."""
-    verdict = explain.well_trust(result["QC"])
+def trust_notice(result: pd.DataFrame, choice: str) -> None:
+    """A prominent verdict when most of the well is flagged or unlike the training data,
+    with advice that fits this model and this well (model.advice)."""
+    model = result.attrs.get("model") or choice
+    try:
+        card = getattr(ui_cache.get_ensemble(model), "card", None) or {}
+    except SonicModelError:
+        card = {}
+    verdict = advice.well_advice(
+        result, model=model, own=bool(card.get("own")),
+        validated=advice.validated_from_card(card, result.attrs.get("ensemble", "full")),
+        conditioned_rmse=advice.conditioned_rmse_from_card(card))
     if verdict.level == "untrusted":
         st.error(f"**{verdict.headline}**\n\n{verdict.advice}", icon=":material/gpp_bad:")
     elif verdict.level == "caution":
@@ -393,7 +402,7 @@ def render() -> None:
         except SonicModelError as exc:
             st.error(str(exc))
     if result is not None:
-        trust_notice(result)
+        trust_notice(result, ensemble)
 
     mask = depth_window(well, digest)
     if result is not None:
