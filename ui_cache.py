@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from sonic_model.model.choice import MODEL_NAMES
 from sonic_model.model.ensemble import ENSEMBLE_NAMES as ENSEMBLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from sonic_model.io import Well
 
+# What the sidebar offers before the store's models: auto, contest, north-sea (full/light too).
+BUNDLED_NAMES = (*MODEL_NAMES, *ENSEMBLES)
 ENSEMBLE_KEY = "ensemble"  # st.session_state key of the sidebar's full/light choice
 
 # A mapping as a cache key: sorted (canonical, mnemonic) pairs; "" means "do not use".
@@ -70,15 +73,18 @@ def keep_choice() -> None:
 
 
 def current_ensemble() -> str:
-    """The model chosen in the sidebar, checked at the boundary (anything else -> full)."""
-    value = st.session_state.get(ENSEMBLE_KEY, "full")
-    return value if value in model_choices() else "full"
+    """The model chosen in the sidebar, checked at the boundary (anything else -> auto)."""
+    value = st.session_state.get(ENSEMBLE_KEY, "auto")
+    if value in ENSEMBLES:      # an old session's full/light: both mean contest now
+        value = "contest"
+    return value if value in model_choices() else "auto"
 
 
 def get_ensemble(name: str):
-    """The chosen model: a bundled ensemble, or a stored one by name (store.resolve checks the
-    name; ensemble.load_ensemble verifies and caches it per process, keyed on its card)."""
-    if name in ENSEMBLES:
+    """The chosen model: "auto" (picks a bundled model per well), a bundled one, or a stored
+    one by name (store.resolve checks the name; ensemble.load_ensemble verifies and caches it
+    per process, keyed on its card)."""
+    if name in BUNDLED_NAMES:
         return _bundled(name)
     from sonic_model.model import store
 
@@ -87,15 +93,15 @@ def get_ensemble(name: str):
 
 @st.cache_resource(show_spinner=False)
 def _bundled(name: str):
-    from sonic_model.model import ensemble
+    from sonic_model.model import store
 
-    return ensemble.load_ensemble(name)
+    return store.load(name)
 
 
 def model_stamp(name: str) -> int:
     """Changes when the model behind ``name`` changes (a stored model trained again under the
     same name): part of the cache key of everything predicted with it."""
-    if name in ENSEMBLES:
+    if name in BUNDLED_NAMES:
         return 0
     from sonic_model.model import store
 
@@ -104,6 +110,23 @@ def model_stamp(name: str) -> int:
         return (folder / "model_card.json").stat().st_mtime_ns
     except (OSError, ValueError):
         return -1
+
+
+@st.cache_data(show_spinner=False)
+def bundled_cards() -> dict[str, dict]:
+    """Each bundled model's card ({"contest": card, "north-sea": card}); a model whose card
+    cannot be read is left out (the sidebar then shows no figures for it)."""
+    from sonic_model.core.errors import SonicModelError
+    from sonic_model.model.card import load_card
+    from sonic_model.model.choice import BUNDLED, bundled_dir
+
+    cards = {}
+    for name in BUNDLED:
+        try:
+            cards[name] = load_card(bundled_dir(name))
+        except SonicModelError:
+            pass
+    return cards
 
 
 @st.cache_data(show_spinner=False)

@@ -24,7 +24,10 @@ def __getattr__(name: str):
     if name in ("read_well", "write_csv", "write_las"):
         from sonic_model import io as wells
         return getattr(wells, name)
-    if name in ("load_ensemble", "predict", "predict_well"):
+    if name == "load_ensemble":
         from sonic_model.model import ensemble
-        return getattr(ensemble, name)
+        return ensemble.load_ensemble
+    if name in ("predict", "predict_well"):     # a model by name, "auto" by default
+        from sonic_model.model import public
+        return getattr(public, name)
     raise AttributeError(f"module 'sonic_model' has no attribute {name!r}")

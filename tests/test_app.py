@@ -93,12 +93,13 @@ def test_landing_page_has_uploader_demo_and_the_contest_sidebar():
 
 def test_sidebar_and_choice_survive_page_switches(model_dir):
     at = run_app()
-    at.sidebar.radio[0].set_value("light").run()
+    assert at.sidebar.radio[0].value == "auto"          # the default at every door
+    at.sidebar.radio[0].set_value("north-sea").run()
     for page in ("pages/3_model.py", "pages/4_about.py", "app.py"):
         at.switch_page(page).run()
         assert not at.exception
-        assert at.sidebar.radio and at.sidebar.radio[0].value == "light"
-        assert at.session_state["ensemble"] == "light"
+        assert at.sidebar.radio and at.sidebar.radio[0].value == "north-sea"
+        assert at.session_state["ensemble"] == "north-sea"
 
 
 def _tables(markdowns) -> dict[str, list[list[str]]]:
@@ -126,14 +127,18 @@ def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
         if "SonicPredict" in label:  # the 2020 entry that shares this app's name
             assert label.startswith("Original SonicPredict (2020)"), label
     assert {"16.31", "16.51"} <= {v for _, v in board}
-    (ours_md,) = [m.value for m in at.sidebar.markdown if "| ours |" in m.value]
-    assert ours_md.startswith("**Ours — Well #1 cross-validation (not a Well #2 score)**")
-    ours = {r[0]: r[1:] for r in tables["ours"]}
-    for name in ("full", "light"):
-        m = card["ensembles"][name]["metrics"]
-        rss = card["ensembles"][name]["resources"]["peak_rss_mb"]
-        assert ours[name] == [f"{m['blocked']['contest']:.2f}", f"{m['lowo']['contest']:.2f}",
-                              f"{rss:.0f}"]
+    (ours_md,) = [m.value for m in at.sidebar.markdown if "| model |" in m.value]
+    assert ours_md.startswith("**Ours — held-out validation (not a Well #2 score)**")
+    ours = {r[0]: r[1:] for r in tables["model"]}
+    from sonic_model.model.choice import bundled_dir
+
+    for name in ("contest", "north-sea"):       # both bundled models, from their own cards
+        full = load_card(bundled_dir(name))["ensembles"]["full"]
+        m, rss = full["metrics"], full["resources"]["peak_rss_mb"]
+        blocked = f"{m['blocked']['contest']:.2f}" if "blocked" in m else "–"
+        assert ours[name][1:] == [f"{rss:.0f}", blocked, f"{m['lowo']['contest']:.2f}"]
+    # the seed's trade-off beside ours: its random forest alone was 2.1 GB
+    assert any("2.1 GB" in r for r in ours.values())
     # One plain sentence on why these are not comparable, with the comparable figures.
     (why,) = [c.value for c in at.sidebar.caption if c.value.startswith("Not comparable")]
     folds = [f["contest"] for f in card["ensembles"]["full"]["metrics"]["blocked"]["per_fold"]]
@@ -141,8 +146,7 @@ def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
     assert f"{max(folds):.1f}" in why and f"{min(rest):.1f}–{max(rest):.1f}" in why
     radio_help = at.sidebar.radio[0].help
     assert "best" not in radio_help.lower()
-    assert card["ensembles"]["light"]["label"] in radio_help
-    assert f"{card['ensembles']['full']['metrics']['blocked']['contest']:.2f}" in radio_help
+    assert "auto" in radio_help and "north-sea" in radio_help
     # The memory-vs-RMSE chart lives on the Model page; the sidebar links to it.
     assert not at.sidebar.get("plotly_chart")
 
@@ -291,7 +295,7 @@ def test_ensemble_choice_reaches_the_prediction(model_dir):
     import base64
 
     from sonic_model import io as wells
-    from sonic_model.model import ensemble
+    from sonic_model import predict_well
 
     data = synthetic_las(400)
     at = upload(run_app(), "synth.las", data)
@@ -303,18 +307,19 @@ def test_ensemble_choice_reaches_the_prediction(model_dir):
         return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
 
     def expected_dtc(name: str) -> np.ndarray:
-        result = ensemble.predict_well(well, ensemble.load_ensemble(name))
+        result = predict_well(well, name)
         return result["DTC_PRED"].to_numpy(dtype=np.float32)
 
     def file_names(at):
         return [b.proto.help.removeprefix("Saves ") for b in at.get("download_button")]
 
-    np.testing.assert_array_equal(predicted_dtc(at), expected_dtc("full"))
-    assert file_names(at) == ["synth_sonic_full.csv", "synth_sonic_full.las"]
-    at.sidebar.radio[0].set_value("light").run()
+    np.testing.assert_array_equal(predicted_dtc(at), expected_dtc("auto"))
+    assert file_names(at) == ["synth_sonic_auto.csv", "synth_sonic_auto.las"]
+    assert any("Model auto:" in c.value for c in at.caption)      # which model, and why
+    at.sidebar.radio[0].set_value("north-sea").run()
     assert not at.exception and not at.error
-    np.testing.assert_array_equal(predicted_dtc(at), expected_dtc("light"))
-    assert file_names(at) == ["synth_sonic_light.csv", "synth_sonic_light.las"]
+    np.testing.assert_array_equal(predicted_dtc(at), expected_dtc("north-sea"))
+    assert file_names(at) == ["synth_sonic_north-sea.csv", "synth_sonic_north-sea.las"]
 
 
 @pytest.mark.slow          # predicts a whole well in the app

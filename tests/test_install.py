@@ -71,10 +71,11 @@ def test_installed_package_has_every_module_and_its_artifacts(installed, tmp_pat
                          capture_output=True, text=True, check=True).stdout.splitlines()
     root, model_dir, modules = Path(out[0]), Path(out[1]), set(out[2].split(","))
     assert installed.parent.parent in root.parents          # the wheel's copy, not the checkout
-    assert model_dir == root / "models"
-    shipped = {p.name for p in model_dir.iterdir()}
-    assert {p.name for p in (PROJECT_DIR / "assets" / "models").iterdir()
-            if p.is_file()} <= shipped
+    assert model_dir == root / "models" / "contest"
+    for bundled in ("contest", "north-sea"):          # both bundled models, every file
+        shipped = {p.name for p in (root / "models" / bundled).iterdir()}
+        assert {p.name for p in (PROJECT_DIR / "assets" / "models" / bundled).iterdir()
+                if p.is_file()} <= shipped
     source = {str(p.relative_to(PROJECT_DIR / "sonic_model"))
               for p in (PROJECT_DIR / "sonic_model").rglob("*.py")}
     assert source == modules, f"not in the wheel: {source - modules}"

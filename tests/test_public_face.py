@@ -19,10 +19,10 @@ CLI_FLAGS = {
                 "--model", "--output", "-o", "--quiet", "-q", "--resample", "--splice"},
     "batch": {"--ensemble", "--force", "--format", "--model", "--output", "-o", "--quiet", "-q",
               "--scheduler", "--workers"},
-    "train": {"--cv-cache", "--data", "--map", "--name", "--no-measure", "--out", "--overwrite",
-              "--wells"},
+    "train": {"--cv-cache", "--data", "--map", "--name", "--no-measure", "--only", "--out",
+              "--overwrite", "--wells"},
     "models": {"--delete", "--json"},
-    "info": {"--json"},
+    "info": {"--json", "--model"},
     "serve": {"--host", "--port"},
     "fetch-data": {"--dest"},
 }

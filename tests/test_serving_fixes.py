@@ -202,7 +202,9 @@ def test_model_routes_answer_json_without_a_bundled_model(folder, tmp_path, mode
     assert "not available" in card.json()["detail"] and str(models_dir) not in card.text
     assert listing.status_code == 200, listing.text
     rows = listing.json()["models"]
-    assert [(r["name"], r["loaded"]) for r in rows] == [("full", False), ("light", False)]
+    assert [(r["name"], r["loaded"]) for r in rows] == [
+        ("auto", False), ("contest", False), ("north-sea", False), ("full", False),
+        ("light", False)]
     assert str(models_dir) not in listing.text
 
 

@@ -22,7 +22,7 @@ def with_small(own_model, model_store):
 
 @pytest.mark.parametrize("name, match", [
     ("../x", "not allowed"), ("", "needs a name"), ("   ", "needs a name"),
-    ("full", "bundled ensemble"), ("LIGHT", "bundled ensemble"), ("con", "reserved"),
+    ("full", "bundled model"), ("LIGHT", "bundled model"), ("con", "reserved"),
     ("a" * 49, "at most 48"), (".hidden", "not allowed"), ("a/b", "not allowed"),
     ("a b", "not allowed"), ("x..y", "not allowed"), ("-x", "not allowed"), ("é", "not allowed"),
 ], ids=["dotdot", "empty", "blank", "full", "light-upper", "windows-device", "too-long",
@@ -45,7 +45,7 @@ def test_store_root_defaults_to_the_per_user_data_folder(settings_env, tmp_path)
 
 def test_empty_store_lists_nothing_and_offers_the_bundled_choices(model_store):
     assert store.list_models() == []
-    assert store.choices() == ["full", "light"]
+    assert store.choices() == ["auto", "contest", "north-sea"]
 
 
 @pytest.mark.slow          # the session's trained model (own_model)
@@ -60,12 +60,14 @@ def test_listing_shows_wells_created_scores_and_size(with_small):
     on_disk = sum(p.stat().st_size for p in (with_small / "small").iterdir()
                   if p.name != "model_card.json")
     assert row["size_bytes"] == on_disk
-    assert store.choices() == ["full", "light", "small"]
+    assert store.choices() == ["auto", "contest", "north-sea", "small"]
 
 
 @pytest.mark.slow          # the session's trained model (own_model)
 def test_resolve_maps_bundled_and_own_names(with_small):
     assert store.resolve("light") == (config.get_settings().model_dir, "light")
+    assert store.resolve("contest") == (config.get_settings().model_dir, "full")
+    assert store.resolve("north-sea") == (config.bundled_model_dir("north-sea"), "full")
     assert store.resolve("small") == (with_small / "small", "full")
     with pytest.raises(store.UnknownModelError, match="no model named 'other'.*has small"):
         store.resolve("other")

@@ -18,6 +18,7 @@ from sonic_model.model.card import (
     tradeoff_rows,
 )
 from sonic_model.model.conditioned import card_rows as conditioned_rows
+from sonic_model.model.ensemble import model_name as ensemble_model_name
 from sonic_model.model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 from sonic_model.viz.plots import tradeoff_chart
 
@@ -40,7 +41,7 @@ def _header(card: dict) -> None:
 
 
 def _tradeoff(card: dict, chosen: str) -> list[dict]:
-    st.subheader("Memory versus RMSE")
+    st.subheader(f"Memory versus RMSE: {ensemble_model_name(card)}")
     trade = tradeoff_rows(card)
     left, right = st.columns([3, 2])
     with left:
@@ -49,9 +50,13 @@ def _tradeoff(card: dict, chosen: str) -> list[dict]:
                         width="content", config={"displayModeBar": False},
                         key="model_tradeoff")
     with right:
-        st.markdown("Each point is one model: its peak memory when loaded and predicting, "
-                    "against its contest RMSE (us/ft) in blocked cross-validation on Well #1. "
-                    f"Diamonds are the ensembles; **{chosen}** (dark) is in use.")
+        scheme = ("blocked cross-validation on Well #1" if "blocked" in
+                  (card.get("validation") or {}) else "leave-one-well-out validation")
+        st.markdown(f"Each point is one member or ensemble of the **{ensemble_model_name(card)}** "
+                    "model (every one it ships or validated): its peak memory when loaded and "
+                    f"predicting, against its contest RMSE (us/ft) in {scheme}. Diamonds are "
+                    f"the ensembles; **{chosen}** (dark) is in use. The other bundled model: the "
+                    "switch above.")
         why = why_member_beats_ensembles(card)
         if why:
             st.info(why, icon=":material/lightbulb:")
@@ -199,7 +204,15 @@ def render() -> None:
     except SonicModelError as exc:
         st.error(str(exc))
         return
-    chosen = ui_cache.current_ensemble()
+    cards = ui_cache.bundled_cards()
+    in_use = ui_cache.current_ensemble()
+    shown = st.segmented_control(
+        "Bundled model", list(cards) or ["contest"], key="model_page_card",
+        default=in_use if in_use in cards else "contest",
+        help="contest: Well #1 only. north-sea: Well #1 and nine FORCE 2020 wells. With "
+             "'auto' each well gets the one it is closest to.") or "contest"
+    card = cards.get(shown, card)
+    chosen = "full"
     _header(card)
     trade = _tradeoff(card, chosen)
     _ensembles(card, chosen)

@@ -396,12 +396,14 @@ def render() -> None:
     else:
         extras = shear_section.options(well)
         try:
-            with st.spinner(f"Predicting DTC and DTS with the {ensemble} ensemble…"):
+            with st.spinner(f"Predicting DTC and DTS with the {ensemble} model…"):
                 result = ui_cache.predict(data, name, mapping, ensemble, extras, frame,
                                           resample)
         except SonicModelError as exc:
             st.error(str(exc))
     if result is not None:
+        if result.attrs.get("model_reason"):      # "auto": which bundled model, and why
+            st.caption(f":material/alt_route: Model {result.attrs['model_reason']}")
         trust_notice(result, ensemble)
 
     mask = depth_window(well, digest)

@@ -6,7 +6,8 @@ in its own pydantic models where it needs validation.
 
 The environment variables (all optional):
 
-    SONIC_MODEL_DIR            the bundled model's folder (default: the shipped artifacts)
+    SONIC_MODEL_DIR            the bundled contest model's folder (default: the shipped
+                               assets/models/contest; north-sea is always the shipped one)
     SONIC_DATA_DIR             the contest data folder (default: searched, see io.contest)
     SONIC_MODEL_STORE          where models trained on your own wells live
                                (default: the per-user data folder, see model.store)
@@ -54,13 +55,18 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
 
 
-def bundled_model_dir() -> Path:
-    """The shipped artifacts: package data ``sonic_model/models`` in an installed wheel
-    (pyproject.toml maps assets/models there), else ``assets/models`` of the source checkout."""
+def bundled_models_root() -> Path:
+    """The shipped models, one folder each: package data ``sonic_model/models`` in an installed
+    wheel (pyproject.toml maps assets/models there), else ``assets/models`` of the checkout."""
     packaged = resources.files("sonic_model") / "models"
     if packaged.is_dir():
         return Path(str(packaged))
     return PROJECT_DIR / "assets" / "models"
+
+
+def bundled_model_dir(name: str = "contest") -> Path:
+    """The folder of one shipped model: ``contest`` (Well #1 only) or ``north-sea``."""
+    return bundled_models_root() / name
 
 
 def _env_path(name: str) -> Path | None:

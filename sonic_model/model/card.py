@@ -75,8 +75,10 @@ def tradeoff_rows(card: dict) -> list[dict]:
     rows = []
     for kind, group in (("member", card.get("members", {})), ("ensemble", card.get("ensembles", {}))):
         for key, entry in group.items():
-            blocked = entry.get("metrics", {}).get("blocked", {})
             lowo = entry.get("metrics", {}).get("lowo", {})
+            # A model validated leave-one-well-out only (north-sea, own models) is placed by
+            # that figure.
+            blocked = entry.get("metrics", {}).get("blocked") or lowo
             res = entry.get("resources", {})
             rows.append({
                 "name": entry.get("label", key), "key": key, "kind": kind,

@@ -281,8 +281,20 @@ def _load_conditioned(model_dir: Path, runtime: dict, card: dict):
 # ----------------------------------------------------------------------------- predict
 
 def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
-            depth_ft: np.ndarray | None = None) -> pd.DataFrame:
-    """DTC/DTS predictions with P10/P90 and QC, one row per input row, index preserved."""
+            depth_ft: np.ndarray | None = None,
+            ff: F.FeatureFrame | None = None) -> pd.DataFrame:
+    """DTC/DTS predictions with P10/P90 and QC, one row per input row, index preserved.
+
+    ``ensemble`` may also be choice.Auto (anything with ``pick``): the model is then chosen for
+    this well and ``result.attrs`` says which and why ("model", "model_reason"). The public
+    ``sonic_model.predict`` (public.predict) takes model names, "auto" by default. ``ff``: the
+    frame's features when the caller already built them (same frame, depth and PE fill)."""
+    if hasattr(ensemble, "pick"):
+        ff = _features(frame, depth_ft, ensemble.pe_fill)
+        chosen, name, reason = ensemble.pick(frame, depth_ft, ff=ff)
+        result = predict(frame, chosen, depth_ft=depth_ft, ff=ff)
+        result.attrs.update(model=name, model_reason=reason)
+        return result
     if isinstance(ensemble, str):
         ensemble = load_ensemble(ensemble)  # type: ignore[arg-type]
     if not isinstance(frame, pd.DataFrame):
@@ -296,7 +308,8 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
     if depth_ft is not None and len(depth_ft) != len(frame):
         raise InputValueError(f"depth has {len(depth_ft)} values for {len(frame)} rows")
 
-    ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ensemble.pe_fill)
+    if ff is None or ff.pe_fill != ensemble.pe_fill:
+        ff = _features(frame, depth_ft, ensemble.pe_fill)
     row_set = F.row_curve_set(ff.clean)
     kinds = ensemble.members
     # A member's DTS is its DTC times its Vp/Vs: its DTC model is needed whenever it carries
@@ -320,8 +333,23 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
     }, index=frame.index)
     result = result[list(RESULT_COLUMNS)]
     # Which model made these numbers travels with them (the LAS writer records it).
-    result.attrs.update(ensemble=ensemble.name, model_version=ensemble.card.get("model_version"))
+    result.attrs.update(ensemble=ensemble.name, model_version=ensemble.card.get("model_version"),
+                        model=model_name(ensemble.card), model_reason="")
     return result
+
+
+def model_name(card: dict) -> str:
+    """The name a model goes by at the doors: a bundled model's (its card's "bundled" entry;
+    cards older than v3 are the contest model's) or a stored model's."""
+    if (card.get("bundled") or {}).get("name"):
+        return str(card["bundled"]["name"])
+    if (card.get("own") or {}).get("name"):
+        return str(card["own"]["name"])
+    return "contest"
+
+
+def _features(frame: pd.DataFrame, depth_ft, pe_fill: float) -> F.FeatureFrame:
+    return F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=pe_fill)
 
 
 def member_predictions(features: pd.DataFrame, row_set: np.ndarray, sets: dict, kinds,

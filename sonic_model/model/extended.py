@@ -43,8 +43,15 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     ens = ens_mod.load_ensemble(ensemble) if isinstance(ensemble, str) else ensemble
     curves = well.curves.reset_index(drop=True)
     depth = well.depth_ft()
-    result = ens_mod.predict(curves, ens, depth_ft=depth)
-    attrs = dict(result.attrs)
+    chosen, ff = {}, None
+    if hasattr(ens, "pick"):           # choice.Auto: the bundled model this well is closest to
+        from sonic_model.model.features import build_features
+
+        ff = build_features(curves, depth, pe_fill=ens.pe_fill)
+        ens, name, reason = ens.pick(curves, depth, ff=ff)
+        chosen = {"model": name, "model_reason": reason}
+    result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
+    attrs = {**result.attrs, **chosen}
     result = result.reset_index(drop=True)
     logs_dts = result["DTS_PRED"].to_numpy(dtype=float).copy()
 
@@ -52,7 +59,8 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     has_dtc = "DTC" in curves.columns and np.isfinite(_measured(curves, "DTC")).any()
     if has_dtc and (not ignore_measured or baselines or splice or elastic):
         from sonic_model.model.features import build_features
-        ff = build_features(curves, depth, pe_fill=ens.pe_fill)
+        if ff is None or ff.pe_fill != ens.pe_fill:
+            ff = build_features(curves, depth, pe_fill=ens.pe_fill)
         p = C.prepare(curves, depth, name=well.name, pe_fill=ens.pe_fill, ff=ff)
     model = getattr(ens, "conditioned", None)
     if p is not None and not ignore_measured and model is not None:

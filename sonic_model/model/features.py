@@ -138,6 +138,7 @@ class FeatureFrame:
     base: pd.DataFrame             # per-sample working curves (LRD, LRM, PE filled, flags)
     features: pd.DataFrame         # every feature column (NaN where undefined)
     step_ft: float
+    pe_fill: float = 5.0           # what stood in for missing PE (reuse needs the same)
 
 
 def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
@@ -189,7 +190,8 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
                 feats[key] = np.where(pe_missing, 0.0 if key.endswith(("_S10", "_G", "_A40"))
                                       else pe_fill, feats[key])
     features = pd.DataFrame(feats, index=cleaned.index)
-    return FeatureFrame(clean=cleaned, base=base, features=features, step_ft=step)
+    return FeatureFrame(clean=cleaned, base=base, features=features, step_ft=step,
+                        pe_fill=pe_fill)
 
 
 def feature_columns(curve_set: str) -> list[str]:

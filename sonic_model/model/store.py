@@ -5,8 +5,9 @@
         model_card.json ...      every file in the card; ensemble.load_ensemble verifies them)
       .tmp-force-x1y2/         a model being written (never listed; renamed into place when done)
 
-Every door (app page, CLI ``--model``, API ``model=``) picks a model through ``resolve``: the
-bundled choices "full"/"light" map to the shipped assets, any other name to its folder here.
+Every door (app page, CLI ``--model``, API ``model=``) picks a model through ``resolve``/``load``:
+the bundled models "contest" and "north-sea" (model/choice.py; "full"/"light" are old names of
+"contest"), "auto" (the bundled model each well is closest to), any other name its folder here.
 Names are checked by one strict pattern before they touch the file system, so a name can never
 climb out of the store (``../x``), hide (``.x``) or shadow a bundled ensemble.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from sonic_model.core.errors import ArtifactError, InputValueError, StoreReadOnlyError
 from sonic_model.model.card import CARD_NAME
+from sonic_model.model.choice import ALIASES, AUTO, BUNDLED, MODEL_NAMES
 from sonic_model.model.ensemble import ENSEMBLE_NAMES
 
 # Letters, digits, "_" and "-", starting with a letter or digit, at most 48 characters: safe as
@@ -34,7 +36,8 @@ NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,47}")
 MAX_NAME = 48
 # Bundled ensembles (a name here would be ambiguous at every door) and Windows device names
 # (a folder called "con" cannot be created there).
-RESERVED = frozenset(ENSEMBLE_NAMES) | {"con", "prn", "aux", "nul"} \
+BUNDLED_NAMES = frozenset({*ENSEMBLE_NAMES, *MODEL_NAMES, *ALIASES})
+RESERVED = BUNDLED_NAMES | {"con", "prn", "aux", "nul"} \
     | {f"{dev}{i}" for dev in ("com", "lpt") for i in range(1, 10)}
 _TMP_PREFIX = ".tmp-"
 _TRASH_PREFIX = ".trash-"
@@ -69,7 +72,8 @@ def validate_name(name: object) -> str:
         raise InputValueError(f"model name {name!r} is not allowed: use letters, digits, '_' or "
                               "'-' (starting with a letter or digit), e.g. force_2020")
     if name.lower() in RESERVED:
-        what = "a bundled ensemble" if name.lower() in ENSEMBLE_NAMES else "reserved by Windows"
+        what = "a bundled model's name" if name.lower() in BUNDLED_NAMES \
+            else "reserved by Windows"
         raise InputValueError(f"model name {name!r} is {what}; choose another name")
     return name
 
@@ -93,8 +97,24 @@ def model_names() -> list[str]:
 
 
 def choices() -> list[str]:
-    """What a model picker offers: the bundled ensembles, then the store's models."""
-    return [*ENSEMBLE_NAMES, *model_names()]
+    """What a model picker offers: auto, the bundled models, then the store's models."""
+    return [*MODEL_NAMES, *model_names()]
+
+
+def shadowed() -> list[str]:
+    """Store folders named like a bundled model (saved before that name was bundled, or by
+    hand): never loaded under that name, listed with a message saying how to keep them."""
+    root = store_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                  and p.name.lower() in BUNDLED_NAMES and (p / CARD_NAME).is_file())
+
+
+def shadow_message(name: str) -> str:
+    return (f"the stored model {name!r} has the name of a bundled model, which is what "
+            f"{name!r} now means at every door; rename its folder ({store_root() / name}) to "
+            "keep using it, e.g. my-" + name.lower())
 
 
 def _read_card(folder: Path) -> dict:
@@ -130,7 +150,8 @@ def list_models() -> list[dict]:
     user can still see it and delete it.
     """
     root = store_root()
-    rows = []
+    rows = [{"name": name, "error": shadow_message(name), "path": str(root / name)}
+            for name in shadowed()]
     for name in _names(root):
         folder = root / name
         try:
@@ -156,18 +177,28 @@ def _existing(name: str) -> Path:
 
 
 def resolve(choice: str) -> tuple[Path, str]:
-    """(model folder, ensemble name) for a picker choice: "full"/"light" or a stored name."""
-    if choice in ENSEMBLE_NAMES:
-        from sonic_model.core.config import get_settings
+    """(model folder, ensemble name) for a picker choice naming one model: a bundled name
+    ("contest", "north-sea", or the old "full"/"light") or a stored name. "auto" names no
+    single folder: ``load`` it instead."""
+    from sonic_model.model.choice import bundled_dir, canonical
 
-        return get_settings().model_dir, choice
+    if choice == AUTO:
+        raise InputValueError("'auto' picks a bundled model per well; load it with "
+                              "store.load('auto')")
+    if canonical(choice) in BUNDLED:
+        return bundled_dir(choice), choice if choice in ENSEMBLE_NAMES else "full"
     return _existing(validate_name(choice)), "full"
 
 
-def load(choice: str):
-    """The ensemble behind a choice, sha256-verified and cached per process by ensemble."""
+def load(choice: str = AUTO):
+    """The ensemble behind a choice, sha256-verified and cached per process; for "auto" a
+    choice.Auto that predict() resolves per well."""
     from sonic_model.model.ensemble import load_ensemble
 
+    if choice == AUTO:
+        from sonic_model.model.choice import Auto
+
+        return Auto()
     folder, ens = resolve(choice)
     return load_ensemble(ens, model_dir=folder)  # type: ignore[arg-type]
 

@@ -1,5 +1,5 @@
 """The bundled model's data: the contest's Well #1 as three wells, its card fields, and the
-FORCE wells that calibrate its bands' between-field term. trainer.train puts them together.
+FORCE wells that calibrate its bands' between-field term. bundled_train.train puts them together.
 Nothing here reads Well #2's answers (they are not in the contest files we have).
 """
 

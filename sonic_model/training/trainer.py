@@ -4,8 +4,8 @@
 models both come from it): it cross-validates every member, derives the ensemble weights and
 the P10/P90 calibration from held-out predictions only, fits the final members on all wells,
 and writes ``out_dir`` in the layout of assets/models (model.artifacts: member .npz files +
-runtime.json + model_card.json). ``train()`` is `python -m sonic_model train`: the bundled
-model, trained on the three wells joined in the contest's Well #1 (bundled.py).
+runtime.json + model_card.json). `python -m sonic_model train` (both bundled models) is
+bundled_train.py.
 
 The jobs live in their own modules and this one puts them in order: dataset.py (the wells as
 one table, the row plan, the schemes), crossval.py (held-out predictions), ensemble_build.py
@@ -23,8 +23,7 @@ import numpy as np
 
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
-from sonic_model.training import bundled, card_build, export
-from sonic_model.training.bundled import contest_wells
+from sonic_model.training import card_build, export
 from sonic_model.training.crossval import (
     cross_validate,
     fit_sets,
@@ -34,7 +33,6 @@ from sonic_model.training.crossval import (
     save_cv_cache,
 )
 from sonic_model.training.dataset import (
-    K_BLOCKED,
     PE_FILL,
     ROW_BUDGET,
     TrainingSet,
@@ -201,18 +199,3 @@ def other_field_widener(other_fields, fitted: dict, kinds, log=print):
     entry: dict = {"source": "FORCE 2020 (Bormann et al. 2020, doi:10.5281/zenodo.4351156); "
                              "predicted, never trained on"}
     return entry, transfer.OtherFieldWidener(arrays, entry, log)
-
-
-def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
-          measure: bool = True, cv_cache: Path | None = None) -> dict:
-    """`python -m sonic_model train`: the bundled model from Well #1's three wells, validated
-    leave-one-well-out and with 5 contiguous blocks, plus the contest's card fields."""
-    from sonic_model.core.config import get_settings
-    from sonic_model.training.studies import run_studies
-
-    wells = contest_wells(data_dir)
-    log(f"Well #1: {sum(len(w.frame) for w in wells)} rows in {len(wells)} wells")
-    studies = run_studies(build_training_set(wells), log)
-    return train_model(wells, Path(out_dir or get_settings().model_dir), blocked_folds=K_BLOCKED,
-                       log=log, measure=measure, card_extra=bundled.card_extra(wells, studies),
-                       cv_cache=cv_cache, other_fields=bundled.force_wells(log))

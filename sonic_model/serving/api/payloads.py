@@ -227,7 +227,11 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     card = ens.card or {}
     depth_ft = well.depth_ft()
     return {
-        "ensemble": ens.name, "model": name, "model_version": card.get("model_version"),
+        # With "auto" the model is chosen per well: the answer names it and says why.
+        "ensemble": result.attrs.get("ensemble", ens.name),
+        "model": (result.attrs.get("model") or name) if name == "auto" else name, "model_reason":
+            result.attrs.get("model_reason", ""),
+        "model_version": result.attrs.get("model_version", card.get("model_version")),
         "rows": len(result),
         "columns": list(RESULT_COLUMNS) + extra,
         "units": {**RESULT_UNITS, **{c: EXTRA_UNITS[c] for c in extra}},

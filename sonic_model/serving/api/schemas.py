@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sonic_model.model.choice import ModelName
 from sonic_model.model.ensemble import EnsembleName
 
 
@@ -43,10 +44,12 @@ class PredictRequest(BaseModel):
         None, description="curve name -> unit, e.g. {\"NPHI\": \"%\"}; omitted units are read "
                           "from the value range, as for a CSV without units",
         examples=[{"NPHI": "%", "RHOB": "g/cm3"}])
-    ensemble: EnsembleName = "full"
+    ensemble: ModelName = Field("auto", description="a bundled model: auto (default: the one "
+                                "the well is closest to), contest, north-sea; full and light "
+                                "are old names of contest")
     model: str | None = Field(
         None, description="a model from GET /api/v1/models (one trained on your own wells, or "
-                          "full/light); replaces 'ensemble'", examples=["force"])
+                          "a bundled one); replaces 'ensemble'", examples=["force"])
     mapping: dict[str, str] | None = Field(
         None, description="canonical name -> the request's curve name, overriding the aliases",
         examples=[{"ZDEN": "DEN_CORR"}])
@@ -58,7 +61,9 @@ class PredictRequest(BaseModel):
 
 class PredictResponse(BaseModel):
     ensemble: EnsembleName
-    model: str = Field(description="the model that predicted: full, light or a stored name")
+    model: str = Field(description="the model that predicted: contest, north-sea or a stored "
+                                   "name (with auto: the one chosen for this well)")
+    model_reason: str = Field("", description="why auto chose this model (empty otherwise)")
     model_version: str | None
     rows: int
     columns: list[str]

@@ -10,7 +10,6 @@ worker, and the workers must run the same sonic_model version.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from distributed import Client, WorkerPlugin, as_completed
 
@@ -40,9 +39,7 @@ class ModelPreload(WorkerPlugin):
         self.choice = choice
 
     def setup(self, worker):
-        from sonic_model.model.ensemble import load_ensemble
-
-        load_ensemble(self.choice.ensemble, model_dir=Path(self.choice.model_dir))
+        self.choice.load()
 
 
 def _probe(address: str) -> None:

@@ -60,6 +60,20 @@ class ModelChoice:
     model_dir: str
     ensemble: str
 
+    def load(self):
+        """The model, from the per-process cache: for "auto" a choice.Auto (both bundled
+        models loaded; each well gets the one it is closest to), else the ensemble."""
+        if self.ensemble == "auto":
+            from sonic_model.model import store
+
+            auto = store.load("auto")
+            for name in ("contest", "north-sea"):
+                auto.model(name)
+            return auto
+        from sonic_model.model.ensemble import load_ensemble
+
+        return load_ensemble(self.ensemble, model_dir=Path(self.model_dir))
+
     @property
     def tag(self) -> str:
         """File-name safe label (output names carry it, so switching models never skips)."""
@@ -67,14 +81,18 @@ class ModelChoice:
 
 
 def resolve_model(ensemble: str | None = None, model: str | None = None) -> ModelChoice:
-    """``--ensemble full|light`` (the bundled model) or ``--model NAME`` through the store."""
+    """``--ensemble full|light`` (old names of the bundled contest model) or ``--model NAME``
+    through the store; neither: ``auto`` (per well, the bundled model it is closest to)."""
     from sonic_model.core.config import get_settings
     from sonic_model.model.ensemble import ENSEMBLE_NAMES
 
     if model is not None and ensemble is not None:
         raise BatchInputError("choose either --ensemble or --model, not both")
+    if model is None and ensemble is None:
+        model = "auto"
+    if model == "auto":
+        return ModelChoice("auto", str(get_settings().model_dir), "auto")
     if model is None:
-        ensemble = ensemble or "full"
         if ensemble not in ENSEMBLE_NAMES:
             raise BatchInputError(f"unknown ensemble {ensemble!r}: choose "
                                   + " or ".join(ENSEMBLE_NAMES))
@@ -209,7 +227,10 @@ def report_row(job: Job, status: str, **values) -> dict:
     return row
 
 
-def _model_label(choice: ModelChoice, ens) -> str:
+def _model_label(choice: ModelChoice, ens, result=None) -> str:
+    attrs = {} if result is None else result.attrs
+    if attrs.get("model_reason"):       # auto: which bundled model, its version, and why
+        return f"{choice.label} {attrs.get('model_version')} {attrs['model_reason']}"
     version = ens.card.get("model_version") if getattr(ens, "card", None) else None
     return f"{choice.label} {version}" if version else choice.label
 
@@ -227,9 +248,7 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
 
         from sonic_model import io as wells
         from sonic_model.core import metrics
-        from sonic_model.model import ensemble
-
-        ens = ensemble.load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
+        ens = choice.load()
         well = wells.read_well(job.source, name=Path(job.label).name)
         # The CLI predict's default: DTS conditioned on the well's measured DTC where valid.
         from sonic_model.model.extended import predict_extended
@@ -248,7 +267,7 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         return report_row(job, "ok", rows=len(result), qc_flagged_share=round(flagged, 4),
                           rmse_dtc=_rmse(scores, "DTC"), rmse_dts=_rmse(scores, "DTS"),
                           seconds=round(time.perf_counter() - start, 3),
-                          model=_model_label(choice, ens))
+                          model=_model_label(choice, ens, result))
     except SonicModelError as exc:
         return report_row(job, "error", seconds=round(time.perf_counter() - start, 3),
                           message=str(exc), model=choice.label)

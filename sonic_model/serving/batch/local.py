@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 from sonic_model.core.errors import SonicModelError
 from sonic_model.serving.batch.jobs import INTERNAL, Job, ModelChoice, report_row, score_one
@@ -21,10 +20,8 @@ def init_worker(choice: ModelChoice, threads: int) -> None:
     # Several workers each running libxgboost/BLAS on every core would fight over them.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, str(threads))
-    from sonic_model.model.ensemble import load_ensemble
-
     try:
-        load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
+        choice.load()
     except SonicModelError:
         pass  # every job will report the same clear message through score_one
 
@@ -67,11 +64,9 @@ def run_pool(jobs: list[Job], choice: ModelChoice, workers: int) -> Iterator[dic
 
 def run_local(jobs: list[Job], choice: ModelChoice, workers: int) -> Iterator[dict]:
     """Load the model here first, then score inline (one worker or one job) or on a pool."""
-    from sonic_model.model.ensemble import load_ensemble
-
     # Loaded here too, before the report is opened: a damaged model is one clear error for the
     # batch, not the same message on every well (~0.3 s; the inline route uses this copy).
-    load_ensemble(choice.ensemble, model_dir=Path(choice.model_dir))
+    choice.load()
     if workers <= 1 or len(jobs) <= 1:
         return run_inline(jobs, choice)
     return run_pool(jobs, choice, min(workers, len(jobs)))

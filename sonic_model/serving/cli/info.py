@@ -12,8 +12,9 @@ def _cell(value, width: int = 6) -> str:
 def _tradeoff(card: dict) -> None:
     from sonic_model.model.card import tradeoff_rows
 
+    scheme = "blocked-CV" if "blocked" in (card.get("validation") or {}) else "leave-one-well-out"
     print(f"{'name':38s} {'size KB':>8s} {'RSS MB':>7s} {'DTC':>6s} {'DTS':>6s} "
-          f"{'contest':>8s} {'LOWO':>6s}   (Well #1 blocked-CV RMSE, us/ft)")
+          f"{'contest':>8s} {'LOWO':>6s}   ({scheme} RMSE, us/ft)")
     for row in tradeoff_rows(card):
         print(f"{row['name'][:38]:38s} {row['size_kb']:8.1f} {_cell(row['peak_rss_mb'], 7)} "
               f"{_cell(row['rmse_dtc'])} {_cell(row['rmse_dts'])} "
@@ -41,16 +42,42 @@ def _per_interval(card: dict) -> None:
         print(format_breakdown("full ensemble, held out", scheme, table))
 
 
-def cmd_info(args) -> int:
-    from sonic_model.model.card import load_card
+def _header(name: str, card: dict) -> None:
+    data = card.get("data") or {}
+    print(f"SonicPredict bundled model {name} {card.get('model_version')} — "
+          f"{data.get('source', '?')}")
+    print(f"Licence: {data.get('licence', '?')}")
+    if data.get("held_out"):
+        print(f"Held out of training: {data['held_out']['well']} "
+              f"({data['held_out']['why']})")
+    if card.get("training_seconds") is not None:
+        print(f"Trained in {card['training_seconds']:.0f} s")
 
-    card = load_card()
+
+def cmd_info(args) -> int:
+    """Both bundled models' cards as tables (``--model NAME``: one); ``--json``: the whole card
+    of one (contest unless ``--model`` names another)."""
+    from sonic_model.model.card import load_card
+    from sonic_model.model.choice import BUNDLED, bundled_dir, canonical
+
+    wanted = getattr(args, "model", None)
+    names = [canonical(wanted)] if wanted else list(BUNDLED)
+    for name in names:
+        if name not in BUNDLED:
+            from sonic_model.core.errors import InputValueError
+
+            raise InputValueError(f"--model {wanted}: info describes the bundled models "
+                                  f"{', '.join(BUNDLED)}; for a stored model use "
+                                  "`python -m sonic_model models --json`")
     if args.json:
-        print(json.dumps(card, indent=1))
+        print(json.dumps(load_card(bundled_dir(names[0])), indent=1))
         return 0
-    print(f"SonicPredict model {card['model_version']} — {card['data']['source']}")
-    print(f"Licence: {card['data']['licence']}")
-    _tradeoff(card)
-    _conditioned(card)
-    _per_interval(card)
+    for i, name in enumerate(names):
+        card = load_card(bundled_dir(name))
+        if i:
+            print()
+        _header(name, card)
+        _tradeoff(card)
+        _conditioned(card)
+        _per_interval(card)
     return 0

@@ -41,9 +41,10 @@ def _add_predict(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output .csv or .las (a directory when several inputs are given)")
     p.add_argument("--ensemble", choices=("full", "light"), default=None,
-                   help="bundled ensemble (default full)")
+                   help="old name of the bundled contest model (use --model)")
     p.add_argument("--model", metavar="NAME",
-                   help="a model from `models` (your own, or full/light); default full")
+                   help="auto (default: per well, the bundled model it is closest to), contest, "
+                        "north-sea, or one of `models`")
     p.add_argument("--format", choices=OUTPUT_FORMATS, help="output format for a directory -o")
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
@@ -72,8 +73,11 @@ def _add_batch(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for outputs")
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="csv")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--ensemble", choices=("full", "light"), default=None)
-    which.add_argument("--model", metavar="NAME", help="a model from the model store")
+    which.add_argument("--ensemble", choices=("full", "light"), default=None,
+                       help="old name of the bundled contest model (use --model)")
+    which.add_argument("--model", metavar="NAME",
+                       help="auto (default: per well, the bundled model it is closest to), "
+                            "contest, north-sea, or a model from the store")
     p.add_argument("--workers", type=int, metavar="N",
                    help="local processes (default: all cores; not used with --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -84,13 +88,17 @@ def _add_batch(sub) -> None:
 
 
 def _add_train(sub) -> None:
-    p = sub.add_parser("train", help="validate and fit the ensembles on Well #1")
+    p = sub.add_parser("train", help="validate and fit the bundled models (contest, north-sea)")
     p.add_argument("--data", metavar="DIR", help="contest data directory (train.csv)")
     p.add_argument("--out", metavar="DIR",
-                   help="where to write the artifacts (default assets/models)")
+                   help="folder for the bundled models' folders contest/ and north-sea/ "
+                        "(default assets/models)")
+    p.add_argument("--only", choices=("contest", "north-sea"),
+                   help="rebuild one bundled model only (default both)")
     p.add_argument("--no-measure", action="store_true", help="skip the resource measurements")
     p.add_argument("--cv-cache", metavar="FILE",
-                   help="development: save held-out predictions here, or reuse them if present")
+                   help="development: save held-out predictions at FILE.<model>.npz, or reuse "
+                        "them if present")
     p.add_argument("--wells", nargs="+", metavar="DIR_OR_FILE",
                    help="train a named model on your own wells (LAS, CSV, DLIS or LIS files, "
                         "or folders of them) instead of rebuilding the bundled one")
@@ -115,8 +123,10 @@ def _add_small_verbs(sub) -> None:
     p.add_argument("--delete", metavar="NAME", help="delete this model from the store")
     p.set_defaults(func=cmd_models)
 
-    p = sub.add_parser("info", help="show the model card")
+    p = sub.add_parser("info", help="show the bundled models' cards")
     p.add_argument("--json", action="store_true", help="print the whole card as JSON")
+    p.add_argument("--model", choices=("contest", "north-sea", "full", "light"),
+                   help="one bundled model only (with --json: default contest)")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("serve", help="run the HTTP API with uvicorn")

@@ -17,9 +17,9 @@ def train_wells(args) -> int:
     if not args.name:
         raise UsageError("--wells needs --name NAME: the name the model is saved under")
     check_store_writable(f"train model {args.name!r}")
-    if args.data or args.out or args.cv_cache:
-        raise UsageError("--data, --out and --cv-cache rebuild the bundled model; leave them out "
-                         "with --wells")
+    if args.data or args.out or args.cv_cache or getattr(args, "only", None):
+        raise UsageError("--data, --out, --only and --cv-cache rebuild the bundled models; leave "
+                         "them out with --wells")
     from sonic_model.model import store
     from sonic_model.training import own_wells
 

@@ -118,6 +118,8 @@ def summary_line(src: Path, target: Path, result, label: str) -> str:
     if "DTS_SOURCE" in result.columns:
         conditioned = int(result["DTS_SOURCE"].str.startswith("DTC-conditioned").sum())
         used = f", DTS from the measured DTC on {conditioned} samples"
+    # "auto" chooses per well: the line names the model chosen and why.
+    label = result.attrs.get("model_reason") or label
     return f"{src} -> {target or 'standard output'}: {len(result)} rows, {flagged} with QC flags{used} ({label})"
 
 
@@ -157,8 +159,9 @@ def predict_files(args) -> int:
     from sonic_model.model import store
     from sonic_model.model.extended import predict_extended
 
-    ens = store.load(args.model or args.ensemble or "full")
-    label = f"model {args.model}" if args.model else f"{ens.name} ensemble"
+    ens = store.load(args.model or args.ensemble or "auto")
+    label = f"model {args.model}" if args.model else (
+        f"{ens.name} ensemble" if args.ensemble else "auto")
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping, frame=getattr(args, "frame", None),
                                resample=getattr(args, "resample", False))

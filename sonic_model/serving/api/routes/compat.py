@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from sonic_model.model.ensemble import EnsembleName
+from sonic_model.model.choice import ModelName
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import parse_split_body, render_split
 from sonic_model.serving.api.schemas import SPLIT_EXAMPLE, SplitFrame
@@ -41,7 +41,7 @@ router = APIRouter(tags=["SonicPredict-compatible"])
         }}}}},
 )
 async def get_predictions(request: Request, models: ModelsDep, settings: SettingsDep,
-                          ensemble: Annotated[EnsembleName, Query()] = "full") -> Response:
+                          ensemble: Annotated[ModelName, Query()] = "auto") -> Response:
     """Columns CNC, GR, HRD and ZDEN (canonical names or the usual mnemonics) are required
     in any order; CAL and HRM are used when present; PE is accepted but is not a model
     input; other columns are ignored. CNC in % and ZDEN in kg/m3 are recognised from their

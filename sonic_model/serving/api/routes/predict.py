@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sonic_model import io as wells
 from sonic_model.core.errors import InputValueError
-from sonic_model.model.ensemble import EnsembleName
+from sonic_model.model.choice import ModelName
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import (
     check_rows,
@@ -76,7 +76,7 @@ async def predict_file(
     models: ModelsDep, settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a LAS, CSV, DLIS or LIS well file")],
     format: Annotated[Literal["json", "csv", "las"], Form()] = "json",
-    ensemble: Annotated[EnsembleName | None, Form()] = None,
+    ensemble: Annotated[ModelName | None, Form()] = None,
     model: Annotated[str | None, Form(
         description="a model from GET /api/v1/models; replaces 'ensemble'")] = None,
     mapping: Annotated[list[str] | None, Form(
@@ -92,7 +92,7 @@ async def predict_file(
         description="DLIS/LIS: interpolate model curves that only another frame has onto the "
                     "chosen frame's depth")] = False,
 ) -> Response:
-    ensemble = model_choice(model, ensemble or "full", ensemble is not None)
+    ensemble = model_choice(model, ensemble or "auto", ensemble is not None)
     await models.ready(ensemble)
     overrides = wells.parse_mapping(mapping or [])
     data = await file.read()

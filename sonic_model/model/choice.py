@@ -1,0 +1,125 @@
+"""Which bundled model predicts a well: `contest`, `north-sea`, or `auto` (chosen per well).
+
+    MODEL_NAMES = ("auto", "contest", "north-sea")     # what every door offers, before the store
+    ALIASES = {"full": "contest", "light": "contest"}  # old scripts and clients keep working
+    auto = Auto()                                      # store.load("auto") returns one
+    ens, name, reason = auto.pick(frame, depth_ft)     # the model for this well, and why
+
+`auto` asks each bundled model how unfamiliar the well is to it, with the measure its QC
+already uses (core/qc.py): the share of samples whose inputs are outside the model's training
+range or whose log combination is far from every training sample (KNN novelty above the
+model's threshold). The model the well is most familiar with predicts it; a near tie goes to
+`contest`, the specialist of the contest's field (trained on Well #1 alone). Nothing about the
+choice was fitted on Well #2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+AUTO = "auto"
+CONTEST = "contest"
+NORTH_SEA = "north-sea"
+BUNDLED = (CONTEST, NORTH_SEA)
+MODEL_NAMES: tuple[str, ...] = (AUTO, *BUNDLED)
+# What a door's model field accepts before the store's names (the API's `ensemble` fields).
+ModelName = Literal["auto", "contest", "north-sea", "full", "light"]
+# Names of the seed's and v1/v2's bundled ensembles, kept for old scripts and API clients.
+ALIASES = {"full": CONTEST, "light": CONTEST}
+# `north-sea` must make this much less of the well unfamiliar than `contest` to be chosen: the
+# specialist wins ties (on its own field it validates better than the broad model).
+MARGIN = 0.10
+# Samples scored per model for the choice: every k-th valid row, at most this many (the choice
+# then costs a few milliseconds however long the well is).
+SAMPLE_ROWS = 3000
+
+
+def canonical(name: str) -> str:
+    """`full`/`light` -> `contest`; other names unchanged."""
+    return ALIASES.get(name, name)
+
+
+def bundled_dir(name: str) -> Path:
+    """The folder of bundled model `contest` ($SONIC_MODEL_DIR when set) or `north-sea`."""
+    from sonic_model.core.config import bundled_model_dir, get_settings
+
+    name = canonical(name)
+    if name == CONTEST:
+        return get_settings().model_dir
+    return bundled_model_dir(name)
+
+
+def load_bundled(name: str):
+    """The `full` ensemble of bundled model `name` (sha256-checked, cached per process)."""
+    from sonic_model.model.ensemble import load_ensemble
+
+    return load_ensemble("full", model_dir=bundled_dir(name))
+
+
+def unfamiliar_share(ens, frame: pd.DataFrame, depth_ft=None, ff=None) -> float:
+    """Share of the well's predictable samples that model `ens` would flag as outside its
+    training range or as an unfamiliar log combination (NaN when nothing can be predicted).
+    ``ff``: the frame's features, when already built with the model's PE fill."""
+    from sonic_model.model import features as F
+    from sonic_model.model.ensemble import member_predictions
+
+    if ff is None or ff.pe_fill != ens.pe_fill:
+        ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ens.pe_fill)
+    row_set = F.row_curve_set(ff.clean)
+    valid = np.flatnonzero(row_set != "")
+    if not len(valid):
+        return float("nan")
+    rows = valid[::max(1, len(valid) // SAMPLE_ROWS)]
+    sets = {k: {**part, "members": {"knn": part["members"]["knn"]}}
+            for k, part in ens.sets.items()}
+    _, novelty = member_predictions(ff.features.iloc[rows], row_set[rows], sets, ["knn"],
+                                    {"knn": (True, False)})
+    flagged = np.isfinite(novelty) & (novelty > ens.qc["novelty_threshold"])
+    clean = ff.clean.iloc[rows]
+    for curve, (lo, hi) in ens.qc["envelope"].items():
+        v = clean[curve].to_numpy()
+        flagged |= np.isfinite(v) & ((v < lo) | (v > hi))
+    return float(flagged.mean())
+
+
+@dataclass
+class Auto:
+    """The `auto` choice: loads the bundled models on first use and picks one per well."""
+    name: str = AUTO
+    _models: dict = field(default_factory=dict, repr=False)
+
+    def model(self, name: str):
+        if name not in self._models:
+            self._models[name] = load_bundled(name)
+        return self._models[name]
+
+    @property
+    def card(self) -> dict:
+        """The contest model's card (what a door shows before a well is chosen for)."""
+        return self.model(CONTEST).card
+
+    @property
+    def pe_fill(self) -> float:
+        return self.model(CONTEST).pe_fill
+
+    def pick(self, frame: pd.DataFrame, depth_ft=None, ff=None) -> tuple[object, str, str]:
+        """(ensemble, bundled name, reason in words) for this well; ``ff``: its features when
+        the caller built them already (built once here otherwise, for both models)."""
+        if ff is None:
+            from sonic_model.model import features as F
+
+            ff = F.build_features(frame.reset_index(drop=True), depth_ft, pe_fill=self.pe_fill)
+        shares = {name: unfamiliar_share(self.model(name), frame, depth_ft, ff)
+                  for name in BUNDLED}
+        c, n = shares[CONTEST], shares[NORTH_SEA]
+        if not np.isfinite(c) or not np.isfinite(n):
+            return self.model(CONTEST), CONTEST, "auto: contest (no sample could be compared)"
+        chosen = NORTH_SEA if n + MARGIN < c else CONTEST
+        why = (f"auto: {chosen} ({c:.0%} of samples unfamiliar to contest, {n:.0%} to "
+               f"north-sea; contest unless north-sea is {MARGIN:.0%} more familiar)")
+        return self.model(chosen), chosen, why

@@ -1,0 +1,53 @@
+"""`python -m sonic_model train`: both bundled models, `contest` (Well #1's three wells,
+bundled.py) and `north-sea` (those plus the FORCE wells, north_sea.py), each through
+trainer.train_model into its own folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sonic_model.training import bundled
+from sonic_model.training.bundled import contest_wells
+from sonic_model.training.dataset import K_BLOCKED, build_training_set
+from sonic_model.training.trainer import train_model
+
+
+def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
+          measure: bool = True, cv_cache: Path | None = None,
+          only: tuple[str, ...] = ("contest", "north-sea")) -> dict:
+    """`python -m sonic_model train`: both bundled models, into ``out_dir``/contest and
+    ``out_dir``/north-sea (default: assets/models; contest goes to $SONIC_MODEL_DIR when that
+    is set and no ``out_dir`` is given). ``cv_cache``: a file prefix, one cache per model.
+    Returns {name: card}; each card records its own training time."""
+    from sonic_model.core.config import bundled_model_dir, get_settings
+
+    cards = {}
+    for name in only:
+        folder = Path(out_dir) / name if out_dir else (
+            get_settings().model_dir if name == "contest" else bundled_model_dir(name))
+        cache = None if cv_cache is None else Path(f"{cv_cache}.{name}.npz")
+        if name == "contest":
+            cards[name] = train_contest(data_dir, folder, log, measure, cache)
+        else:
+            from sonic_model.training.north_sea import train_north_sea
+
+            cards[name] = train_north_sea(folder, data_dir, log=log, cv_cache=cache,
+                                          measure=measure)
+    return cards
+
+
+def train_contest(data_dir: Path | None, out_dir: Path, log=print, measure: bool = True,
+                  cv_cache: Path | None = None) -> dict:
+    """The bundled contest model from Well #1's three wells, validated leave-one-well-out and
+    with 5 contiguous blocks, plus the contest's card fields."""
+    from sonic_model.training.studies import run_studies
+
+    wells = contest_wells(data_dir)
+    log(f"Well #1: {sum(len(w.frame) for w in wells)} rows in {len(wells)} wells")
+    studies = run_studies(build_training_set(wells), log)
+    extra = bundled.card_extra(wells, studies)
+    extra["bundled"] = {"name": "contest", "purpose": "the contest's field: Well #1 only, "
+                                                      "the leaderboard's rules"}
+    return train_model(wells, Path(out_dir), blocked_folds=K_BLOCKED, log=log, measure=measure,
+                       card_extra=extra, cv_cache=cv_cache, other_fields=bundled.force_wells(log))
