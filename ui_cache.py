@@ -211,3 +211,21 @@ def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
     from sonic_model.training import own_wells
 
     return own_wells.check_well(data, name, _mapping_arg(mapping))
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def synth(data: bytes, name: str, ensemble_name: str, options: tuple,
+          checkshot: bytes | None = None):
+    """The Seismic page's synth result (model.synth.synth_well) for a well file and the page's
+    options ((key, value) pairs of SynthOptions fields; fluid settings under "fluid")."""
+    from sonic_model import io as wells
+    from sonic_model.model.synth import synth_well
+    from sonic_model.model.synth_options import SynthOptions, read_checkshot
+    from sonic_model.physics.fluids import FluidSettings
+
+    opts = dict(options)
+    fluid = opts.pop("fluid", None)
+    cs = read_checkshot(checkshot, "checkshot") if checkshot else None
+    well = wells.read_well(data, name=name)
+    return synth_well(well, get_ensemble(ensemble_name), SynthOptions(
+        checkshot=cs, fluid=FluidSettings(**dict(fluid)) if fluid else None, **opts))

@@ -35,7 +35,7 @@ PAGE_ICON = ROOT / "assets" / "icons" / "sonicpredict.png"
 # Navigation icons by page name (a page without an entry gets DEFAULT_ICON).
 NAV_ICONS = {"predict": ":material/monitoring:", "train": ":material/model_training:",
              "batch": ":material/stacks:", "model": ":material/analytics:",
-             "about": ":material/info:"}
+             "about": ":material/info:", "seismic": ":material/airwave:"}
 DEFAULT_ICON = ":material/article:"
 
 

@@ -132,6 +132,7 @@ def make_run(logs: Logs, opts: SynthOptions, depth_m, gr, residuals: dict, n_rea
     sub = None
     if fluid is not None:
         sub = FL.substitute(vp, vs, rho, gr, depth_m, fluid)
+        sub["INSITU"] = (vp[0], vs[0], np.asarray(rho)[0])
         vp, vs, rho = sub["VP"], sub["VS"], sub["RHOB"]
     return Run(vp, vs, np.asarray(rho, float), None, sub)
 
@@ -241,6 +242,8 @@ def output_frame(depth_name: str, depth_values, run: Run, logs: Logs,
         cols[name], cols[f"{name}_P10"], cols[f"{name}_P90"] = depth_stack[0], lo, hi
     if run.fluid is not None:
         sub = run.fluid
+        for name, values in zip(("VP_INSITU", "VS_INSITU", "RHOB_INSITU"), sub["INSITU"]):
+            cols[name] = np.where(missing, np.nan, values)
         cols["PHI"] = np.asarray(sub["PHI"])[0] if np.ndim(sub["PHI"]) > 1 else sub["PHI"]
         cols["VSH"] = sub["VSH"]
         cols["SUBSTITUTED"] = np.asarray(sub["SUBSTITUTED"])[0].astype(int)

@@ -1,0 +1,144 @@
+"""Seismic: a synthetic seismogram, angle gather, AVO crossplot and fluid substitution from the
+well chosen on Predict (or dropped here), with P10/P90 from the predicted logs' bands, and how
+far a predicted log can be trusted for the job (this well's scores, the model card's figures).
+
+Widgets and layout only: the work is model.synth.synth_well through ui_cache.synth, the figures
+come from sonic_model.viz.seismic, the files from model.synth_export (the CLI's and API's).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sonic_model.core.errors import SonicModelError
+from sonic_model.model.synth_export import csv_bytes, segy_payload
+from sonic_model.model.synth_score import score_lines
+from sonic_model.viz.seismic import fluid_tracks, intercept_gradient, seismic_tracks
+
+import ui_cache
+
+TITLE = "Seismic: synthetic, AVO and fluid substitution"
+UPLOAD_TYPES = ["las", "csv", "txt", "dlis", "lis"]
+
+
+def _well() -> dict | None:
+    """The well on Predict (kept in the session), else a file dropped here (then kept for
+    Predict too)."""
+    kept = st.session_state.get("uploaded") or st.session_state.get("demo")
+    if kept is not None:
+        st.caption(f":material/description: Well **{kept['name']}** (chosen on Predict) · "
+                   f"model **{ui_cache.current_ensemble()}** (sidebar)")
+        return kept
+    upload = st.file_uploader("Well file (LAS, CSV, TXT, DLIS or LIS) — or choose one on "
+                              "Predict", type=UPLOAD_TYPES, key="seismic_upload")
+    if upload is None:
+        st.info("Drop a well with depth, GR, CNC (neutron), HRD (deep resistivity) and ZDEN "
+                "(density); measured sonic, where the well has some, is used and scored.")
+        return None
+    st.session_state.uploaded = {"name": upload.name, "data": upload.getvalue(),
+                                 "origin": "upload"}
+    return st.session_state.uploaded
+
+
+def _controls() -> tuple[tuple, bytes | None]:
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    wavelet = c1.selectbox("Wavelet", ["ricker", "ormsby"])
+    freq = c2.text_input("Frequency (Hz)", "30" if wavelet == "ricker" else "5,10,40,60",
+                         help="Ricker: peak frequency. Ormsby: corners f1,f2,f3,f4.")
+    angles = c3.text_input("Angles (degrees)", "0,10,20,30")
+    realisations = c4.slider("Realisations (P10/P90)", 0, 200, 100, step=10)
+    c5, c6, _ = st.columns([1, 2, 3])
+    seed = int(c5.number_input("Seed", 0, 10_000, 0))
+    ignore = c6.checkbox("Predicted sonic everywhere (ignore the measured)", False)
+    with st.expander("Time-depth and fluid substitution"):
+        checkshot = st.file_uploader("Checkshot: depth (m), two-way time (ms)",
+                                     type=["csv", "txt"], key="seismic_checkshot")
+        f1, f2, f3, f4 = st.columns(4)
+        fluid = f1.selectbox("New pore fluid", ["none", "brine", "oil", "gas"],
+                             help="Gassmann with Batzle-Wang fluids, porous sands only "
+                                  "(docs/seismic.md).")
+        sw = f2.slider("Sw after", 0.0, 1.0, 1.0 if fluid == "brine" else 0.2, 0.05,
+                       disabled=fluid in ("none", "brine"))
+        k_min = f3.number_input("Mineral K (GPa)", 1.0, 200.0, 36.6)
+        rho_min = f4.number_input("Grain density (g/cm³)", 1.5, 5.0, 2.65)
+    from sonic_model.model.synth_options import parse_number_list
+
+    options = {"wavelet": wavelet, "freq": parse_number_list(freq, "Frequency"),
+               "angles": parse_number_list(angles, "Angles"), "realisations": realisations,
+               "seed": seed, "ignore_measured": ignore}
+    if fluid != "none":
+        options["fluid"] = tuple({"fluid": fluid, "sw": None if fluid == "brine" else sw,
+                                  "k_mineral": k_min, "rho_mineral": rho_min}.items())
+    return tuple(options.items()), (checkshot.getvalue() if checkshot else None)
+
+
+def _fit_for_purpose(result) -> None:
+    st.subheader("How far the predicted logs can be trusted here")
+    scores = result.scores
+    if scores:
+        ni = scores["angles"].get("0") or next(iter(scores["angles"].values()), {})
+        grad = scores.get("avo_gradient") or {}
+        m = st.columns(5)
+        m[0].metric("Synthetic corr., depth", _f(ni.get("depth_corr")))
+        m[1].metric("Synthetic corr., time", _f(ni.get("time_corr")))
+        m[2].metric("Shift at base (ms)", f"{scores['base_shift_ms']:+.1f}")
+        m[3].metric("Inside P10–P90", _pct(ni.get("coverage")))
+        m[4].metric("AVO gradient corr.", _f(grad.get("depth_corr")))
+    for line in score_lines(scores, result.expected):
+        st.caption(line)
+
+
+def _f(x) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f} %"
+
+
+def _downloads(result, name: str) -> None:
+    stem = name.rsplit(".", 1)[0]
+    d1, d2 = st.columns(2)
+    d1.download_button("Download CSV", csv_bytes(result, stem), f"{stem}_synth.csv",
+                       "text/csv", icon=":material/download:")
+    d2.download_button("Download SEG-Y", segy_payload(result, stem), f"{stem}_synth.sgy",
+                       "application/octet-stream", icon=":material/download:")
+
+
+def render() -> None:
+    st.title(TITLE)
+    st.caption("Synthetic seismogram, angle gather and AVO attributes from the logs (measured "
+               "sonic where valid, predicted elsewhere), with P10/P90 from realisations of the "
+               "predicted logs inside their bands. The same computation as `python -m "
+               "sonic_model synth` and `POST /api/v1/synth`.")
+    source = _well()
+    if source is None:
+        return
+    try:
+        options, checkshot = _controls()
+        with st.spinner("Predicting, drawing realisations, modelling…"):
+            result = ui_cache.synth(source["data"], source["name"],
+                                    ui_cache.current_ensemble(), options, checkshot)
+            before = None
+            if dict(options).get("fluid"):
+                plain = tuple((k, v) for k, v in options if k != "fluid")
+                before = ui_cache.synth(source["data"], source["name"],
+                                        ui_cache.current_ensemble(), plain, checkshot).frame
+    except SonicModelError as exc:
+        st.error(str(exc))
+        return
+    _fit_for_purpose(result)
+    tabs = st.tabs(["Synthetic and angle gather", "Intercept–gradient", "Fluid substitution"])
+    with tabs[0]:
+        st.plotly_chart(seismic_tracks(result.frame), width="stretch")
+    with tabs[1]:
+        st.plotly_chart(intercept_gradient(result.frame), width="stretch")
+    with tabs[2]:
+        if before is None:
+            st.info("Choose a new pore fluid under *Time-depth and fluid substitution*.")
+        else:
+            n = int(result.frame["SUBSTITUTED"].sum())
+            st.caption(f"{n} of {len(result.frame)} samples substituted (porous sands); "
+                       "shales and tight rock unchanged.")
+            st.plotly_chart(fluid_tracks(result.frame, before), width="stretch")
+    _downloads(result, source["name"])
