@@ -35,6 +35,14 @@ SHOWN_COLUMNS = {
 }
 
 
+# The table's cells are text (report_frame); labels, help and widths from SHOWN_COLUMNS.
+TABLE_COLUMNS = {
+    col: st.column_config.TextColumn(
+        cfg.get("label") or col, help=cfg.get("help"),
+        width="large" if col in ("message", "output") else None)
+    for col, cfg in SHOWN_COLUMNS.items()}
+
+
 def _key(files, fmt: str, model: str) -> str:
     h = hashlib.blake2b(digest_size=8)
     for f in files:
@@ -43,11 +51,31 @@ def _key(files, fmt: str, model: str) -> str:
     return h.hexdigest()
 
 
+NUMBER_FORMATS = {"rows": "{:,.0f}", "qc_flagged_share": "{:.0%}", "rmse_dtc": "{:.2f}",
+                  "rmse_dts": "{:.2f}", "seconds": "{:.2f}"}
+# An empty cell: a number that does not apply (no measured DTS, no output for a refused file).
+BLANK = "—"
+
+
 def report_frame(rows: list[dict]) -> pd.DataFrame:
+    """The report as the table shows it: every cell text, a dash where a value does not apply
+    (Streamlit would print "None")."""
     frame = pd.DataFrame(rows, columns=list(batch.REPORT_COLUMNS))
-    for col in ("rows", "qc_flagged_share", "rmse_dtc", "rmse_dts", "seconds"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    return frame[list(SHOWN_COLUMNS)]
+    out = pd.DataFrame(index=frame.index)
+    for col in SHOWN_COLUMNS:
+        if col in NUMBER_FORMATS:
+            values = pd.to_numeric(frame[col], errors="coerce")
+            out[col] = [BLANK if pd.isna(v) else NUMBER_FORMATS[col].format(v) for v in values]
+        else:
+            out[col] = [BLANK if v is None or (isinstance(v, float) and pd.isna(v)) or v == ""
+                        else str(v) for v in frame[col]]
+    return out
+
+
+def refusals(rows: list[dict]) -> str:
+    """Each refused file with its whole message (the table's column cuts long ones)."""
+    return "\n".join(f"- **{r['file']}**: {r.get('message') or 'refused'}"
+                     for r in rows if r.get("status") == "error")
 
 
 def render() -> None:
@@ -96,10 +124,9 @@ def render() -> None:
     c1.metric("Scored", f"{ok} of {len(rows)}")
     c2.metric("Refused", len(bad))
     if bad:
-        st.warning(f"{len(bad)} file(s) could not be scored; the message column says why and "
-                   "what to do.")
+        st.warning(f"{len(bad)} file(s) could not be scored:\n\n{refusals(rows)}")
     st.dataframe(report_frame(rows), hide_index=True, width="stretch",
-                 column_config=SHOWN_COLUMNS, key="batch_report_table")
+                 column_config=TABLE_COLUMNS, key="batch_report_table")
     st.download_button("Download outputs and report (zip)", result["zip"],
                        file_name="sonicpredict_batch.zip", mime="application/zip",
                        icon=":material/download:", type="primary", disabled=not rows)

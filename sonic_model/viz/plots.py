@@ -77,7 +77,9 @@ def pred_vs_measured(measured, predicted, curve: str, qc: Sequence[str] | None =
     fig.add_trace(go.Scatter(x=rng, y=rng, mode="lines", name="1:1",
                              line={"color": "#555", "dash": "dash", "width": 1},
                              hoverinfo="skip"))
-    for label, mask, color in (("QC OK", ok & ~flagged, PRED_COLOR),
+    # Without a QC column nothing was checked: the points are samples, not "QC OK" ones.
+    ok_label = "samples" if qc is None else "QC OK"
+    for label, mask, color in ((ok_label, ok & ~flagged, PRED_COLOR),
                                ("QC flagged", ok & flagged, "#ef6c00")):
         if mask.any():
             fig.add_trace(sc(x=m[mask], y=p[mask], mode="markers", name=label,
