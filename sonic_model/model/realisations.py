@@ -61,6 +61,8 @@ def correlation_length(residuals: np.ndarray, step_m: float, max_lag: int = 2000
     if not runs:
         return float("nan")
     var = sum(float((x * x).sum()) for x in runs)
+    if var == 0:                # a perfect prediction: no residual to correlate
+        return float("nan")
     for lag in range(1, max_lag):
         cov = sum(float((x[:-lag] * x[lag:]).sum()) for x in runs if len(x) > lag)
         if cov / var < np.exp(-1):

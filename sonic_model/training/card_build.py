@@ -18,6 +18,7 @@ from sonic_model.model.card import card_path
 from sonic_model.model.ensemble import combine
 from sonic_model.model.members import MEMBER_LABELS
 from sonic_model.physics.shear_prior import apply_shear_prior
+from sonic_model.training import synth_figures
 from sonic_model.training.member_fit import FULL_MEMBERS
 from sonic_model.training.validation import _round, coverage, score, target_stats
 
@@ -66,6 +67,8 @@ def build_card(ts, wells, cv: dict, ensembles: dict, qc: dict, files: dict,
             card[key] = {**card[key], **value}
         else:
             card[key] = value
+    # Synthetics and AVO from the held-out predictions (issue 19); {} with a single well.
+    card.update(synth_figures.card_section(ts, wells, ensembles["full"], cv))
     return size_figures(card)
 
 

@@ -61,7 +61,7 @@ def residual_figures(frames: dict[str, pd.DataFrame]) -> dict:
             if np.isfinite(length):
                 lengths.append(length)
         both = np.isfinite(res["DTC"]) & np.isfinite(res["DTS"])
-        if both.sum() > 100:
+        if both.sum() > 100 and res["DTC"][both].std() > 0 and res["DTS"][both].std() > 0:
             pairs.append(np.corrcoef(res["DTC"][both], res["DTS"][both])[0, 1])
     return {"correlation_length_m": round(float(np.median(lengths)), 2) if lengths else None,
             "dtc_dts_correlation": round(float(np.median(pairs)), 3) if pairs else None,
@@ -121,3 +121,31 @@ def well_scores(frame: pd.DataFrame, opts: SynthOptions = CARD_OPTIONS,
                              _valid(frame, "ZDEN"), np.full(len(frame), np.nan), pred, opts,
                              card=card, pred_logs_only=pred)
     return result.scores
+
+
+def frames_from_training(ts, wells, full: dict, scheme: str = "lowo") -> dict[str, pd.DataFrame]:
+    """Held-out frames from a training run: each well's rows of the shipped ensemble's
+    leave-one-well-out predictions and bands (card_build has them in hand)."""
+    mean = full["combined"][scheme][0]
+    lo, hi = full["bands"][scheme]
+    frames = {}
+    for w, (a, b) in zip(wells, ts.bounds):
+        n = b - a
+        depth = np.asarray(w.depth_ft, float) if w.depth_ft is not None \
+            else np.arange(n) * 0.328084          # the contest layout: 0.1 m rows
+        zden = pd.to_numeric(w.frame["ZDEN"], errors="coerce").to_numpy(dtype=float) \
+            if "ZDEN" in w.frame else np.full(n, np.nan)
+        cols = {"DEPTH_FT": depth, "DTC": ts.y[a:b, 0], "DTS": ts.y[a:b, 1], "ZDEN": zden}
+        for j, t in enumerate(("DTC", "DTS")):
+            cols[f"{t}_PRED"], cols[f"{t}_P10"], cols[f"{t}_P90"] = \
+                mean[a:b, j], lo[a:b, j], hi[a:b, j]
+        frames[w.name] = pd.DataFrame(cols)
+    return frames
+
+
+def card_section(ts, wells, full: dict, cv: dict, log=None) -> dict:
+    """{"fit_for_purpose": ...} for build_card from a leave-one-well-out run, {} without one
+    (a single well has no held-out well to score)."""
+    if "lowo" not in cv or "lowo" not in full.get("combined", {}):
+        return {}
+    return {"fit_for_purpose": fit_for_purpose(frames_from_training(ts, wells, full), log=log)}
