@@ -18,16 +18,22 @@ CLI_FLAGS = {
     "predict": {"--elastic", "--ensemble", "--format", "--frame", "--ignore-measured", "--map",
                 "--model", "--output", "-o", "--quiet", "-q", "--resample", "--splice"},
     "batch": {"--ensemble", "--force", "--format", "--model", "--output", "-o", "--quiet", "-q",
-              "--scheduler", "--workers"},
+              "--scheduler", "--synth", "--workers"},
     "train": {"--cv-cache", "--data", "--map", "--name", "--no-measure", "--only", "--out",
               "--overwrite", "--wells"},
     "models": {"--delete", "--json"},
     "info": {"--json", "--model"},
     "serve": {"--host", "--port"},
     "fetch-data": {"--dest"},
+    "synth": {"--angles", "--checkshot", "--fluid", "--freq", "--gas-gravity",
+              "--ignore-measured", "--k-fluid", "--k-mineral", "--map", "--model", "--oil-api",
+              "--output", "-o", "--pressure", "--quiet", "-q", "--realisations", "--rho-fluid",
+              "--rho-mineral", "--salinity", "--seed", "--segy", "--sw", "--temperature",
+              "--wavelet"},
 }
 ROUTES = {("/api/get_predictions", "post"), ("/api/v1/model", "get"), ("/api/v1/models", "get"),
-          ("/api/v1/predict", "post"), ("/api/v1/predict/file", "post"), ("/healthz", "get")}
+          ("/api/v1/predict", "post"), ("/api/v1/predict/file", "post"), ("/healthz", "get"),
+          ("/api/v1/synth", "post")}
 
 
 def test_public_names_resolve():

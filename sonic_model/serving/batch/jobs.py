@@ -176,6 +176,7 @@ class Job:
     label: str
     output: str       # full path of the output file
     fmt: str
+    synth: bool = False   # also write <output stem with _synth_>.csv (`batch --synth`)
 
 
 def _flat(rel: PurePath) -> str:
@@ -184,8 +185,8 @@ def _flat(rel: PurePath) -> str:
     return re.sub(r"[^\w.\-]+", "_", text).strip("._") or "well"
 
 
-def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: ModelChoice
-         ) -> list[Job]:
+def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: ModelChoice,
+         synth: bool = False) -> list[Job]:
     """One job per well with an output name no other well of the batch can take.
 
     Names are ``<folder>__<sub>__<stem>_sonic_<model>.<fmt>``; when two wells would still share a
@@ -204,7 +205,7 @@ def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: Model
     for f, n in zip(found, names):
         if counts[n.casefold()] > 1:
             n = f"{n}_{hashlib.sha1(f.label.encode()).hexdigest()[:6]}"
-        jobs.append(Job(str(f.path), f.label, str(out / f"{n}.{fmt}"), fmt))
+        jobs.append(Job(str(f.path), f.label, str(out / f"{n}.{fmt}"), fmt, synth))
     return jobs
 
 
@@ -264,10 +265,11 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
                                   "permissions of the output folder") from None
         flagged = float(np.mean(result["QC"].to_numpy() != "OK")) if len(result) else 0.0
         scores = metrics.sonic_metrics(well.curves, result)
+        note = _write_synth(job, well, ens) if job.synth else None
         return report_row(job, "ok", rows=len(result), qc_flagged_share=round(flagged, 4),
                           rmse_dtc=_rmse(scores, "DTC"), rmse_dts=_rmse(scores, "DTS"),
                           seconds=round(time.perf_counter() - start, 3),
-                          model=_model_label(choice, ens, result))
+                          model=_model_label(choice, ens, result), message=note)
     except SonicModelError as exc:
         return report_row(job, "error", seconds=round(time.perf_counter() - start, 3),
                           message=str(exc), model=choice.label)
@@ -277,6 +279,31 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         return report_row(job, "error", seconds=round(time.perf_counter() - start, 3),
                           message=f"{INTERNAL}: {type(exc).__name__}: {exc} (set "
                                   "SONIC_DEBUG=1 for details)", model=choice.label)
+
+
+def synth_output(job: Job) -> Path:
+    """Where `batch --synth` writes a well's synthetic: beside its prediction, _synth_ for
+    _sonic_, always CSV."""
+    out = Path(job.output)
+    return out.with_name(out.stem.replace("_sonic_", "_synth_", 1) + ".csv")
+
+
+def _write_synth(job: Job, well, ens) -> str | None:
+    """The synth CSV (model.synth with the CLI's defaults); a well that cannot be modelled
+    (no depth, no density) keeps its prediction and says why in the report's message."""
+    from sonic_model.model.synth import SynthOptions, synth_well
+    from sonic_model.model.synth_export import csv_bytes
+
+    try:
+        result = synth_well(well, ens, SynthOptions())
+    except SonicModelError as exc:
+        return f"synth skipped: {exc}"
+    try:
+        atomic_write(synth_output(job), csv_bytes(result, well.name))
+    except OSError as exc:
+        raise BatchWriteError(f"{Path(job.label).name}: cannot write '{synth_output(job)}' "
+                              f"({exc.strerror or exc})") from None
+    return None
 
 
 def _rmse(scores: dict, curve: str) -> float | None:
@@ -291,4 +318,3 @@ def remove_stale_temps(out: Path, names: set[str]) -> None:
                 and entry.name[1:-4].rpartition(".")[0] in names):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
-

@@ -15,7 +15,8 @@ def cmd_batch(args) -> int:
         raise UsageError(f"--workers {args.workers}: give 1 or more")
     choice = batch.resolve_model(args.ensemble, args.model)
     out = Path(args.output)
-    jobs = batch.plan(batch.discover(args.inputs, out), out, args.format, choice)
+    jobs = batch.plan(batch.discover(args.inputs, out), out, args.format, choice,
+                      synth=getattr(args, "synth", False))
     workers = args.workers or batch.available_cores()
     summary = batch.run_batch(jobs, out, choice, workers=workers, scheduler=args.scheduler,
                               force=args.force,

@@ -83,6 +83,9 @@ def _add_batch(sub) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
     p.add_argument("--force", action="store_true", help="recompute wells already done")
+    p.add_argument("--synth", action="store_true",
+                   help="also write each well's synthetic seismogram and AVO (synth's "
+                        "defaults) as <name>_synth_<model>.csv")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_batch)
 
