@@ -9,7 +9,8 @@ memory is read from /proc/PID/status (VmHWM, the high-water mark since it starte
 * api: a fresh ``uvicorn sonic_model.serving.api:app`` per request kind, so each peak is that
   request's alone: ``POST /api/v1/predict`` with the curves as JSON, ``POST /api/v1/predict/file``
   with the LAS (answer as JSON, then as CSV), ``POST /api/get_predictions`` (split JSON), and
-  one request one row over ``SONIC_API_MAX_ROWS`` (expects 413).
+  one request one row over ``SONIC_API_MAX_ROWS`` (expects 413); then two of the v1 requests at
+  once on one server.
 * app: ``streamlit run app.py``, the same LAS uploaded in Chromium (benchmarks/bench_app.py's
   driver), until the depth tracks are drawn.
 
@@ -130,6 +131,28 @@ def bench_api(las_bytes: bytes, rows: int, model: str) -> list[tuple[str, str, f
     return out
 
 
+def concurrent(las_bytes: bytes, rows: int, model: str, n: int = 2
+               ) -> tuple[str, str, float, float]:
+    """n of the 6-curve v1 requests at once on one server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    label, kwargs = next((lbl, kw) for lbl, kw in api_requests(las_bytes, rows, model)
+                         if lbl == "v1 JSON")
+    proc, url = start_api({})
+    try:
+        idle = rss_mb(proc.pid)[0]
+        path = kwargs.pop("url")
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(n) as pool:
+            codes = list(pool.map(lambda _: requests.post(url + path, timeout=900,
+                                                          **kwargs).status_code, range(n)))
+        return (f"{n} x {label} at once", f"{codes} in {time.monotonic() - t0:.1f} s", idle,
+                rss_mb(proc.pid)[1])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def over_limit(model: str) -> tuple[str, str, float, float]:
     proc, url = start_api({"SONIC_API_MAX_ROWS": "1000"})
     try:
@@ -193,6 +216,7 @@ def main() -> int:
     rows = []
     if args.only in (None, "api"):
         rows += bench_api(las_bytes, args.rows, args.model)
+        rows.append(concurrent(las_bytes, args.rows, args.model))
         rows.append(over_limit(args.model))
     if args.only in (None, "app"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import support
 
 from sonic_model import io as wells
 from sonic_model.viz.scales import FIXED_SCALES, _fmt, backup_scales, backup_values
 from sonic_model.viz.tracks import depth_tracks
+
+import support
 
 STEM = "31_2-9"
 

@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import requests
-import support
 
 from sonic_model import io as wells
 from sonic_model.core import config
 from sonic_model.model import chunked
 from sonic_model.model.extended import predict_extended
+
+import support
 
 
 @pytest.fixture(scope="module")

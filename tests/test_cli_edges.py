@@ -11,10 +11,11 @@ import lasio
 import numpy as np
 import pandas as pd
 import pytest
-from support import cli
 
 from sonic_model import io as wells
 from sonic_model.core.columns import BASELINE_COLUMNS
+
+from support import cli
 
 MODEL = ("--ensemble", "full")
 

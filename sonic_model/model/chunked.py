@@ -33,7 +33,7 @@ MARGIN_FT = BIT_WINDOW_FT / 2 + max(MEAN_WINDOWS_FT) + ANOMALY_WINDOW_FT
 
 def margin_rows(depth_ft) -> int:
     """Samples on each side of a slice that its core rows' features can reach."""
-    return int(math.ceil(MARGIN_FT / sampling_step_ft(depth_ft))) + 2
+    return math.ceil(MARGIN_FT / sampling_step_ft(depth_ft)) + 2
 
 
 def sliceable(well, ignore_measured: bool = False, **extras) -> bool:

@@ -9,8 +9,9 @@ import io
 import lasio
 import numpy as np
 import pytest
-from support import force_well
 from test_browser import ARTIFACTS, _serve, browser, upload_and_wait  # noqa: F401
+
+from support import force_well
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
