@@ -53,3 +53,26 @@ def test_the_page_shows_the_pure_functions_scores_and_substitutes_sands_only(tmp
     fluid.select("gas").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("samples substituted (porous sands)" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_the_pages_door_gives_the_functions_numbers(tmp_path):
+    """ui_cache.synth (what the page draws and offers for download) equals synth_well to 1e-6."""
+    import numpy as np
+
+    import ui_cache
+    from sonic_model import io as wells
+    from sonic_model.model import store
+    from sonic_model.model.synth import synth_well
+    from sonic_model.model.synth_options import SynthOptions
+
+    path = write_subset("16_2-11_A", tmp_path, rows=600)
+    options = (("wavelet", "ricker"), ("freq", (25.0,)), ("angles", (0.0, 20.0)),
+               ("realisations", 8), ("seed", 3), ("ignore_measured", False))
+    page = ui_cache.synth(path.read_bytes(), path.name, "full", options, None)
+    ref = synth_well(wells.read_well(path), store.load("full"),
+                     SynthOptions(freq=(25.0,), angles=(0.0, 20.0), realisations=8, seed=3))
+    numeric = [c for c in ref.frame.columns if c != "SONIC_SOURCE"]
+    np.testing.assert_allclose(page.frame[numeric].to_numpy(float),
+                               ref.frame[numeric].to_numpy(float), atol=1e-6, equal_nan=True)
+    assert page.scores == ref.scores
