@@ -131,14 +131,14 @@ def bench_api(las_bytes: bytes, rows: int, model: str) -> list[tuple[str, str, f
     return out
 
 
-def concurrent(las_bytes: bytes, rows: int, model: str, n: int = 2
+def concurrent(las_bytes: bytes, rows: int, model: str, n: int = 2, env: dict | None = None
                ) -> tuple[str, str, float, float]:
-    """n of the 6-curve v1 requests at once on one server."""
+    """n of the 6-curve v1 requests at once on one server (started with ``env``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     label, kwargs = next((lbl, kw) for lbl, kw in api_requests(las_bytes, rows, model)
                          if lbl == "v1 JSON")
-    proc, url = start_api({})
+    proc, url = start_api(env or {})
     try:
         idle = rss_mb(proc.pid)[0]
         path = kwargs.pop("url")
@@ -146,7 +146,8 @@ def concurrent(las_bytes: bytes, rows: int, model: str, n: int = 2
         with ThreadPoolExecutor(n) as pool:
             codes = list(pool.map(lambda _: requests.post(url + path, timeout=900,
                                                           **kwargs).status_code, range(n)))
-        return (f"{n} x {label} at once", f"{codes} in {time.monotonic() - t0:.1f} s", idle,
+        setting = " ".join(f"{k}={v}" for k, v in (env or {}).items())
+        return (f"{n} x {label} at once {setting}".strip(), f"{codes} in {time.monotonic() - t0:.1f} s", idle,
                 rss_mb(proc.pid)[1])
     finally:
         proc.terminate()
@@ -207,7 +208,7 @@ def bench_app(path: Path) -> tuple[str, str, float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=250_000)
-    ap.add_argument("--only", choices=("api", "app"))
+    ap.add_argument("--only", choices=("api", "app", "concurrent"))
     ap.add_argument("--model", default="full", help="the model every request names")
     args = ap.parse_args()
     las_bytes = well_las(args.rows, seed=7)
@@ -216,17 +217,20 @@ def main() -> int:
     rows = []
     if args.only in (None, "api"):
         rows += bench_api(las_bytes, args.rows, args.model)
-        rows.append(concurrent(las_bytes, args.rows, args.model))
         rows.append(over_limit(args.model))
+    if args.only in (None, "api", "concurrent"):
+        rows.append(concurrent(las_bytes, args.rows, args.model))
+        rows.append(concurrent(las_bytes, args.rows, args.model,
+                               env={"SONIC_API_CONCURRENCY": "1"}))
     if args.only in (None, "app"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "long.las"
             path.write_bytes(las_bytes)
             rows.append(bench_app(path))
-    print(f"{'request':32s} {'idle MB':>8s} {'peak MB':>8s}  result")
+    print(f"{'request':46s} {'idle MB':>8s} {'peak MB':>8s}  result")
     for label, result, idle, peak in rows:
         verdict = "ok" if peak <= TARGET_MB else "OVER"
-        print(f"{label:32s} {idle:8.0f} {peak:8.0f}  {verdict} (<= {TARGET_MB:.0f})  {result}")
+        print(f"{label:46s} {idle:8.0f} {peak:8.0f}  {verdict} (<= {TARGET_MB:.0f})  {result}")
     return 0
 
 

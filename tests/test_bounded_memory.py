@@ -110,3 +110,13 @@ def test_a_long_request_answers_every_row_in_slices(small_server, force_slice):
     assert r.status_code == 200, r.text[:300]
     answer = r.json()
     assert answer["rows"] == n and len(answer["results"]["DTC_PRED"]) == n
+
+
+def test_concurrency_is_a_setting_for_a_small_host(settings_env):
+    from sonic_model.core.errors import SettingsError
+
+    settings_env(SONIC_API_CONCURRENCY="1")
+    assert config.get_settings().api_concurrency == 1
+    settings_env(SONIC_API_CONCURRENCY="none")
+    with pytest.raises(SettingsError, match="SONIC_API_CONCURRENCY"):
+        config.get_settings()

@@ -17,6 +17,8 @@ The environment variables (all optional):
                                the body limit, what keeps one request under 700 MB on a
                                1 GB host; benchmarks/bench_memory.py measures it)
     SONIC_API_CORS_ORIGINS     comma-separated origins the API allows (default: none)
+    SONIC_API_CONCURRENCY      most predictions one API process runs at once (default: the
+                               CPU count, at least 2; 1 on a 1 GB host, see docs/API.md)
     SONIC_MODEL_CACHE_SIZE     most distinct models a process keeps loaded, least recently
                                used dropped first (default 4; each costs a few MB)
     SONIC_STORE_READ_ONLY      1/true/yes/on: the model store is read-only, for shared
@@ -121,6 +123,8 @@ class Settings:
     store_read_only: bool = False
     # $SONIC_MODEL_CACHE_SIZE: distinct models kept loaded per process (model.ensemble's LRU).
     model_cache_size: int = 4
+    # $SONIC_API_CONCURRENCY: predictions the API runs at once (its worker limiter).
+    api_concurrency: int = 2
 
 
 @lru_cache(maxsize=1)
@@ -142,4 +146,6 @@ def get_settings() -> Settings:
         store_read_only=_env_flag("SONIC_STORE_READ_ONLY"),
         model_cache_size=_env_int("SONIC_MODEL_CACHE_SIZE", 4,
                                   "how many distinct models a process keeps loaded"),
+        api_concurrency=_env_int("SONIC_API_CONCURRENCY", max(2, os.cpu_count() or 1),
+                                 "how many predictions the API runs at once"),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -38,12 +37,13 @@ answered 500).
 """
 
 
-def _lifespan(load_models: Callable[[], Models]):
+def _lifespan(load_models: Callable[[], Models], concurrency: int):
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load once, at start-up, not per request and not at import.
         models = await anyio.to_thread.run_sync(load_models)
-        models.limiter = anyio.CapacityLimiter(max(2, os.cpu_count() or 1))
+        # Each prediction's peak is a few hundred MB for a long well: this many at once.
+        models.limiter = anyio.CapacityLimiter(concurrency)
         app.state.models = models
         yield
 
@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None,
     # docs_url/redoc_url None: FastAPI's own pages load their scripts from a CDN; routes/docs.py
     # serves the same pages from local files.
     app = FastAPI(title="SonicPredict API", version=__version__, description=DESCRIPTION,
-                  lifespan=_lifespan(load_models), docs_url=None, redoc_url=None)
+                  lifespan=_lifespan(load_models, settings.api_concurrency), docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.models = Models(failures={n: "server is starting" for n in ENSEMBLE_NAMES})
     _add_error_handlers(app)
