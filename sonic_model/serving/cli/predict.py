@@ -157,7 +157,7 @@ def predict_files(args) -> int:
 
     from sonic_model import io as wells
     from sonic_model.model import store
-    from sonic_model.model.extended import predict_extended
+    from sonic_model.model.chunked import predict_chunked
 
     ens = store.load(args.model or args.ensemble or "auto")
     label = f"model {args.model}" if args.model else (
@@ -165,8 +165,8 @@ def predict_files(args) -> int:
     for src, target, fmt in plan:
         well = wells.read_well(src, mapping=mapping, frame=getattr(args, "frame", None),
                                resample=getattr(args, "resample", False))
-        result = predict_extended(well, ens, ignore_measured=args.ignore_measured,
-                                  elastic=args.elastic, splice=args.splice)
+        result = predict_chunked(well, ens, ignore_measured=args.ignore_measured,
+                                 elastic=args.elastic, splice=args.splice)
         write_output(well, result, target, fmt)
         if not args.quiet:
             note(summary_line(src, target, result, label))
