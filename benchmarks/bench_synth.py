@@ -13,8 +13,12 @@ gradient correlation; then medians, and the residual settings the realisations u
 Speed: `python -m sonic_model synth` in a fresh process on an 11,000-row slice of a FORCE well
 (measured sonic, so the scoring runs too: the slowest case), 100 realisations.
 
+Then, what a checkshot buys: each well again with its time-depth tied to a checkshot every 150 m
+taken from the measured sonic (a stand-in for a survey).
+
 Run:  python benchmarks/bench_synth.py [--north-sea] [--skip-speed] [--skip-accuracy]
-      [--realisations 100] [--json FILE]   (FILE: the fit_for_purpose section, for a card)
+      [--realisations 100] [--json FILE] [--checkshot-every 150]
+      (FILE: the fit_for_purpose section, for a card)
 """
 
 from __future__ import annotations
@@ -89,7 +93,47 @@ def accuracy(args) -> dict:
               f"{ni.get('coverage')!s:>8s} {grad!s:>8s}")
     print(f"\nmedians: {section['summary']}")
     print(f"residual settings for the realisations: {section['residuals']}")
+    if args.checkshot_every:
+        with_checkshot(frames, args.checkshot_every, args.realisations)
     return section
+
+
+def with_checkshot(frames: dict, every_m: float, realisations: int) -> None:
+    """What a checkshot buys in time: each well again, tied to a checkshot every `every_m`
+    metres taken from its measured-sonic time-depth curve (a stand-in for a survey: a real one
+    also carries the dispersion between sonic and seismic velocities)."""
+    from dataclasses import replace
+
+    from sonic_model.model.synth import Depths, synthesize_logs
+    from sonic_model.model.synth_options import SynthOptions
+    from sonic_model.training.synth_figures import _valid, prediction_frame
+
+    opts = SynthOptions(realisations=realisations, seed=0)
+    print(f"\nwith a checkshot every {every_m:g} m (from the measured sonic's time-depth):")
+    rows = []
+    for name, frame in frames.items():
+        if np.isfinite(_valid(frame, "DTC")).sum() < 100:
+            continue
+        depth_ft = frame["DEPTH_FT"].to_numpy(dtype=float)
+        depths = Depths("DEPTH_FT", depth_ft, depth_ft * 0.3048)
+        pred, zden = prediction_frame(frame), _valid(frame, "ZDEN")
+        gr = np.full(len(frame), np.nan)
+        first = synthesize_logs(depths, zden, gr, pred, replace(opts, realisations=0))
+        z = depths.metres
+        picks = np.unique(np.searchsorted(z, np.arange(z.min(), z.max(), every_m)))
+        cs = (z[picks], first.frame["TWT_MS"].to_numpy()[picks] / 1000.0)
+        if len(picks) < 2:
+            continue
+        tied = synthesize_logs(depths, zden, gr, pred, replace(opts, checkshot=cs),
+                               pred_logs_only=pred).scores
+        if not tied:
+            continue
+        ni = tied["angles"]["0"]
+        rows.append(ni["time_corr"])
+        print(f"  {name:44s} time r {ni['time_corr']!s:>7s}  depth r {ni['depth_corr']!s:>7s}  "
+              f"shift {tied['base_shift_ms']:+.1f} ms")
+    if rows:
+        print(f"  median time r {np.median([r for r in rows if r is not None]):.3f}")
 
 
 def speed(rows: int, realisations: int) -> None:
@@ -130,6 +174,8 @@ def main(argv=None) -> int:
     ap.add_argument("--realisations", type=int, default=100)
     ap.add_argument("--rows", type=int, default=11000)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--checkshot-every", type=float, default=150.0, metavar="M",
+                    help="also score each well tied to a checkshot this often (0: skip)")
     args = ap.parse_args(argv)
     if not args.skip_accuracy:
         section = accuracy(args)

@@ -182,6 +182,11 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
     depth_m, rho, gr = depths.metres[order], rho[order], gr[order]
     residuals = residual_settings(card)
     logs = logs_from(pred, rho, use_measured=not opts.ignore_measured)
+    usable = np.isfinite(logs.dtc) & np.isfinite(logs.dts) & np.isfinite(rho)
+    if usable.sum() < 2:
+        raise SynthInputError("no depth interval has a sonic (measured or predicted) and a "
+                              "density: the synthetic would be empty; check the QC column of "
+                              "`predict` for why the logs could not be predicted")
     main = make_run(logs, opts, depth_m, gr, residuals, opts.realisations, opts.fluid)
     runs = [main]
     meas_dtc, meas_dts = measured_masks(pred)

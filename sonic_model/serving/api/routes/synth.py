@@ -51,10 +51,11 @@ def synth_answer(result, well_name: str) -> dict:
                 "sonic_model synth` (docs/seismic.md).",
     responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
                      "description": "JSON (format=json), CSV or SEG-Y (as an attachment)"},
-               400: {"description": "the well or the checkshot cannot be read"},
+               400: {"description": "the well cannot be read"},
                413: {"description": "body or row count over the server's limit"},
-               422: {"description": "an option out of range (wavelet, angles, fluid...), "
-                                    "missing curves, unknown model"},
+               422: {"description": "an option out of range (wavelet, angles, fluid...), a "
+                                    "checkshot that cannot tie the well, missing curves, "
+                                    "unknown model"},
                503: {"description": "the requested model is not loaded"}},
 )
 async def synth_file(
