@@ -34,6 +34,8 @@ def test_at_normal_incidence_every_form_is_the_impedance_contrast():
     assert avo.aki_richards(*UPPER, *LOWER, 0) == pytest.approx(a, abs=1e-12)
 
 
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 @pytest.mark.parametrize("angle", [0, 10, 20, 30, 40], ids=lambda a: f"{a}deg")
 def test_zoeppritz_matches_bruges(angle):
     b = _bruges()
@@ -41,14 +43,14 @@ def test_zoeppritz_matches_bruges(angle):
     ref = np.real(b.reflection.zoeppritz_rpp(UPPER[0], UPPER[1], UPPER[2] * 1000, LOWER[0],
                                              LOWER[1], LOWER[2] * 1000, angle))
     assert ours == pytest.approx(float(ref), abs=1e-10)
-
-
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 def test_zoeppritz_beyond_the_critical_angle_matches_bruges_real_part():
     b = _bruges()
     ref = np.real(b.reflection.zoeppritz_rpp(*UPPER, *LOWER, 60))
     assert avo.zoeppritz_rpp(*UPPER, *LOWER, 60) == pytest.approx(float(ref), abs=1e-10)
-
-
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 def test_shuey_intercept_and_gradient_match_bruges():
     b = _bruges()
     ref = b.reflection.shuey(*UPPER, *LOWER, 0, return_gradient=True)

@@ -25,8 +25,8 @@ def test_pure_water_and_sea_water_velocities_are_the_published_ones():
     rho, v, _ = F.brine(20.0, 0.1, 35000)
     assert v == pytest.approx(1521.5, abs=2.0)
     assert rho == pytest.approx(1.0247, abs=0.004)
-
-
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 def test_brine_matches_bruges():
     b = _bruges().rockphysics.fluids
     for t, p, s in [(20, 10, 0.0), (80, 30, 0.08), (120, 60, 0.2)]:
@@ -44,8 +44,8 @@ def test_gas_and_oil_are_lighter_and_softer_than_brine():
     assert 0.15 < rho_g < 0.25 and 0.04 < k_g < 0.12
     assert 0.75 < rho_o < 0.9 and 1200 < v_o < 1450
     assert k_g < k_o < k_b and rho_g < rho_o < rho_b
-
-
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 def test_gassmann_same_fluid_changes_nothing_and_matches_bruges():
     k2, k_dry = F.gassmann(20.0, 36.6, 2.5, 2.5, 0.25)
     assert k2 == pytest.approx(20.0, rel=1e-12)

@@ -51,8 +51,8 @@ def test_one_interface_gives_the_wavelet_scaled_by_its_coefficient_at_its_time()
     syn = res.frame["SYN_0"].to_numpy()
     assert abs(int(np.argmax(np.abs(syn))) - half) <= 8
     assert res.frame["TWT_MS"].iloc[0] == pytest.approx(1000.0)
-
-
+# Slow: importing bruges pulls in matplotlib (~2 s, once per session).
+@pytest.mark.slow
 def test_ormsby_and_ricker_wavelets_match_bruges_ricker():
     import warnings
 
