@@ -26,7 +26,7 @@ def _dliswriter():
     # dliswriter logs every RP66 unit it does not list ('0.1 in', '%', 'ohm.m', ...) and draws
     # a progress bar on stderr: noise in a test log.
     logging.getLogger("dliswriter").setLevel(logging.ERROR)
-    import dliswriter.file.writer as writer
+    from dliswriter.file import writer
 
     writer.progressbar = lambda records, **_: records
     return dw

@@ -16,6 +16,7 @@ import numpy as np
 
 from sonic_model.core import curves, units
 from sonic_model.core.errors import WellReadError
+from sonic_model.io import rp66
 from sonic_model.io.encoding import fail
 from sonic_model.io.well import Table
 
@@ -117,8 +118,9 @@ def _unreadable(fname: str, fmt: str, exc: BaseException, path: str) -> WellRead
 
 # ----------------------------------------------------------------------------- DLIS
 
-def _dlis_frames(files) -> tuple[list[Frame], dict]:
+def _dlis_frames(files, raw: bytes, path: str) -> tuple[list[Frame], dict]:
     frames, header = [], {}
+    records = _once(lambda: rp66.scan(raw))
     for lf_no, lf in enumerate(files, start=1):
         _origin_header(lf, header)
         absent = _absent_value(lf)
@@ -140,13 +142,36 @@ def _dlis_frames(files) -> tuple[list[Frame], dict]:
             frames.append(Frame(
                 name=str(fr.name), logical_file=lf_no, index=first.name,
                 index_unit=str(first.units or ""), kind=kind, scalars=scalars, arrays=arrays,
-                load=_dlis_loader(fr), encrypted=bool(fr.encrypted), absent=absent))
+                load=_dlis_loader(fr, lf_no, records, path), encrypted=bool(fr.encrypted),
+                absent=absent))
     return frames, header
 
 
-def _dlis_loader(fr):
+def _once(fn):
+    memo: list = []
+
+    def get():
+        if not memo:
+            memo.append(fn())
+        return memo[0]
+    return get
+
+
+def _dlis_loader(fr, lf_no: int, records, path: str):
+    """The frame's samples: decoded from the bytes (rp66), or through dlisio's curves() for
+    layouts that needs (the metadata-only open cannot: the file is loaded in full then)."""
     def load() -> tuple[np.ndarray, list[np.ndarray]]:
-        data = fr.curves()
+        found = records()
+        key = (lf_no, fr.origin, fr.copynumber, fr.name)
+        fast = rp66.decode(fr, found.get(key)) if found is not None else None
+        if fast is not None:
+            return fast
+        from dlisio import dlis
+
+        with dlis.load(path) as files:
+            full = next(f for f in files[lf_no - 1].frames
+                        if (f.origin, f.copynumber, f.name) == key[1:])
+            data = full.curves()
         cols = [n for n in data.dtype.names if n != "FRAMENO"]
         index = np.asarray(data[cols[0]], dtype=float)
         out = []
@@ -179,14 +204,12 @@ def _absent_value(lf) -> float | None:
 
 
 def _dlis_open(path: str):
-    from dlisio import dlis
-
-    return dlis.load(path)
+    return rp66.open_metadata(path)
 
 
 # ----------------------------------------------------------------------------- LIS79
 
-def _lis_frames(files) -> tuple[list[Frame], dict]:
+def _lis_frames(files, raw: bytes, path: str) -> tuple[list[Frame], dict]:
     from dlisio import lis
 
     frames, header = [], {}
@@ -311,7 +334,7 @@ def _with_frames(source, raw: bytes, fname: str, fmt: str, work):
                 if not len(files):
                     raise fail(fname, f"cannot be read as {fmt.upper()}: no logical file in it "
                                       "(truncated after its label?); copy or export it again")
-                frames, header = lister(files)
+                frames, header = lister(files, raw, path)
                 if not frames:
                     raise fail(fname, f"holds no frames (no curve data); it is a {fmt.upper()} "
                                       "file without logs")
@@ -436,7 +459,7 @@ def _resample(src_depth: np.ndarray, src_unit: str, values: np.ndarray, absent: 
     src_step = float(np.median(np.diff(x))) or 1e-9
     dst_steps = np.abs(np.diff(t[np.isfinite(t)]))
     dst_step = float(np.median(dst_steps)) if dst_steps.size else src_step
-    width = int(round(dst_step / src_step))
+    width = round(dst_step / src_step)
     if width > 1:
         kernel = np.ones(width) / width
         v = np.convolve(v, kernel, mode="same") / np.convolve(np.ones_like(v), kernel,
