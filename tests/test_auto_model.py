@@ -119,3 +119,36 @@ def test_a_stored_model_named_like_a_bundled_one_is_listed_with_what_to_do(model
     assert "rename its folder" in rows["north-sea"]["error"]
     proc = cli("models", timeout=60)
     assert proc.returncode == 0 and "north-sea" in proc.stdout and "rename" in proc.stdout
+
+
+@pytest.mark.parametrize("name", ["contest", "north-sea"])
+def test_cards_score_a_plain_xgboost_beside_the_ensemble_well_by_well(name):
+    path = bundled_model_dir(name) / "model_card.json"
+    if not path.is_file():
+        unavailable(f"no bundled {name} model; run `python -m sonic_model train`")
+    card = json.loads(path.read_text())
+    base = card["baseline"]
+    wells = [w["well"] for w in card["validation"]["lowo_wells"]]
+    assert [r["well"] for r in base["lowo_wells"]] == wells
+    for row in base["lowo_wells"]:
+        for t in ("DTC", "DTS"):
+            pair = row[t]
+            if pair["ensemble"] is not None and pair["baseline"] is not None \
+                    and pair["baseline"] < pair["ensemble"]:
+                assert any(s.startswith(f"{row['well']} {t}") for s in base["ensemble_loses_on"])
+    assert set(base["geometric_mean"]) == {"DTC", "DTS"}
+
+
+@pytest.mark.slow          # cross-validates contest's shipped members again (~10 s)
+def test_held_out_frames_for_other_studies_are_per_well_and_out_of_sample(model_dir, contest_dir):
+    from sonic_model.training.held_out import lowo_prediction_frames
+
+    frames = lowo_prediction_frames("contest", log=lambda *a: None)
+    assert list(frames) == ["Well #1 (a)", "Well #1 (b)", "Well #1 (c)"]
+    for frame in frames.values():
+        assert list(frame.columns) == ["DEPTH_FT", "DTC", "DTS", "ZDEN", "DTC_PRED", "DTC_P10",
+                                       "DTC_P90", "DTS_PRED", "DTS_P10", "DTS_P90"]
+        assert np.all(np.diff(frame["DEPTH_FT"]) > 0)
+        assert np.nanmin(frame["DTS"]) > 0            # nulls are NaN, not -999
+        ok = frame["DTC"].notna() & frame["DTC_PRED"].notna()
+        assert 0 < np.sqrt(np.mean((frame["DTC"] - frame["DTC_PRED"])[ok] ** 2)) < 30

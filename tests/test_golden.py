@@ -52,20 +52,27 @@ def synthetic_well() -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def run_cases() -> dict[str, pd.DataFrame]:
+    from sonic_model.core.config import bundled_model_dir
     from sonic_model.model import ensemble as E
 
     frame, depth_ft = synthetic_well()
+    north_sea = E.load_ensemble("full", model_dir=bundled_model_dir("north-sea"))
     return {
         "full_no_depth": E.predict(frame, E.load_ensemble("full")),
         "full_depth": E.predict(frame, E.load_ensemble("full"), depth_ft=depth_ft),
         "light_no_depth": E.predict(frame, E.load_ensemble("light")),
+        "north_sea_depth": E.predict(frame, north_sea, depth_ft=depth_ft),
     }
 
 
 def regenerate() -> None:
     from sonic_model.model.card import load_card
 
-    out = {"model_version": load_card()["model_version"], "cases": {}}
+    from sonic_model.core.config import bundled_model_dir
+
+    out = {"model_version": load_card()["model_version"],
+           "north_sea_version": load_card(bundled_model_dir("north-sea"))["model_version"],
+           "cases": {}}
     for name, result in run_cases().items():
         out["cases"][name] = {c: [None if np.isnan(v) else round(float(v), 5)
                                   for v in result[c]] for c in NUMBERS}
@@ -83,9 +90,13 @@ def golden() -> dict:
 def test_golden_file_belongs_to_the_shipped_models(model_dir, golden):
     from sonic_model.model.card import load_card
 
+    from sonic_model.core.config import bundled_model_dir
+
     assert golden["model_version"] == load_card(model_dir)["model_version"], (
         "the models were retrained since tests/golden/predictions.json was written: "
         "regenerate it (see this module's docstring) and review the differences")
+    assert golden["north_sea_version"] == \
+        load_card(bundled_model_dir("north-sea"))["model_version"]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +104,8 @@ def results(model_dir) -> dict[str, pd.DataFrame]:
     return run_cases()
 
 
-@pytest.mark.parametrize("case", ["full_no_depth", "full_depth", "light_no_depth"])
+@pytest.mark.parametrize("case", ["full_no_depth", "full_depth", "light_no_depth",
+                                  "north_sea_depth"])
 def test_predictions_match_the_stored_golden_output(results, golden, case):
     want = golden["cases"][case]
     got = results[case]

@@ -18,6 +18,7 @@ from sonic_model.model.card import (
     tradeoff_rows,
 )
 from sonic_model.model.conditioned import card_rows as conditioned_rows
+from sonic_model.model.conditioned import fusion_summary
 from sonic_model.model.ensemble import model_name as ensemble_model_name
 from sonic_model.model.explain import cv_versus_leaderboard, why_member_beats_ensembles
 from sonic_model.viz.plots import tradeoff_chart
@@ -181,8 +182,11 @@ def _members_and_studies(card: dict) -> None:
         st.subheader("Shear from a measured DTC")
         st.caption("Held-out DTS RMSE (us/ft) where the well has a valid measured DTC: the "
                    "DTC-conditioned members against the logs alone (an XGBoost) and the "
-                   "mudrock / Greenberg–Castagna relations on the same DTC, on the same rows.")
+                   "mudrock / Greenberg–Castagna relations on the same DTC, on the same rows; "
+                   "the model's own logs-only ensemble and the two routes fused by their bands.")
         st.dataframe(pd.DataFrame(shear), hide_index=True, width="stretch")
+        if fusion_summary(card):
+            st.caption(fusion_summary(card))
 
 
 def _files_and_licence(card: dict) -> None:

@@ -183,6 +183,7 @@ class ConditionedModel:
     sets: dict          # {set: {"columns", "clip", "members": {kind: MemberPredictor}}}
     weights: dict
     intervals: dict
+    fusion: bool = False   # fuse with the logs-only DTS (model/fusion.py) where both exist
 
 
 def load(path: Path, runtime: dict) -> ConditionedModel:
@@ -193,7 +194,8 @@ def load(path: Path, runtime: dict) -> ConditionedModel:
                          np.asarray(spec["clip_hi"], dtype=np.float32)),
                 "members": {k: MemberPredictor(v) for k, v in payloads[s].items()}}
             for s, spec in runtime["sets"].items()}
-    return ConditionedModel(sets=sets, weights=runtime["weights"], intervals=runtime["intervals"])
+    return ConditionedModel(sets=sets, weights=runtime["weights"], intervals=runtime["intervals"],
+                            fusion=bool(runtime.get("fusion", False)))
 
 
 def predict(model: ConditionedModel, p: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -219,5 +221,22 @@ def card_rows(card: dict) -> list[dict]:
             rows.append({"scheme": scheme, "held out": f["fold"], "rows": f["conditioned"]["rows"],
                          "conditioned": f["conditioned"]["rmse"],
                          "logs only": f["logs_only"]["rmse"], "mudrock": f["mudrock"]["rmse"],
-                         "Greenberg-Castagna": f["greenberg_castagna"]["rmse"]})
+                         "Greenberg-Castagna": f["greenberg_castagna"]["rmse"],
+                         # the model's own logs-only ensemble and the fused route (fusion.py),
+                         # in cards that validated them
+                         "logs-only ensemble": (f.get("logs_only_ensemble") or {}).get("rmse"),
+                         "fused": (f.get("fused") or {}).get("rmse")})
     return rows
+
+
+def fusion_summary(card: dict) -> str | None:
+    """One sentence on the shear fusion from the card: shipped or not, and why."""
+    fusion = ((card or {}).get(RUNTIME_KEY) or {}).get("fusion")
+    if not fusion or "objective" not in fusion:
+        return None
+    g = fusion["objective"]
+    state = "on" if fusion["shipped"] else "off"
+    return (f"Shear fusion is {state} in this model: geometric mean of per-fold DTS RMSE "
+            f"{g['fused']:.2f} fused, {g['conditioned']:.2f} conditioned, "
+            f"{g['logs_only_ensemble']:.2f} logs-only (held out; fusion ships unless it is more "
+            f"than {fusion.get('tolerance', 0):.1%} worse, a switch chosen on these figures).")

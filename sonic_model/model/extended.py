@@ -87,6 +87,12 @@ def _conditioned_route(result: pd.DataFrame, model, p: C.Prepared,
     n = len(result)
     dts, lo, hi = C.predict(model, p)
     use = np.isfinite(dts) & np.isfinite(logs_dts)
+    if getattr(model, "fusion", False):
+        # Both routes by their uncertainty, the band holding their disagreement (fusion.py).
+        from sonic_model.model.fusion import fuse
+
+        dts, lo, hi, _ = fuse(dts, lo, hi, logs_dts, result["DTS_P10"].to_numpy(dtype=float),
+                              result["DTS_P90"].to_numpy(dtype=float))
     result.loc[use, "DTS_PRED"] = dts[use]
     result.loc[use, "DTS_P10"] = lo[use]
     result.loc[use, "DTS_P90"] = hi[use]

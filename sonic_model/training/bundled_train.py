@@ -5,9 +5,10 @@ trainer.train_model into its own folder.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from sonic_model.training import bundled
+from sonic_model.training import bundled, card_build
 from sonic_model.training.bundled import contest_wells
 from sonic_model.training.dataset import K_BLOCKED, build_training_set
 from sonic_model.training.trainer import train_model
@@ -24,9 +25,11 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
 
     cards = {}
     for name in only:
+        started = time.perf_counter()
         folder = Path(out_dir) / name if out_dir else (
             get_settings().model_dir if name == "contest" else bundled_model_dir(name))
         cache = None if cv_cache is None else Path(f"{cv_cache}.{name}.npz")
+        scratch = cache is None or not cache.is_file()     # no held-out predictions reused
         if name == "contest":
             cards[name] = train_contest(data_dir, folder, log, measure, cache)
         else:
@@ -34,6 +37,11 @@ def train(data_dir: Path | None = None, out_dir: Path | None = None, log=print,
 
             cards[name] = train_north_sea(folder, data_dir, log=log, cv_cache=cache,
                                           measure=measure)
+        # The whole run, studies, conditioned shear set and measuring included (train_model's
+        # own figure stops before them).
+        cards[name]["training_seconds"] = round(time.perf_counter() - started, 1)
+        cards[name]["training_from_scratch"] = scratch
+        card_build.write_card(folder, cards[name])
     return cards
 
 

@@ -40,6 +40,9 @@ from sonic_model.training.member_fit import fit_member
 # and the set ships only if validation could score this many held-out rows.
 MIN_ROWS = 500
 MIN_HELD_OUT = 200
+# Fusion ships unless it raises the objective by more than this: selection.py's tolerance for
+# keeping a member, so a tie goes to the route whose band also holds the two routes' disagreement.
+FUSION_TOLERANCE = 0.002
 
 
 # ----------------------------------------------------------------------------- targets and fit
@@ -183,10 +186,13 @@ def _stats(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> dict:
             "rows": int(ok.sum())}
 
 
-def report(p: Prepared, cv: dict, weights: dict, cal: dict) -> dict:
+def report(p: Prepared, cv: dict, weights: dict, cal: dict,
+           logs_only: dict | None = None) -> dict:
     """RMSE of the conditioned, logs-only and rock-physics DTS on the same held-out rows
     (rows with logs, a valid measured DTC and a measured DTS), pooled and per fold; band
-    coverage and the share of rows beyond 3 sigma of the band."""
+    coverage and the share of rows beyond 3 sigma of the band. With ``logs_only`` ({scheme:
+    (DTS, P10, P90)} of the model's own logs-only ensemble, held out, row for row), also that
+    route and the fused one (model/fusion.py) on the same rows, with their bands' figures."""
     z90 = 1.2815515655446004     # P10-P90 half-width in sigmas of a normal distribution
     out = {}
     for scheme, s in cv.items():
@@ -194,6 +200,11 @@ def report(p: Prepared, cv: dict, weights: dict, cal: dict) -> dict:
         lo, hi = band(dts, spread, cal)
         routes = {"conditioned": dts, "logs_only": s["logs"],
                   "mudrock": p.baselines["DTS_MUDROCK"], "greenberg_castagna": p.baselines["DTS_GC"]}
+        fused_band = None
+        if logs_only and scheme in logs_only:
+            routes["logs_only_ensemble"], fused_band = _fused_routes(dts, lo, hi,
+                                                                     logs_only[scheme])
+            routes["fused"] = fused_band[0]
         common = np.isfinite(p.dts) & np.all([np.isfinite(v) for v in routes.values()], axis=0)
         sigma = (hi - lo) / (2 * z90)
         ok = common & (sigma > 0)
@@ -206,14 +217,60 @@ def report(p: Prepared, cv: dict, weights: dict, cal: dict) -> dict:
         for label, mask in s["folds"]:
             entry["per_fold"].append({"fold": label, **{k: _stats(v, p.dts, common & mask)
                                                          for k, v in routes.items()}})
+        if fused_band is not None:
+            entry["bands"] = {name: _band_stats(p.dts, *b, common) for name, b in (
+                ("conditioned", (dts, lo, hi)), ("logs_only_ensemble", logs_only[scheme]),
+                ("fused", fused_band))}
         out[scheme] = entry
     return out
+
+
+def _fused_routes(dts, lo, hi, logs: tuple) -> tuple[np.ndarray, tuple]:
+    """(logs-only DTS, (fused DTS, P10, P90)) for report()."""
+    from sonic_model.model.fusion import fuse
+
+    lm, llo, lhi = (np.asarray(a, dtype=float) for a in logs)
+    fm, flo, fhi, _ = fuse(dts, lo, hi, lm, llo, lhi)
+    return lm, (fm, flo, fhi)
+
+
+def _band_stats(y, mean, lo, hi, rows) -> dict:
+    """P10-P90 coverage and share beyond 3 sigma (sigma from the band's width) on ``rows``."""
+    from sonic_model.model.fusion import sigma
+
+    mean, lo, hi = (np.asarray(a, dtype=float) for a in (mean, lo, hi))
+    ok = rows & np.isfinite(mean) & np.isfinite(lo) & np.isfinite(hi)
+    if not ok.any():
+        return {"coverage_p10_p90": None, "beyond_3_sigma": None}
+    s = sigma(lo[ok], hi[ok])
+    return {"coverage_p10_p90": round(float(np.mean((y[ok] >= lo[ok]) & (y[ok] <= hi[ok]))), 3),
+            "beyond_3_sigma": round(float(np.mean(np.abs(y[ok] - mean[ok]) > 3 * s)), 4)}
+
+
+def fusion_choice(validation: dict) -> dict:
+    """Ship fusion when its geometric mean of per-fold DTS RMSE over every scheme is no more than
+    FUSION_TOLERANCE above the conditioned route's. A switch chosen on the held-out predictions it is scored on:
+    the card says so."""
+    def gm(route):
+        v = [f[route]["rmse"] for s in validation.values() for f in s["per_fold"]
+             if route in f and f[route]["rows"] > 0 and np.isfinite(f[route]["rmse"])]
+        return float(np.exp(np.mean(np.log(v)))) if v else float("nan")
+
+    if not all("fused" in s["pooled"] for s in validation.values()):
+        return {"shipped": False, "why": "no logs-only ensemble to fuse with"}
+    g = {r: round(gm(r), 3) for r in ("conditioned", "logs_only_ensemble", "fused")}
+    return {"shipped": bool(g["fused"] <= g["conditioned"] * (1 + FUSION_TOLERANCE)),
+            "tolerance": FUSION_TOLERANCE,
+            "objective": g,
+            "what": "geometric mean of per-fold DTS RMSE (us/ft), every scheme's folds; the "
+                    "switch is chosen on these held-out predictions (in sample as a switch; "
+                    "the fusion rule itself fits nothing)"}
 
 
 # ----------------------------------------------------------------------------- train / export
 
 def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
-                  log=print) -> tuple[dict, dict, dict] | None:
+                  log=print, logs_only: dict | None = None) -> tuple[dict, dict, dict] | None:
     """Validate, fit on all rows, write ARTIFACT. -> (files {name: path}, runtime section,
     card section), or None when the wells hold too few rows with DTC and DTS."""
     y = _target(p)
@@ -231,11 +288,12 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
         return None
     weights = fit_weights(p, cv)
     cal = calibrate(p, cv, weights)
-    validation = report(p, cv, weights, cal)
+    validation = report(p, cv, weights, cal, logs_only)
+    fusion = fusion_choice(validation)
     sets = fit_sets(p, np.ones(p.n, dtype=bool))
     path = Path(out_dir) / ARTIFACT
     artifacts.dump({s: part["members"] for s, part in sets.items()}, path)
-    runtime = {"weights": weights, "intervals": cal,
+    runtime = {"weights": weights, "intervals": cal, "fusion": fusion["shipped"],
                "sets": {s: {"columns": part["columns"], "clip_lo": part["clip"][0].tolist(),
                             "clip_hi": part["clip"][1].tolist()} for s, part in sets.items()}}
     card = {"what": "DTS from the logs plus a valid measured DTC: members learn Vp/Vs from the "
@@ -243,7 +301,9 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
                     "Validation compares it, on the same held-out rows, with the logs-only "
                     "XGBoost and the mudrock / Greenberg-Castagna baselines from the same DTC.",
             "members": list(KINDS), "weights": weights, "intervals": {k: round(v, 4) for k, v in cal.items()},
-            "features": list(DTC_FEATURES), "sets": sorted(sets), "validation": validation}
+            "features": list(DTC_FEATURES), "sets": sorted(sets), "validation": validation,
+            "fusion": fusion}
+    log(f"  shear fusion: {fusion}")
     for scheme, v in validation.items():
         pooled = v["pooled"]
         log(f"  conditioned shear {scheme}: DTS RMSE conditioned {pooled['conditioned']['rmse']}, "
@@ -253,7 +313,7 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
 
 
 def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int = 2,
-                 log=print) -> dict | None:
+                 log=print, logs_only: dict | None = None) -> dict | None:
     """Add the conditioned shear set to a trained model folder (trainer.train_model calls this).
 
     `wells`: dataset.TrainingWell-like objects (name, frame with inputs + DTC/DTS, depth_ft).
@@ -272,7 +332,9 @@ def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int 
         schemes["lowo"] = folds_lowo(p)
     if not schemes:
         schemes["blocked"] = folds_blocked(p, 5)   # one well: validate on blocks of it
-    out = train_section(p, model_dir, schemes, n_jobs=n_jobs, log=log)
+    if logs_only and any(len(v[0]) != p.n for v in logs_only.values()):
+        logs_only = None       # rows not aligned with the logs-only predictions: no fusion
+    out = train_section(p, model_dir, schemes, n_jobs=n_jobs, log=log, logs_only=logs_only)
     if out is None:
         return None
     files, runtime_section, card_section = out

@@ -42,15 +42,19 @@ def training_wells(model: str, data_dir: Path | None = None) -> list:
     return wells
 
 
-def _frame(well, depth, pred, lo, hi) -> pd.DataFrame:
-    frame = well.frame.reset_index(drop=True)
+def _frame(measured: pd.DataFrame, depth, pred, lo, hi) -> pd.DataFrame:
+    """``measured``: the well's DTC, DTS and ZDEN as training cleaned them (nulls, impossible
+    values and the contest's -999 as NaN)."""
     cols = {"DEPTH_FT": depth}
     for c in ("DTC", "DTS", "ZDEN"):
-        cols[c] = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) \
-            if c in frame else np.full(len(frame), np.nan)
+        cols[c] = measured[c].to_numpy(dtype=float)
     for j, t in enumerate(TARGETS):
         cols[f"{t}_PRED"], cols[f"{t}_P10"], cols[f"{t}_P90"] = pred[:, j], lo[:, j], hi[:, j]
     return pd.DataFrame(cols)
+
+
+def _measured(y: np.ndarray, zden: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"DTC": y[:, 0], "DTS": y[:, 1], "ZDEN": zden})
 
 
 def _depth(well) -> np.ndarray:
@@ -81,8 +85,10 @@ def lowo_prediction_frames(model: str = CONTEST, *, cv_cache: Path | None = None
     mean, lo, hi = finish(mean, spread, cv["novelty"], ts.clean["GR"].to_numpy(),
                           spec.get("shear_prior"), spec["intervals"])
     out = {}
+    measured = _measured(ts.y, ts.clean["ZDEN"].to_numpy(dtype=float))
     for w, (a, b) in zip(wells, ts.bounds):
-        out[w.name] = _frame(w, _depth(w), mean[a:b], lo[a:b], hi[a:b])
+        out[w.name] = _frame(measured.iloc[a:b].reset_index(drop=True), _depth(w),
+                             mean[a:b], lo[a:b], hi[a:b])
     if model == NORTH_SEA:
         out.update(_held_out_well())
     return out
@@ -105,4 +111,6 @@ def _held_out_well() -> dict[str, pd.DataFrame]:
         NORTH_SEA)), depth_ft=well.depth_ft)
     pred, lo, hi = (result[[f"{t}_{s}" for t in TARGETS]].to_numpy(dtype=float)
                     for s in ("PRED", "P10", "P90"))
-    return {f"{HELD_OUT_WELL} (held out of training)": _frame(well, _depth(well), pred, lo, hi)}
+    ts = build_training_set([well])
+    return {f"{HELD_OUT_WELL} (held out of training)": _frame(
+        _measured(ts.y, ts.clean["ZDEN"].to_numpy(dtype=float)), _depth(well), pred, lo, hi)}

@@ -355,6 +355,7 @@ def lowo_table(card: dict) -> list[dict]:
     rows = []
     entries = list(val.get("lowo_wells") or []) + [{"well": "pooled", **(val.get("pooled") or {})}]
     b_pooled = {"well": "pooled", **((val.get("bundled") or {}).get("pooled") or {})}
+    plain = {r["well"]: r for r in (card.get("baseline") or {}).get("lowo_wells", [])}
     for e in entries:
         b = b_pooled if e["well"] == "pooled" else bundled.get(e["well"], {})
         for t in TARGETS:
@@ -367,5 +368,7 @@ def lowo_table(card: dict) -> list[dict]:
                          "coverage": (mine or {}).get("coverage"),
                          "bundled_rmse": (theirs or {}).get("rmse"),
                          "bundled_bias": (theirs or {}).get("bias"),
-                         "bundled_coverage": (theirs or {}).get("coverage")})
+                         "bundled_coverage": (theirs or {}).get("coverage"),
+                         "baseline_rmse": ((plain.get(e["well"]) or {}).get(t) or {})
+                         .get("baseline")})
     return rows

@@ -23,7 +23,7 @@ import numpy as np
 
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
-from sonic_model.training import card_build, export
+from sonic_model.training import baseline, card_build, export
 from sonic_model.training.crossval import (
     cross_validate,
     fit_sets,
@@ -119,8 +119,13 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
             s == "lowo" for s, _ in fold_tasks(ts, plan.schemes, plan.keep))}
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_build.write_card(out_dir, card)
-    card = _add_conditioned(out_dir, wells, card, plan, blocked_folds, n_jobs, log)
+    card = _add_conditioned(out_dir, wells, card, plan, blocked_folds, n_jobs, log,
+                            logs_only=_logs_only_dts(ensembles["full"]))
     _tick(progress, plan.n_folds + 2, plan.total, "fitted the DTC-conditioned shear set")
+    base = baseline.section(ts, card, log)       # a plain XGBoost beside it, well by well
+    if base:
+        card["baseline"] = base
+        card_build.write_card(out_dir, card)
     if measure:
         _measure(out_dir, card, shipped, ts, log)
         _tick(progress, plan.total, plan.total, "measured load time, memory and speed")
@@ -156,8 +161,15 @@ def _held_out(plan: _Plan, cv_cache: Path | None, n_jobs: int, log, progress) ->
     return cv
 
 
+def _logs_only_dts(full: dict) -> dict:
+    """{scheme: (DTS, P10, P90)} of the full ensemble's held-out predictions: what the shear
+    fusion is validated against, row for row."""
+    return {s: (full["combined"][s][0][:, 1], full["bands"][s][0][:, 1],
+                full["bands"][s][1][:, 1]) for s in full["combined"]}
+
+
 def _add_conditioned(out_dir: Path, wells, card: dict, plan: _Plan, blocked_folds: int,
-                     n_jobs: int, log) -> dict:
+                     n_jobs: int, log, logs_only: dict | None = None) -> dict:
     """The DTC-conditioned shear set (conditioned_fit.py): validated over the same wells (leave
     one well out, plus the same blocks), fitted on all; it adds its artifact and card section.
     The card's size figures follow the files it rewrites. -> the card as written."""
@@ -171,7 +183,7 @@ def _add_conditioned(out_dir: Path, wells, card: dict, plan: _Plan, blocked_fold
         log("  DTC-conditioned shear set not trained above the row budget")
         card["fit_rows"]["conditioned_shear"] = "not trained above the row budget"
     elif conditioned_fit.extend_model(out_dir, wells, blocked_folds=blocked_folds,
-                                      n_jobs=n_jobs, log=log) is not None:
+                                      n_jobs=n_jobs, log=log, logs_only=logs_only) is not None:
         card = card_build.size_figures(load_card(out_dir))
     card_build.write_card(out_dir, card)
     return card

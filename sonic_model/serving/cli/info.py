@@ -32,6 +32,17 @@ def _conditioned(card: dict) -> None:
         print(f"  {scheme:8s} {p['conditioned']['rmse']:7.2f} {p['logs_only']['rmse']:7.2f} "
               f"{p['mudrock']['rmse']:7.2f} {p['greenberg_castagna']['rmse']:7.2f}"
               f"   ({p['conditioned']['rows']:,} rows)")
+        if "fused" in p:
+            print(f"           fused {p['fused']['rmse']:.2f}, logs-only ensemble "
+                  f"{p['logs_only_ensemble']['rmse']:.2f}; per fold (conditioned / logs-only "
+                  "ensemble / fused): " + ", ".join(
+                      f"{f['fold']} {f['conditioned']['rmse']:.1f}/"
+                      f"{f['logs_only_ensemble']['rmse']:.1f}/{f['fused']['rmse']:.1f}"
+                      for f in v["per_fold"]))
+    from sonic_model.model.conditioned import fusion_summary
+
+    if fusion_summary(card):
+        print("  " + fusion_summary(card))
 
 
 def _per_interval(card: dict) -> None:

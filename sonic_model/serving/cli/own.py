@@ -77,12 +77,16 @@ def format_lowo(card: dict) -> str:
     lines = [f"model {card.get('own', {}).get('name', '?')}: leave-one-well-out validation "
              "(us/ft; bundled = the shipped model on the same wells)",
              f"{'well':24s} {'curve':5s} {'rows':>7s} {'RMSE':>7s} {'bias':>7s} {'P10-P90':>8s}"
-             f" | {'bundled RMSE':>12s} {'bias':>7s} {'P10-P90':>8s}"]
+             f" | {'bundled RMSE':>12s} {'bias':>7s} {'P10-P90':>8s} | {'XGB RMSE':>8s}"]
     for r in lowo_table(card):
         lines.append(f"{str(r['well'])[:24]:24s} {r['target']:5s} {f(r['rows'], 'd'):>7s} "
                      f"{f(r['rmse']):>7s} {f(r['bias']):>7s} {f(r['coverage'], '.0%'):>8s} | "
                      f"{f(r['bundled_rmse']):>12s} {f(r['bundled_bias']):>7s} "
-                     f"{f(r['bundled_coverage'], '.0%'):>8s}")
+                     f"{f(r['bundled_coverage'], '.0%'):>8s} | {f(r.get('baseline_rmse')):>8s}")
+    loses = (card.get("baseline") or {}).get("ensemble_loses_on")
+    if card.get("baseline"):
+        lines.append("XGB = a plain XGBoost on the 7 curves + three rolling means, same folds; "
+                     "this model loses to it on " + (", ".join(loses) if loses else "no well"))
     return "\n".join(lines)
 
 
