@@ -58,9 +58,12 @@ def train_times() -> None:
 
     total = 0.0
     for name in BUNDLED:
-        seconds = load_card(bundled_dir(name)).get("training_seconds") or 0.0
+        card = load_card(bundled_dir(name))
+        seconds = card.get("training_seconds") or 0.0
         total += seconds
-        print(f"train {name:10s} {seconds:7.1f} s (card's training_seconds)")
+        how = {True: "from scratch", False: "CV cache reused"}.get(
+            card.get("training_from_scratch"), "?")
+        print(f"train {name:10s} {seconds:7.1f} s (card's training_seconds, {how})")
     print(f"train both       {total:7.1f} s = {total / 60:.1f} min (target <= 15 min)")
 
 
