@@ -17,6 +17,7 @@ from sonic_model.core.errors import WellReadError
 from sonic_model.io import frame_choices, read_well
 
 import dlisfiles
+import support
 from support import cli
 
 STEM = "16_2-16"
@@ -252,3 +253,25 @@ def test_frames_decoded_from_the_bytes_match_dlisio(tmp_path, force_dir, monkeyp
                                                                             "FLAG"]
     assert np.allclose(fast.original, slow.original, equal_nan=True)
     assert np.allclose(fast.curves["GR"], logs["GR"], equal_nan=True, atol=1e-4)
+
+
+@pytest.mark.slow          # the app predicts the well
+def test_the_app_offers_the_frames_of_an_uploaded_dlis(tmp_path, force_dir, model_dir):
+    support.require("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    path = dlisfiles.write_well_dlis(tmp_path / "run1.dlis", STEM, slice(11_000, 11_500))
+    at = AppTest.from_file(str(support.PROJECT_DIR / "app.py"), default_timeout=120).run()
+    at.file_uploader[0].set_value(("run1.dlis", path.read_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception and not any("run1.dlis:" in e.value for e in at.error)
+    box = next(s for s in at.selectbox if s.label == "Frame")
+    assert box.options[0].startswith("60B (depth TDEP in 0.1 in: CAL CNC GR") and \
+        box.options[0].endswith("— default")
+    assert box.value == "60B" and at.metric          # predicted from the default frame
+    box.set_value("10B").run()
+    assert not at.exception
+    assert any("CNC, HRD, ZDEN not mapped" in w.value for w in at.warning)
+    next(c for c in at.checkbox if c.label == "Resample other frames").check().run()
+    assert not at.exception and not any("not mapped" in w.value for w in at.warning)
+    assert next(m for m in at.metric if m.label == "Samples").value == f"{6 * 499 + 1:,}"
