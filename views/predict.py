@@ -360,6 +360,8 @@ def render() -> None:
     data, name = source["data"], source["name"]
     digest = _digest(data)
     frame, resample = frame_picker(data, name, digest)
+    if frame is not None or resample:   # another frame is another table: fresh mapping boxes
+        digest = f"{digest}_{frame}_{int(resample)}"
     try:
         with st.spinner(f"Reading {name}…"):
             auto = ui_cache.read_well(data, name, None, frame, resample)
