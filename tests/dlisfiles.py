@@ -5,6 +5,7 @@ frame, array channels, a formation tester's time-indexed logical file)."""
 from __future__ import annotations
 
 import logging
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -114,3 +115,53 @@ def write_tester_dlis(path: Path) -> Path:
     f = dw.DLISFile()
     _tester_file(f, set_name=None)
     return _write(f, path)
+
+
+# ----------------------------------------------------------------------------- LIS79
+# No LIS writer is packaged: the few records a log needs are written here (LIS79: physical
+# records of one logical record each; a file header, one data format specification, data
+# records of 20 frames, a file trailer), values in representation code 68 (32-bit LIS float).
+
+def _f68(value: float) -> bytes:
+    if value == 0:
+        return bytes(4)
+    mantissa, exponent = np.frexp(abs(value))
+    frac, exponent = round(float(mantissa) * (1 << 23)), int(exponent)
+    if frac == 1 << 23:
+        frac, exponent = frac >> 1, exponent + 1
+    word = ((exponent + 128) << 23) | frac
+    return struct.pack(">I", (-word) & 0xFFFFFFFF if value < 0 else word)
+
+
+def _record(kind: int, body: bytes) -> bytes:
+    return struct.pack(">HH", len(body) + 6, 0) + bytes([kind, 0]) + body
+
+
+def _spec(mnemonic: str, unit: str) -> bytes:
+    """A subtype-0 spec block: one 4-byte sample of code 68 per frame."""
+    return (mnemonic.ljust(4).encode() + b"SONIC " + b"00000001" + unit.ljust(4).encode()
+            + bytes(4) + struct.pack(">hh", 1, 4) + bytes([0, 0, 0, 1, 68]) + bytes(5))
+
+
+LIS_VENDOR = {"CALI": ("CALI", "IN", 1.0), "RDEP": ("ILD", "OHMM", 1.0),
+              "RMED": ("ILM", "OHMM", 1.0), "NPHI": ("NPHI", "PU", 100.0),
+              "PEF": ("PEF", "B/E", 1.0), "GR": ("GR", "GAPI", 1.0),
+              "RHOB": ("RHOB", "G/C3", 1.0), "DTC": ("DT", "US/F", 1.0)}
+
+
+def write_well_lis(path: Path, stem: str, rows: slice, absent: float = ABSENT) -> Path:
+    """A FORCE well as a LIS79 file: depth in metres, classic mnemonics, NPHI in p.u."""
+    depth_m, logs = force_curves(stem, rows)
+    names = [m for m in LIS_VENDOR if m in logs]
+    header = b"SONIC .001" + bytes(2) + b" " * 22 + b" 1024  LO  " + b" " * 10
+    entries = bytes([12, 4, 68]) + _f68(absent) + bytes([0, 0, 66])
+    specs = _spec("DEPT", "M") + b"".join(_spec(*LIS_VENDOR[m][:2]) for m in names)
+    out = [_record(128, header), _record(64, entries + specs)]
+    table = np.column_stack([depth_m] + [np.where(np.isfinite(logs[m]),
+                                                  logs[m] * LIS_VENDOR[m][2], absent)
+                                         for m in names])
+    for start in range(0, len(table), 20):
+        out.append(_record(0, b"".join(_f68(v) for v in table[start:start + 20].ravel())))
+    out.append(_record(129, header))
+    path.write_bytes(b"".join(out))
+    return path

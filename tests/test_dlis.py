@@ -275,3 +275,19 @@ def test_the_app_offers_the_frames_of_an_uploaded_dlis(tmp_path, force_dir, mode
     next(c for c in at.checkbox if c.label == "Resample other frames").check().run()
     assert not at.exception and not any("not mapped" in w.value for w in at.warning)
     assert next(m for m in at.metric if m.label == "Samples").value == f"{6 * 499 + 1:,}"
+
+
+def test_a_lis79_well_predicts_what_its_las_predicts(files, tmp_path):
+    path = dlisfiles.write_well_lis(tmp_path / "well.lis", STEM, ROWS)
+    lis_well, las_well = read_well(path), read_well(files["las"])
+    assert lis_well.report.warnings[0] == "LIS: read frame DFSR1, the only depth-indexed frame"
+    assert lis_well.report.used["CNC"]["conversion"].startswith("PU -> v/v")
+    assert lis_well.depth_unit == "m" and len(lis_well) == 3000
+    ens = sm.load_ensemble("full")
+    got, want = sm.predict_well(lis_well, ens), sm.predict_well(las_well, ens)
+    for col in ("DTC_PRED", "DTS_PRED", "DTC_P90", "DTS_P10"):
+        assert np.array_equal(np.isnan(got[col]), np.isnan(want[col])), col
+        assert np.nanmax(np.abs(got[col] - want[col])) < 0.05, col
+    raw = path.read_bytes()
+    with pytest.raises(WellReadError, match=r"cut.lis: cannot be read as LIS .*truncated"):
+        read_well(raw[: len(raw) // 2 + 3], name="cut.lis")
