@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ class Frame:
     index_unit: str
     kind: str                              # "depth", "time" or "other"
     scalars: list[tuple[str, str, str]]    # (name, unit, description) of scalar channels
-    arrays: list[tuple[str, str]]          # (name, shape) of array channels
+    arrays: list[tuple[str, str]]          # (name, why skipped): arrays, other sample rates
     load: Callable[[], tuple[np.ndarray, list[np.ndarray]]] = field(repr=False)
     encrypted: bool = False
     absent: float | None = None
@@ -83,24 +84,34 @@ def _on_disk(source, raw: bytes) -> Iterator[str]:
         yield path
 
 
+class _Notes(logging.Handler):
+    """dlisio's log lines go to the notes of the read in progress in this thread (the API
+    reads in worker threads), never to the terminal."""
+
+    local = threading.local()
+
+    def emit(self, record):
+        notes = getattr(self.local, "notes", None)
+        with contextlib.suppress(Exception):
+            if notes is not None and len(notes) < 3:
+                notes.append("dlisio: " + record.getMessage().splitlines()[0][:160])
+
+
+_NOTES = _Notes(level=logging.WARNING)
+
+
 @contextlib.contextmanager
 def _quiet_dlisio(messages: list[str]) -> Iterator[None]:
     """dlisio logs what it tolerated (unknown units, odd attributes); keep a few as notes."""
-    class Keep(logging.Handler):
-        def emit(self, record):
-            with contextlib.suppress(Exception):
-                if len(messages) < 3:
-                    messages.append("dlisio: " + record.getMessage().splitlines()[0][:160])
-
     logger = logging.getLogger("dlisio")
-    handler, propagate = Keep(level=logging.WARNING), logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
+    if _NOTES not in logger.handlers:
+        logger.addHandler(_NOTES)
+        logger.propagate = False
+    _Notes.local.notes = messages
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+        _Notes.local.notes = None
 
 
 def _unreadable(fname: str, fmt: str, exc: BaseException, path: str) -> WellReadError:
@@ -136,7 +147,8 @@ def _dlis_frames(files, raw: bytes, path: str) -> tuple[list[Frame], dict]:
             for ch in chans[1:]:
                 shape = [int(d) for d in (ch.dimension or [1])]
                 if int(np.prod(shape)) > 1:
-                    arrays.append((ch.name, "x".join(map(str, shape))))
+                    arrays.append((ch.name, f"array channel ({'x'.join(map(str, shape))}): "
+                                           "images and waveforms are not model inputs"))
                 else:
                     scalars.append((ch.name, str(ch.units or ""), str(ch.long_name or "")))
             frames.append(Frame(
@@ -223,7 +235,8 @@ def _lis_frames(files, raw: bytes, path: str) -> tuple[list[Frame], dict]:
             scalars = [(str(n).strip(), str(getattr(meta[n], "units", "") or "").strip(), "")
                        for n in names[1:]]
             # Channels sampled several times per frame are another rate, read only at rate 1.
-            arrays = [(str(s.mnemonic).strip(), f"{s.samples} samples per frame")
+            arrays = [(str(s.mnemonic).strip(), f"{s.samples} samples per frame: only "
+                       "channels sampled once per frame are read")
                       for s in spec.specs if getattr(s, "samples", 1) > 1]
 
             def load(f=lf, s=spec) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -361,10 +374,9 @@ def _frame_table(frames: list[Frame], chosen: Frame, why: str, header: dict, fna
     warnings = [f"{fmt.upper()}: read {chosen.where(files)}, {why}"
                 + (f"; other frames: {others}" if others else "")
                 + ("; choose another with frame=NAME (CLI --frame)" if others else "")]
-    ignored = [{"mnemonic": n, "reason": f"array channel ({shape}): images and waveforms are "
-                                         "not model inputs"} for n, shape in chosen.arrays]
+    ignored = [{"mnemonic": n, "reason": why} for n, why in chosen.arrays]
     if chosen.arrays:
-        warnings.append(f"{len(chosen.arrays)} array channel(s) skipped: "
+        warnings.append(f"{len(chosen.arrays)} multi-value channel(s) skipped: "
                         + ", ".join(n for n, _ in chosen.arrays[:8]))
     extra = _from_other_frames(frames, chosen, index, names, resample, warnings)
     for name, unit, d, values in extra:
