@@ -81,7 +81,7 @@ def charts(at: AppTest) -> list[dict]:
 
 def test_landing_page_has_uploader_demo_and_the_contest_sidebar():
     at = run_app()
-    assert at.file_uploader[0].allowed_type == [".las", ".csv", ".txt"]
+    assert at.file_uploader[0].allowed_type == [".las", ".csv", ".txt", ".dlis", ".lis"]
     assert any(b.label == "Try the contest blind well" for b in at.button)
     side = " ".join(m.value for m in at.sidebar.markdown)
     for landmark in ("17.93", "12.36", "16.31", "16.51", "Well #1", "Well #2"):

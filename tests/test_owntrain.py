@@ -87,7 +87,7 @@ def test_every_bad_file_is_counted_not_dropped(tmp_path):
 
 @pytest.mark.parametrize("setup, match", [
     (lambda d: d / "missing", r"missing' is not an existing file or folder"),
-    (lambda d: (d / "empty").mkdir() or d / "empty", r"empty' holds no \.las or \.csv files"),
+    (lambda d: (d / "empty").mkdir() or d / "empty", r"empty' holds no \.las, \.csv, \.dlis or \.lis files"),
 ], ids=["missing-path", "folder-without-wells"])
 def test_bad_paths_are_named(tmp_path, setup, match):
     with pytest.raises(TrainingInputError, match=match):
