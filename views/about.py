@@ -100,8 +100,9 @@ pred = pd.read_json(answer.text, orient="split")    # columns pred_DTC, pred_DTS
     st.markdown("""
 **v1** — `POST /api/v1/predict` takes curves by canonical name or by mnemonic (NPHI, RHOB, ILD,
 …), an optional depth, the ensemble and a mapping; it answers every result column (P10/P90 and
-QC included), the units and the mapping it applied. `POST /api/v1/predict/file` takes a LAS or CSV
-upload and answers JSON, CSV or LAS; `GET /api/v1/model` returns the model card.
+QC included), the units and the mapping it applied. `POST /api/v1/predict/file` takes a LAS, CSV,
+DLIS or LIS upload (form field `frame` picks a DLIS frame) and answers JSON, CSV or LAS;
+`GET /api/v1/model` returns the model card.
 """)
     st.code('''import requests
 

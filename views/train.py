@@ -186,7 +186,8 @@ def _stored_models(read_only: bool) -> None:
 
 def render() -> None:
     st.title("Train on your own wells")
-    st.markdown("Upload offset wells with measured **DTC** and/or **DTS** (LAS or CSV, read "
+    st.markdown("Upload offset wells with measured **DTC** and/or **DTS** (LAS, CSV, DLIS or "
+                "LIS, read "
                 "and mapped as on the Predict page). Wells with DTC only still teach DTC; "
                 "shear learns from the wells that have it. The report is leave-one-well-out "
                 "validation, beside the bundled model on the same wells.")

@@ -26,7 +26,7 @@ Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
 * `POST /api/get_predictions` -- SonicPredict-compatible: a pandas `orient='split'` frame in
   (plain, or double-encoded as a JSON string), `pred_DTC`/`pred_DTS` out with your index.
 * `POST /api/v1/predict` -- curves as JSON by canonical name or mnemonic, with P10/P90 and QC.
-* `POST /api/v1/predict/file` -- upload LAS or CSV; JSON, CSV or LAS back.
+* `POST /api/v1/predict/file` -- upload LAS, CSV, DLIS or LIS; JSON, CSV or LAS back.
 * `POST /api/v1/synth` -- upload a well; synthetic seismogram, angle gather and AVO with
   P10/P90, scored against its measured sonic (JSON, CSV or SEG-Y).
 * `GET /api/v1/model` -- the model card in brief: data, validation RMSE, size and speed

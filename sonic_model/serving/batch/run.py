@@ -179,7 +179,8 @@ def score_files(files: list[tuple[str, bytes]], fmt: str, choice: ModelChoice, *
             path.write_bytes(data)
             found.append(Found(path, PurePath(base), label))
         if not found:
-            raise BatchInputError("no files to score; drop one or more LAS or CSV wells")
+            raise BatchInputError("no files to score; drop one or more LAS, CSV, DLIS or LIS "
+                                  "wells")
         summary = run_batch(plan(found, out, fmt, choice), out, choice, workers=1,
                             force=True, progress=progress)
         buf = io.BytesIO()

@@ -130,7 +130,8 @@ def index(request: Request) -> HTMLResponse:
 <body style="font-family: sans-serif; max-width: 46em; margin: 2em auto; line-height: 1.5">
 <h1>{html.escape(request.app.title)} {html.escape(__version__)}</h1>
 <p>Synthetic DTC and DTS sonic logs from conventional logs. Send curves as JSON to
-<code>POST /api/v1/predict</code>, a LAS or CSV file to <code>POST /api/v1/predict/file</code>,
+<code>POST /api/v1/predict</code>, a LAS, CSV, DLIS or LIS file to
+<code>POST /api/v1/predict/file</code>,
 or a pandas split-orient frame to <code>POST /api/get_predictions</code>.</p>
 <ul>
 {items}

@@ -1,4 +1,4 @@
-"""v1 predictions: curves as JSON, or a LAS/CSV upload answered as JSON, CSV or LAS."""
+"""v1 predictions: curves as JSON, or a LAS/CSV/DLIS/LIS upload answered as JSON, CSV or LAS."""
 
 from __future__ import annotations
 
