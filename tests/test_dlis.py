@@ -187,6 +187,35 @@ def test_batch_and_training_find_dlis_files(files):
 
     assert {f.path.name for f in discover([files["folder"]])} >= {"well.dlis", "well.las"}
     assert {p.name for p in well_files([files["folder"]])} >= {"well.dlis", "well.las"}
+    from sonic_model.training.own_wells import check_well
+
+    training, check = check_well(files["dlis"].read_bytes(), "well.dlis")
+    assert check.problem is None and check.samples["DTC"] > 2000 and training is not None
+
+
+def test_a_repeat_pass_with_the_same_frame_name_is_chosen_by_logical_file(tmp_path, force_dir):
+    """Main and repeat pass as two logical files, both with a frame 60B: keys 1:60B and 2:60B."""
+    dw = dlisfiles._dliswriter()
+    f = dw.DLISFile()
+    _, logs = dlisfiles.force_curves(STEM, slice(11_000, 11_200))
+    for run, (top, set_name) in enumerate(((1000.0, None), (900.0, "REPEAT")), start=1):
+        lf = f.add_logical_file(fh_sequence_number=run)
+        lf.add_origin("ORIGIN", well_name=f"PASS {run}", set_name=set_name)
+        chans = [lf.add_channel("DEPT", data=top + 0.5 * np.arange(200), units="ft",
+                                set_name=set_name)]
+        for las_name, (name, unit, scale) in dlisfiles.VENDOR.items():
+            values = np.nan_to_num(logs[las_name] * scale, nan=dlisfiles.ABSENT)
+            chans.append(lf.add_channel(name, data=values, units=unit, set_name=set_name,
+                                        dataset_name=f"{name}_{run}"))
+        lf.add_frame("60B", channels=chans, index_type="BOREHOLE-DEPTH", set_name=set_name)
+    path = dlisfiles._write(f, tmp_path / "passes.dlis")
+    choices, default = frame_choices(path)
+    assert [c["key"] for c in choices] == ["1:60B", "2:60B"] and default == "1:60B"
+    assert read_well(path).depth[0] == 1000.0
+    repeat = read_well(path, frame="2:60B")
+    assert repeat.depth[0] == 900.0 and repeat.name == "PASS 2"
+    assert repeat.report.warnings[0].startswith("DLIS: read frame 2:60B (logical file 2 of 2), "
+                                                "as asked")
 
 
 @pytest.mark.slow

@@ -133,7 +133,7 @@ def _dlis_frames(files, raw: bytes, path: str) -> tuple[list[Frame], dict]:
     frames, header = [], {}
     records = _once(lambda: rp66.scan(raw))
     for lf_no, lf in enumerate(files, start=1):
-        _origin_header(lf, header)
+        header[lf_no] = _origin_header(lf)
         absent = _absent_value(lf)
         for fr in lf.frames:
             chans = list(fr.channels)
@@ -196,13 +196,16 @@ def _dlis_loader(fr, lf_no: int, records, path: str):
     return load
 
 
-def _origin_header(lf, header: dict) -> None:
+def _origin_header(lf) -> dict:
+    """WELL, FLD, ... from the logical file's defining origin."""
+    header: dict = {}
     for origin in lf.origins[:1]:
         for key, attr in (("WELL", "well_name"), ("FLD", "field_name"), ("COMP", "company"),
                           ("UWI", "well_id"), ("SRVC", "producer_name")):
             value = getattr(origin, attr, None)
             if value not in (None, "") and key not in header:
                 header[key] = str(value).strip()
+    return header
 
 
 def _absent_value(lf) -> float | None:
@@ -365,6 +368,8 @@ def _with_frames(source, raw: bytes, fname: str, fmt: str, work):
 def _frame_table(frames: list[Frame], chosen: Frame, why: str, header: dict, fname: str,
                  fmt: str, resample: bool) -> Table:
     files = max(f.logical_file for f in frames)
+    # Another logical file may be another run, even another well: its own origin names it.
+    header = header.get(chosen.logical_file) or next((h for h in header.values() if h), {})
     index, cols = chosen.load()
     names = [chosen.index] + [n for n, _, _ in chosen.scalars]
     units_ = [chosen.index_unit] + [u for _, u, _ in chosen.scalars]
