@@ -11,6 +11,8 @@ import lasio
 import numpy as np
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import sonic_model as sm
 from sonic_model.core.errors import WellReadError
@@ -320,3 +322,40 @@ def test_a_lis79_well_predicts_what_its_las_predicts(files, tmp_path):
     raw = path.read_bytes()
     with pytest.raises(WellReadError, match=r"cut.lis: cannot be read as LIS .*truncated"):
         read_well(raw[: len(raw) // 2 + 3], name="cut.lis")
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.integers(2, 300), record=st.sampled_from([1024, 4096, 8192]),
+       kinds=st.lists(st.sampled_from(["f4", "f8", "i4", "i2", "u1"]), min_size=1, max_size=5),
+       width=st.integers(1, 40), seed=st.integers(0, 2**16))
+def test_rp66_frames_equal_dlisio_frames(tmp_path, rows, record, kinds, width, seed):
+    """Property: for any mix of numeric channels, record lengths and an array wider or narrower
+    than a visible record, the bytes-decoded frame is dlisio's frame."""
+    from dlisio import dlis
+
+    from sonic_model.io import rp66
+
+    dw = dlisfiles._dliswriter()
+    rng = np.random.default_rng(seed)
+    f = dw.DLISFile(max_record_length=record)
+    lf = f.add_logical_file()
+    lf.add_origin("ORIGIN")
+    chans = [lf.add_channel("DEPT", data=np.arange(rows, dtype=float), units="ft")]
+    for i, kind in enumerate(kinds):
+        values = (rng.normal(0, 1000, rows) if kind[0] == "f" else rng.integers(0, 100, rows))
+        chans.append(lf.add_channel(f"C{i}", data=values.astype(kind)))
+    chans.append(lf.add_channel("ARR", data=rng.normal(size=(rows, width))))
+    lf.add_frame("F", channels=chans, index_type="BOREHOLE-DEPTH")
+    path = dlisfiles._write(f, tmp_path / f"p{seed}.dlis")
+    with dlis.load(str(path)) as (logical, *_):
+        frame = logical.frames[0]
+        want = frame.curves()
+        got = rp66.decode(frame, rp66.scan(path.read_bytes())[(1, frame.origin,
+                                                                 frame.copynumber, "F")])
+    assert got is not None
+    assert np.array_equal(got[0], want["DEPT"])
+    scalars = [f"C{i}" for i in range(len(kinds))] + (["ARR"] if width == 1 else [])
+    assert len(got[1]) == len(scalars)
+    for name, col in zip(scalars, got[1]):
+        assert np.array_equal(col, np.ravel(want[name]).astype(float)), name
