@@ -93,7 +93,7 @@ def test_cli_scores_every_readable_well_and_reports_every_bad_file(field, model_
     assert by_rel["petrel/deep/31_3-4.LAS"]["rmse_dts"] != ""   # the well with shear
     # The two wells called well.las get different outputs, named after their folders.
     assert {by_rel["petrel/a/well.las"]["output"], by_rel["petrel/b/well.las"]["output"]} == {
-        "field__petrel__a__well_sonic_full.csv", "field__petrel__b__well_sonic_full.csv"}
+        "field__petrel__a__well_sonic_auto.csv", "field__petrel__b__well_sonic_auto.csv"}
     # Not a terminal: one plain line per file, then the summary.
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == len(report) + 1
@@ -246,7 +246,7 @@ def test_another_model_never_reuses_outputs(field, model_dir, tmp_path):
     run(field, out, batch.resolve_model("full"))
     light = run(field, out, batch.resolve_model("light"))
     assert light.counts == {"ok": 5, "skipped": 0, "error": 7}
-    assert len(list(out.glob("*_sonic_light.csv"))) == len(list(out.glob("*_sonic_full.csv"))) == 5
+    assert len(list(out.glob("*_sonic_light.csv"))) == len(list(out.glob("*_sonic_auto.csv"))) == 5
 
 
 # --------------------------------------------------------------------------- atomic outputs
@@ -287,12 +287,12 @@ def test_a_killed_run_leaves_only_whole_outputs_and_resumes(field, model_dir, tm
                             env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if len(list(out.glob("*_sonic_full.csv"))) >= 3:
+        if len(list(out.glob("*_sonic_auto.csv"))) >= 3:
             break
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done = list(out.glob("*_sonic_full.csv"))
+    done = list(out.glob("*_sonic_auto.csv"))
     assert 3 <= len(done) < 30
     for path in done:                                      # every output present is whole
         assert len(pd.read_csv(path)) == 300
@@ -304,7 +304,7 @@ def test_a_killed_run_leaves_only_whole_outputs_and_resumes(field, model_dir, tm
     report = read_report(out / batch.REPORT_NAME)
     assert len(report) == 30
     assert sum(r["status"] == "skipped" for r in report.values()) >= len(journal)
-    assert len(list(out.glob("*_sonic_full.csv"))) == 30
+    assert len(list(out.glob("*_sonic_auto.csv"))) == 30
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 

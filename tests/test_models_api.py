@@ -26,8 +26,8 @@ def test_models_lists_bundled_and_own_without_server_paths(server, own_model):
     r = requests.get(f"{server}/api/v1/models", timeout=30)
     assert r.status_code == 200
     rows = r.json()["models"]
-    assert [m["name"] for m in rows] == ["full", "light", "small"]
-    small = rows[2]
+    assert [m["name"] for m in rows] == ["auto", "contest", "north-sea", "full", "light", "small"]
+    small = rows[-1]
     assert small["kind"] == "own" and len(small["wells"]) == 4
     assert small["lowo"]["DTC"]["rmse"] > 0
     assert str(own_model["store"]) not in r.text
@@ -44,7 +44,9 @@ def test_upload_with_model_uses_the_own_model(server, target_well):
     body = own.json()
     assert body["model"] == "small" and body["ensemble"] == "full"
     assert body["rows"] == 300
-    assert bundled.json()["model"] == "full"
+    # the default, auto, names the bundled model it chose for this North Sea well, and why
+    assert bundled.json()["model"] == "north-sea"
+    assert bundled.json()["model_reason"].startswith("auto: north-sea")
     diff = [abs(a - b) for a, b in zip(body["results"]["DTC_PRED"],
                                        bundled.json()["results"]["DTC_PRED"])
             if a is not None and b is not None]
