@@ -359,3 +359,15 @@ def test_rp66_frames_equal_dlisio_frames(tmp_path, rows, record, kinds, width, s
     assert len(got[1]) == len(scalars)
     for name, col in zip(scalars, got[1]):
         assert np.array_equal(col, np.ravel(want[name]).astype(float)), name
+
+
+def test_batch_jobs_carry_the_frame_choice(files, tmp_path):
+    from sonic_model.serving.batch import discover, plan, resolve_model, score_one
+
+    found = [f for f in discover([files["folder"]]) if f.path.suffix == ".dlis"]
+    choice = resolve_model("full")
+    job = plan(found, tmp_path, "csv", choice, frame="10B", resample=True)[0]
+    assert (job.frame, job.resample) == ("10B", True)
+    row = score_one(job, choice)
+    assert row["status"] == "ok", row["message"]
+    assert row["rows"] == 6 * 2999 + 1
