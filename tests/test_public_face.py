@@ -17,8 +17,8 @@ from support import cli
 CLI_FLAGS = {
     "predict": {"--elastic", "--ensemble", "--format", "--frame", "--ignore-measured", "--map",
                 "--model", "--output", "-o", "--quiet", "-q", "--resample", "--splice"},
-    "batch": {"--ensemble", "--force", "--format", "--model", "--output", "-o", "--quiet", "-q",
-              "--scheduler", "--synth", "--workers"},
+    "batch": {"--ensemble", "--force", "--format", "--frame", "--model", "--output", "-o",
+              "--quiet", "-q", "--resample", "--scheduler", "--synth", "--workers"},
     "train": {"--cv-cache", "--data", "--map", "--name", "--no-measure", "--only", "--out",
               "--overwrite", "--wells"},
     "models": {"--delete", "--json"},

@@ -177,6 +177,8 @@ class Job:
     output: str       # full path of the output file
     fmt: str
     synth: bool = False   # also write <output stem with _synth_>.csv (`batch --synth`)
+    frame: str | None = None   # DLIS/LIS: the frame to read (`batch --frame`)
+    resample: bool = False     # DLIS/LIS: other frames' curves onto it (`batch --resample`)
 
 
 def _flat(rel: PurePath) -> str:
@@ -186,7 +188,7 @@ def _flat(rel: PurePath) -> str:
 
 
 def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: ModelChoice,
-         synth: bool = False) -> list[Job]:
+         synth: bool = False, frame: str | None = None, resample: bool = False) -> list[Job]:
     """One job per well with an output name no other well of the batch can take.
 
     Names are ``<folder>__<sub>__<stem>_sonic_<model>.<fmt>``; when two wells would still share a
@@ -205,7 +207,8 @@ def plan(found: list[Found], out_dir: str | os.PathLike, fmt: str, choice: Model
     for f, n in zip(found, names):
         if counts[n.casefold()] > 1:
             n = f"{n}_{hashlib.sha1(f.label.encode()).hexdigest()[:6]}"
-        jobs.append(Job(str(f.path), f.label, str(out / f"{n}.{fmt}"), fmt, synth))
+        jobs.append(Job(str(f.path), f.label, str(out / f"{n}.{fmt}"), fmt, synth, frame,
+                        resample))
     return jobs
 
 
@@ -250,7 +253,8 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         from sonic_model import io as wells
         from sonic_model.core import metrics
         ens = choice.load()
-        well = wells.read_well(job.source, name=Path(job.label).name)
+        well = wells.read_well(job.source, name=Path(job.label).name, frame=job.frame,
+                               resample=job.resample)
         # The CLI predict's default: DTS conditioned on the well's measured DTC where valid.
         from sonic_model.model.extended import predict_extended
 

@@ -16,7 +16,8 @@ def cmd_batch(args) -> int:
     choice = batch.resolve_model(args.ensemble, args.model)
     out = Path(args.output)
     jobs = batch.plan(batch.discover(args.inputs, out), out, args.format, choice,
-                      synth=getattr(args, "synth", False))
+                      synth=getattr(args, "synth", False), frame=getattr(args, "frame", None),
+                      resample=getattr(args, "resample", False))
     workers = args.workers or batch.available_cores()
     summary = batch.run_batch(jobs, out, choice, workers=workers, scheduler=args.scheduler,
                               force=args.force,

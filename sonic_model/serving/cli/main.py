@@ -83,6 +83,13 @@ def _add_batch(sub) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
     p.add_argument("--force", action="store_true", help="recompute wells already done")
+    p.add_argument("--frame", metavar="NAME",
+                   help="DLIS/LIS: read this frame in every DLIS/LIS file (default: each file's "
+                        "depth-indexed frame with the most model inputs; add --force after "
+                        "changing it)")
+    p.add_argument("--resample", action="store_true",
+                   help="DLIS/LIS: interpolate model curves that only another frame has onto "
+                        "the chosen frame's depth")
     p.add_argument("--synth", action="store_true",
                    help="also write each well's synthetic seismogram and AVO (synth's "
                         "defaults) as <name>_synth_<model>.csv")
