@@ -86,10 +86,13 @@ class OtherFieldWidener:
 
     def _fit(self, kinds, W, prior, cal, home, rows=slice(None)):
         y, mean, spread, novelty, gap = self._combined(kinds, W, prior, rows)
+        # The cap from these wells only: a well left out must not set it (nested).
+        cap = float(np.nanmedian(novelty))
+        groups = self.arrays["well_index"][rows]
 
         def widen(c):
             return fit_transfer(c, y, mean, spread, novelty, gap, targets=TRANSFER_TARGETS,
-                                max_exceed=MAX_EXCEED, cap=self.cap)
+                                max_exceed=MAX_EXCEED, cap=cap, groups=groups)
         for _ in range(self.ROUNDS):
             cal = requantile(widen(cal), *home)
         return widen(cal)
@@ -143,4 +146,5 @@ def refit_without(arrays: dict, held_out: str, kinds, W, prior, cal: dict) -> di
     base = {t: {**c, "transfer": 0.0} for t, c in cal.items()}
     y, mean, spread, novelty, gap = combined(arrays, kinds, W, prior, rows)
     return fit_transfer(base, y, mean, spread, novelty, gap, targets=TRANSFER_TARGETS,
-                        max_exceed=MAX_EXCEED, cap=float(np.nanmedian(novelty)))
+                        max_exceed=MAX_EXCEED, cap=float(np.nanmedian(novelty)),
+                        groups=arrays["well_index"][rows])
