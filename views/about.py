@@ -57,6 +57,36 @@ Nothing was fitted or selected on Well #2; its inputs serve only as the demo wel
 """)
 
 
+def _models(cards: dict) -> None:
+    """The two bundled models, their real size, memory and held-out RMSE from their cards,
+    beside the seed's trade-off; the FORCE 2020 credit."""
+    from sonic_model.model.card import format_size
+
+    rows = []
+    for name, card in cards.items():
+        full = (card.get("ensembles") or {}).get("full") or {}
+        m = full.get("metrics") or {}
+        ram = (full.get("resources") or {}).get("peak_rss_mb")
+        lowo = (m.get("lowo") or {}).get("contest")
+        rows.append(f"| {name} | {format_size(full.get('size_bytes'))} | "
+                    f"{'–' if ram is None else f'{ram:.0f}'} | "
+                    f"{'–' if lowo is None else f'{lowo:.2f}'} |")
+    st.markdown("""
+### The bundled models
+**contest** learns on Well #1 alone (the leaderboard's rules); **north-sea** on Well #1's three
+wells plus nine wells of the FORCE 2020 Machine Predicted Lithology data (Norwegian North Sea;
+Bormann, Aursand, Dilib et al., "FORCE Machine Learning Competition", 2020,
+doi:10.5281/zenodo.4351156, released openly with attribution: credit FORCE and the authors).
+With **auto** (the default) each well gets the model whose training data it is closest to, and
+the Predict page says which and why.
+
+| model | size | RAM MB | contest RMSE, one well out |
+|:--|--:|--:|--:|
+""" + "\n".join(rows) + """
+| SonicPredict 2020 random forest (the seed) | 2.1 GB | over a 1 GB host | – |
+""")
+
+
 def _data_and_outputs() -> None:
     st.markdown(f"""
 ### Data and licence
@@ -131,5 +161,6 @@ def render() -> None:
         card = None  # the published scores fall back to card.LEADERBOARD
     st.caption(f"Version {__version__}")
     _contest(card)
+    _models(ui_cache.bundled_cards())
     _data_and_outputs()
     _api()
