@@ -87,7 +87,8 @@ def test_landing_page_has_uploader_demo_and_the_contest_sidebar():
     for landmark in ("17.93", "12.36", "16.31", "16.51", "Well #1", "Well #2"):
         assert landmark in side
     # Labels carry size and CV RMSE when the model card is there ("full · 4.8 MB · CV …").
-    assert [o.split(" ")[0] for o in at.sidebar.radio[0].options] == ["full", "light"]
+    assert [o.split(" ")[0] for o in at.sidebar.radio[0].options] == ["auto", "contest",
+                                                                     "north-sea"]
     assert not at.error
 
 

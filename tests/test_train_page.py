@@ -41,7 +41,7 @@ def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     for stem in (*WITH_DTS[:2], DTC_ONLY):
         write_subset(stem, wells, rows=400)
     at = open_train_page()
-    assert choices(at) == ["full", "light"]
+    assert choices(at) == ["auto", "contest", "north-sea"]
     at.file_uploader(key="train_files").set_value(_files(wells)).run()
     table = _table(at, "teaches")
     assert list(table["file"]) == ["16_2-11_A.las", "16_2-16.las", "25_11-15.las"]
@@ -63,7 +63,7 @@ def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     assert len(at.get("plotly_chart")) == 2
     assert _table(at, "LOWO DTC RMSE")["name"].tolist() == ["offset"]
     # The new model is a choice in the sidebar at once, for every page.
-    assert choices(at) == ["full", "light", "offset"]
+    assert choices(at) == ["auto", "contest", "north-sea", "offset"]
 
 
 @pytest.mark.slow          # the session's trained model (own_model)
@@ -77,7 +77,7 @@ def test_the_sidebar_choice_of_an_own_model_drives_the_predict_page(own_model, m
     at.file_uploader[0].set_value(("target.las", well.read_bytes(), "application/octet-stream"))
     at.run()
     names = lambda: [b.proto.help.removeprefix("Saves ") for b in at.get("download_button")]
-    assert names() == ["target_sonic_full.csv", "target_sonic_full.las"]
+    assert names() == ["target_sonic_auto.csv", "target_sonic_auto.las"]
     at.sidebar.radio(key="ensemble").set_value("small").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert names() == ["target_sonic_small.csv", "target_sonic_small.las"]

@@ -19,9 +19,12 @@ def test_training_prints_the_lowo_table_beside_the_bundled_model(own_model):
     out = own_model["proc"].stdout
     lines = out.splitlines()
     assert "leave-one-well-out" in lines[0] and "bundled" in lines[0]
-    rows = [line.split() for line in lines[2:]]
+    rows = [line.split() for line in lines[2:] if not line.startswith("XGB = ")]
     wells = {r[0] for r in rows}
     assert wells == {*WITH_DTS, DTC_ONLY, "pooled"}
+    # a plain XGBoost scored beside it, same folds, and the wells where the model loses named
+    assert "XGB RMSE" in lines[1] and lines[-1].startswith("XGB = a plain XGBoost")
+    assert "loses to it on" in lines[-1]
     assert [r[1] for r in rows if r[0] == DTC_ONLY] == ["DTC"]        # no DTS to score
     # Progress reaches a non-terminal as plain lines, one per finished step.
     steps = [line for line in own_model["proc"].stderr.splitlines() if line.startswith("[")]
@@ -61,7 +64,7 @@ def test_predict_with_the_own_model_differs_from_the_bundled_one(own_model, tmp_
     (["predict", "IN", "-o", "OUT", "--model", "../small"], "not allowed"),
     (["predict", "IN", "-o", "OUT", "--model", "small", "--ensemble", "light"], "give one of them"),
     (["train", "--wells", "WELLS", "--name", "small"], "already exists"),
-    (["train", "--wells", "WELLS", "--name", "full"], "bundled ensemble"),
+    (["train", "--wells", "WELLS", "--name", "full"], "bundled model"),
     (["train", "--wells", "WELLS"], "needs --name"),
     (["train", "--name", "x"], "add --wells"),
     (["train", "--wells", "WELLS", "--name", "x", "--map", "GR"], "--map"),
