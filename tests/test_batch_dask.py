@@ -106,14 +106,32 @@ def test_real_scheduler_and_worker_processes_give_the_local_numbers(field, local
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         out = tmp_path / "dask"
-        proc = cli("batch", field.root, "-o", out, "--scheduler", address, timeout=300)
+        proc = cli("batch", field.root, "-o", out, "--ensemble", "full", "--scheduler", address,
+                   timeout=300)
         assert proc.returncode == 2, proc.stderr + (logs / "worker.log").read_text()
         assert "Traceback" not in proc.stderr
         assert_same_as_local(out, local_out)
         # The second run skips finished wells without work for the cluster.
-        again = cli("batch", field.root, "-o", out, "--scheduler", address, "-q", timeout=300)
+        again = cli("batch", field.root, "-o", out, "--ensemble", "full", "--scheduler", address,
+                    "-q", timeout=300)
         assert again.returncode == 2
         assert "0 scored, 5 up to date, 7 refused" in again.stderr
     finally:
         stop(worker)
         stop(scheduler)
+
+
+def test_auto_on_a_cluster_names_the_model_each_well_got(field, tmp_path):
+    # The default, auto: each worker loads both bundled models and picks one per well; the
+    # report says which and why, as the local route does.
+    choice = batch.resolve_model()
+    assert choice.label == "auto"
+    out = tmp_path / "auto"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        jobs = batch.plan(batch.discover([field.root], out), out, "csv", choice)
+        summary = batch.run_batch(jobs, out, choice, scheduler=cluster.scheduler_address)
+    assert summary.counts["ok"] == 5
+    ok = [r for r in report_rows(out / batch.REPORT_NAME) if r["status"] == "ok"]
+    assert all(r["model"].startswith("auto ") and "auto: " in r["model"] for r in ok)
+    assert {r["model"].split("auto: ")[1].split(" ")[0] for r in ok} <= {"contest", "north-sea"}
