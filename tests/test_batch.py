@@ -243,7 +243,7 @@ def test_a_changed_input_or_model_is_recomputed(field, model_dir, tmp_path):
 @pytest.mark.slow
 def test_another_model_never_reuses_outputs(field, model_dir, tmp_path):
     out = tmp_path / "out"
-    run(field, out, batch.resolve_model("full"))
+    run(field, out, batch.resolve_model())                   # the default: auto
     light = run(field, out, batch.resolve_model("light"))
     assert light.counts == {"ok": 5, "skipped": 0, "error": 7}
     assert len(list(out.glob("*_sonic_light.csv"))) == len(list(out.glob("*_sonic_auto.csv"))) == 5
