@@ -158,8 +158,12 @@ TRACKS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
          && g.querySelectorAll('.scatterlayer .trace').length > 8)"""
 
 
-def upload_and_wait(page, url: str, path: Path) -> float:
+def upload_and_wait(page, url: str, path: Path, model: str | None = None) -> float:
     page.goto(url)
+    if model:      # the sidebar's choice first (default: auto)
+        page.locator("[data-testid=stSidebar]").locator("[role=radiogroup] label").filter(
+            has_text=model).first.click()
+        page.wait_for_timeout(1000)
     page.locator("input[type=file]").wait_for(state="attached", timeout=60_000)
     started = time.monotonic()
     page.locator("input[type=file]").set_input_files(str(path))
@@ -220,14 +224,14 @@ def test_memory_chart_is_readable_without_scrolling_on_the_model_page(app_url, b
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(app_url)
     side = page.locator("[data-testid=stSidebar]")
-    side.locator("[role=radiogroup] label").filter(has_text="light").first.click()
+    side.locator("[role=radiogroup] label").filter(has_text="contest").first.click()
     page.wait_for_timeout(1000)
     # The navigation keeps the session: the choice made on Predict holds on the Model page.
     # Text ending in "Model": the Train link's icon ligature ("model_training") contains it too.
     side.locator("[data-testid=stPageLink] a").filter(has_text=re.compile(r"Model$")).first.click()
-    page.get_by_text("light (dark) is in use").first.wait_for(timeout=60_000)
+    page.get_by_text("full (dark) is in use").first.wait_for(timeout=60_000)
     selected = side.locator("[data-testid=stRadioOption][data-selected=true]")
-    selected.filter(has_text="light").wait_for(timeout=30_000)
+    selected.filter(has_text="contest").wait_for(timeout=30_000)
     assert selected.count() == 1
     chart = page.locator("[data-testid=stMain] .js-plotly-plot").first
     chart.wait_for(timeout=60_000)
@@ -336,13 +340,15 @@ def foreign_well_las(rows: int = 1500) -> bytes:
 
 @pytest.mark.parametrize("which", ["force2020", "tiny"])
 def test_a_foreign_well_carries_a_prominent_warning(app_url, browser, tmp_path, which):
+    model = None
     if which == "force2020":
         path = force_well("16_2-11_A")  # a real North Sea well from another field (FORCE 2020)
+        model = "contest"               # auto would give it north-sea, which learnt from it
     else:
         path = tmp_path / "far_away.las"
         path.write_bytes(foreign_well_las())
     page = browser.new_page(viewport={"width": 1440, "height": 900})
-    upload_and_wait(page, app_url, path)
+    upload_and_wait(page, app_url, path, model)
     alert = page.locator("[data-testid=stAlertContentError]").first
     alert.wait_for(timeout=30_000)
     text = alert.inner_text()
