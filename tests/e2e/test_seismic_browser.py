@@ -39,8 +39,17 @@ def test_a_well_from_predict_gets_its_synthetic_scores_and_downloads(app_url, br
     assert main.get_by_role("button", name="Download SEG-Y").count() == 1
     # Gas in the sands: the fluid tab shows how many samples changed.
     main.get_by_test_id("stExpander").get_by_text("Time-depth and fluid substitution").click()
-    main.get_by_role("combobox", name="New pore fluid").click()
-    page.get_by_role("option", name="gas").click()
+    # A rerun may close the list just opened (the page is still settling): reopen it until
+    # the option shows, then choose it.
+    gas = page.get_by_role("option", name="gas")
+    for _ in range(4):
+        main.get_by_role("combobox", name="New pore fluid").click()
+        try:
+            gas.wait_for(timeout=10_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    gas.click()
     main.get_by_role("tab", name="Fluid substitution").click()
     main.get_by_text("samples substituted (porous sands)").wait_for(timeout=120_000)
     ARTIFACTS.mkdir(exist_ok=True)
