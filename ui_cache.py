@@ -213,11 +213,20 @@ def check_training_well(data: bytes, name: str, mapping: Mapping | None = None):
     return own_wells.check_well(data, name, _mapping_arg(mapping))
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
 def synth(data: bytes, name: str, ensemble_name: str, options: tuple,
-          checkshot: bytes | None = None):
-    """The Seismic page's synth result (model.synth.synth_well) for a well file and the page's
-    options ((key, value) pairs of SynthOptions fields; fluid settings under "fluid")."""
+          checkshot: bytes | None = None, mapping: Mapping | None = None,
+          frame: str | None = None, resample: bool = False, checkshot_name: str = "checkshot"):
+    """The Seismic page's synth result (model.synth.synth_well) for a well file read as Predict
+    reads it (mapping, frame, resample: read_well) and the page's options ((key, value) pairs of
+    SynthOptions fields; fluid settings under "fluid")."""
+    return _synth(data, name, ensemble_name, model_stamp(ensemble_name), options, checkshot,
+                  mapping, frame, resample, checkshot_name)
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _synth(data: bytes, name: str, ensemble_name: str, stamp: int, options: tuple,
+           checkshot: bytes | None, mapping: Mapping | None, frame: str | None,
+           resample: bool, checkshot_name: str):
     from sonic_model import io as wells
     from sonic_model.model.synth import synth_well
     from sonic_model.model.synth_options import SynthOptions, read_checkshot
@@ -225,7 +234,10 @@ def synth(data: bytes, name: str, ensemble_name: str, options: tuple,
 
     opts = dict(options)
     fluid = opts.pop("fluid", None)
-    cs = read_checkshot(checkshot, "checkshot") if checkshot else None
-    well = wells.read_well(data, name=name)
+    cs = read_checkshot(checkshot, checkshot_name) if checkshot else None
+    # require=True (unlike read_well): missing inputs are the message, as in the CLI.
+    well = wells.read_well(data, name=name, mapping=_mapping_arg(mapping), frame=frame,
+                           resample=resample)
     return synth_well(well, get_ensemble(ensemble_name), SynthOptions(
-        checkshot=cs, fluid=FluidSettings(**dict(fluid)) if fluid else None, **opts))
+        checkshot=cs, checkshot_source=checkshot_name,
+        fluid=FluidSettings(**dict(fluid)) if fluid else None, **opts))

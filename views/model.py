@@ -21,6 +21,8 @@ from sonic_model.model.conditioned import card_rows as conditioned_rows
 from sonic_model.model.conditioned import fusion_summary
 from sonic_model.model.ensemble import model_name as ensemble_model_name
 from sonic_model.model.explain import cv_versus_leaderboard, why_member_beats_ensembles
+from sonic_model.model.synth_score import card_rows as card_rows_ffp
+from sonic_model.model.synth_score import expectation_line, expectations
 from sonic_model.viz.plots import tradeoff_chart
 
 import ui_cache
@@ -162,6 +164,47 @@ def _intervals(card: dict, scheme: str) -> None:
                                 if c.endswith(("rmse", "bias", "coverage"))})
 
 
+FIT_COLUMNS = {
+    "well": st.column_config.TextColumn("held-out well"),
+    "samples": st.column_config.NumberColumn("samples", format="%d"),
+    "corr_depth": st.column_config.NumberColumn("synthetic corr., depth", format="%.2f"),
+    "corr_time": st.column_config.NumberColumn("synthetic corr., time", format="%.2f"),
+    "nrms_depth_pct": st.column_config.NumberColumn("NRMS depth %", format="%.0f"),
+    "nrms_time_pct": st.column_config.NumberColumn("NRMS time %", format="%.0f"),
+    "base_shift_ms": st.column_config.NumberColumn("shift at base (ms)", format="%+.1f"),
+    "coverage": st.column_config.NumberColumn("inside P10–P90", format="percent"),
+    "avo_gradient_corr": st.column_config.NumberColumn("AVO gradient corr.", format="%.2f"),
+}
+
+
+def _fit_for_purpose(card: dict) -> None:
+    """The card's synthetic/AVO figures over held-out wells: what the Seismic page and `synth`
+    quote as "what to expect without sonic"."""
+    st.subheader("Fit for purpose: well ties and AVO from predicted logs")
+    rows = card_rows_ffp(card)
+    if not rows:
+        st.caption(expectation_line(None) + ".")
+        return
+    o = (card.get("fit_for_purpose") or {}).get("options") or {}
+    wavelet = f"{o.get('wavelet', 'ricker')} {','.join(f'{f:g}' for f in o.get('freq', [30]))} Hz"
+    st.markdown(
+        "On each well held out of this model's training, the synthetic seismogram "
+        f"(normal incidence, {wavelet} wavelet) made from the **predicted** sonic is compared "
+        "with the one made from the **measured** sonic, with the same density. Correlation 1 "
+        "is identical, 0 unrelated; NRMS 0 % is identical, about 141 % unrelated. *Depth*: "
+        "each synthetic at its own time-depth, as a depth-domain interpretation sees it. "
+        "*Time*: both on one time axis, as a tie without a checkshot sees it — the predicted "
+        "DTC's drift moves events (*shift at base*, predicted minus measured two-way time), so "
+        "give a checkshot for a tie. *Inside P10–P90*: share of samples where the measured-log "
+        "synthetic lies in the predicted band. *AVO gradient*: Shuey's gradient, limited by "
+        "the predicted shear. The last row holds the medians (of the absolute shift).")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config=FIT_COLUMNS, key="fit_for_purpose")
+    line = expectation_line(expectations(card))
+    st.caption(line[0].upper() + line[1:] + ". The Seismic page and `synth` quote these "
+               "medians on wells without sonic.")
+
+
 def _members_and_studies(card: dict) -> None:
     st.subheader("Members")
     st.dataframe(pd.DataFrame(member_rows(card)), hide_index=True, width="stretch",
@@ -223,5 +266,6 @@ def render() -> None:
     _every_model(trade)
     scheme = _folds(card)
     _intervals(card, scheme)
+    _fit_for_purpose(card)
     _members_and_studies(card)
     _files_and_licence(card)

@@ -22,7 +22,7 @@ from sonic_model.model.card import is_training_data
 from sonic_model.viz import plots
 
 import ui_cache
-from views import shear_section
+from views import predict_state, shear_section
 
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
@@ -359,6 +359,7 @@ def render() -> None:
         return
     data, name = source["data"], source["name"]
     digest = _digest(data)
+    predict_state.restore_frame(data)           # as chosen before a visit to another page
     frame, resample = frame_picker(data, name, digest)
     if frame is not None or resample:   # another frame is another table: fresh mapping boxes
         digest = f"{digest}_{frame}_{int(resample)}"
@@ -368,7 +369,9 @@ def render() -> None:
     except SonicModelError as exc:
         st.error(str(exc))
         return
+    predict_state.restore_mapping(data, digest)
     mapping = mapping_editor(auto, digest)
+    predict_state.remember(data, mapping, frame, resample)     # the Seismic page reads it so
     well = auto
     if mapping is not None:
         try:

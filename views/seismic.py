@@ -1,6 +1,8 @@
 """Seismic: a synthetic seismogram, angle gather, AVO crossplot and fluid substitution from the
 well chosen on Predict (or dropped here), with P10/P90 from the predicted logs' bands, and how
 far a predicted log can be trusted for the job (this well's scores, the model card's figures).
+The well is read as Predict reads it (its mapping, frame and resampling: views.predict_state)
+with the sidebar's model, and the page says which.
 
 Widgets and layout only: the work is model.synth.synth_well through ui_cache.synth, the figures
 come from sonic_model.viz.seismic, the files from model.synth_export (the CLI's and API's).
@@ -11,11 +13,12 @@ from __future__ import annotations
 import streamlit as st
 
 from sonic_model.core.errors import SonicModelError
-from sonic_model.model.synth_export import csv_bytes, segy_payload
+from sonic_model.model.synth_export import checkshot_note, csv_bytes, segy_payload
 from sonic_model.model.synth_score import score_lines
 from sonic_model.viz.seismic import fluid_tracks, intercept_gradient, seismic_tracks
 
 import ui_cache
+from views import predict_state
 
 TITLE = "Seismic: synthetic, AVO and fluid substitution"
 UPLOAD_TYPES = ["las", "csv", "txt", "dlis", "lis"]
@@ -26,9 +29,7 @@ def _well() -> dict | None:
     Predict too)."""
     kept = st.session_state.get("uploaded") or st.session_state.get("demo")
     if kept is not None:
-        st.caption(f":material/description: Well **{kept['name']}** (chosen on Predict) · "
-                   f"model **{ui_cache.current_ensemble()}** (sidebar)")
-        return kept
+        return {**kept, "from_predict": True}
     upload = st.file_uploader("Well file (LAS, CSV, TXT, DLIS or LIS) — or choose one on "
                               "Predict", type=UPLOAD_TYPES, key="seismic_upload")
     if upload is None:
@@ -37,10 +38,29 @@ def _well() -> dict | None:
         return None
     st.session_state.uploaded = {"name": upload.name, "data": upload.getvalue(),
                                  "origin": "upload"}
-    return st.session_state.uploaded
+    return {**st.session_state.uploaded, "from_predict": False}
 
 
-def _controls() -> tuple[tuple, bytes | None]:
+def _read_as_on_predict(source: dict) -> dict:
+    """Predict's mapping, frame and resampling for this file, said on the page."""
+    read = predict_state.chosen(source["data"])
+    where = "chosen on Predict" if source["from_predict"] else "dropped here"
+    line = (f":material/description: Well **{source['name']}** ({where}) · model "
+            f"**{ui_cache.current_ensemble()}** (sidebar)")
+    try:
+        auto = ui_cache.read_well(source["data"], source["name"], None, read["frame"],
+                                  read["resample"])
+        well = auto if read["mapping"] is None else ui_cache.read_well(
+            source["data"], source["name"], read["mapping"], read["frame"], read["resample"])
+        line += " · " + predict_state.describe(well, auto, read)
+    except SonicModelError:
+        pass            # the synth below reads the file again and shows the problem
+    st.caption(line + ". Change the curve mapping or frame on Predict; this page follows.")
+    return read
+
+
+def _controls() -> tuple[tuple, object]:
+    """The options as (key, value) pairs, and the checkshot upload (or None)."""
     c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
     wavelet = c1.selectbox("Wavelet", ["ricker", "ormsby"])
     freq = c2.text_input("Frequency (Hz)", "30" if wavelet == "ricker" else "5,10,40,60",
@@ -69,7 +89,15 @@ def _controls() -> tuple[tuple, bytes | None]:
     if fluid != "none":
         options["fluid"] = tuple({"fluid": fluid, "sw": None if fluid == "brine" else sw,
                                   "k_mineral": k_min, "rho_mineral": rho_min}.items())
-    return tuple(options.items()), (checkshot.getvalue() if checkshot else None)
+    return tuple(options.items()), checkshot
+
+
+def _synth(source: dict, read: dict, options: tuple, checkshot):
+    """ui_cache.synth on the well as Predict reads it, with the sidebar's model."""
+    return ui_cache.synth(source["data"], source["name"], ui_cache.current_ensemble(), options,
+                          checkshot and checkshot.getvalue(), read["mapping"], read["frame"],
+                          read["resample"],
+                          f"checkshot {checkshot.name}" if checkshot else "checkshot")
 
 
 def _fit_for_purpose(result) -> None:
@@ -114,19 +142,23 @@ def render() -> None:
     source = _well()
     if source is None:
         return
+    read = _read_as_on_predict(source)
     try:
         options, checkshot = _controls()
         with st.spinner("Predicting, drawing realisations, modelling…"):
-            result = ui_cache.synth(source["data"], source["name"],
-                                    ui_cache.current_ensemble(), options, checkshot)
+            result = _synth(source, read, options, checkshot)
             before = None
             if dict(options).get("fluid"):
                 plain = tuple((k, v) for k, v in options if k != "fluid")
-                before = ui_cache.synth(source["data"], source["name"],
-                                        ui_cache.current_ensemble(), plain, checkshot).frame
+                before = _synth(source, read, plain, checkshot).frame
     except SonicModelError as exc:
         st.error(str(exc))
         return
+    if result.options.get("model") not in (None, "", ui_cache.current_ensemble()):
+        st.caption(f":material/alt_route: Model {result.options['model']}")
+    note = checkshot_note(result.options.get("checkshot"))
+    if note:
+        st.info(note[0].upper() + note[1:], icon=":material/schedule:")
     _fit_for_purpose(result)
     tabs = st.tabs(["Synthetic and angle gather", "Intercept–gradient", "Fluid substitution"])
     with tabs[0]:

@@ -13,7 +13,7 @@ The CLI (`synth`), the API (`POST /api/v1/synth`) and the Seismic page all call 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for
 from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
 from sonic_model.model.synth_score import expectations, score_runs
 from sonic_model.physics import fluids as FL
+from sonic_model.physics import seismic as S
 from sonic_model.physics.elastic import US_FT_M_S
 
 FT_M = 0.3048
@@ -187,6 +188,7 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
         raise SynthInputError("no depth interval has a sonic (measured or predicted) and a "
                               "density: the synthetic would be empty; check the QC column of "
                               "`predict` for why the logs could not be predicted")
+    tied, checkshot = tie_checkshot(opts, depth_m[usable], depths.name == "DEPTH_FT")
     main = make_run(logs, opts, depth_m, gr, residuals, opts.realisations, opts.fluid)
     runs = [main]
     meas_dtc, meas_dts = measured_masks(pred)
@@ -197,13 +199,27 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
                              residuals, 0))
         runs.append(make_run(logs_from(lo_pred, rho, use_measured=False), opts, depth_m, gr,
                              residuals, opts.realisations))
-    grid = run_forward(runs, depth_m, opts)
+    grid = run_forward(runs, depth_m, tied)
     scores = score_runs(runs[2], runs[1], grid, meas_dtc, meas_dts, opts) if scoring else None
     frame = output_frame(depths.name, depths.values[order], main, logs, opts)
     frame = frame.iloc[back].reset_index(drop=True)
     options = {**opts.describe(), "residuals": residuals}
+    if checkshot:
+        options["checkshot"] = checkshot
     return SynthResult(frame, scores, expectations(card), time_traces(main, opts),
                        grid.times * 1000.0, options)
+
+
+def tie_checkshot(opts: SynthOptions, logged_m: np.ndarray,
+                  feet_well: bool = False) -> tuple[SynthOptions, dict | None]:
+    """The options with the checkshot reduced to its ties inside the logged depths (sorted, m;
+    S.checkshot_ties: levels outside only place the logs' top and base), and what was done with
+    its levels; CheckshotRangeError when fewer than two levels lie inside the logs."""
+    if opts.checkshot is None or not len(logged_m):
+        return opts, None
+    z, t, info = S.checkshot_ties(*opts.checkshot, float(np.min(logged_m)),
+                                  float(np.max(logged_m)), opts.checkshot_source, feet_well)
+    return replace(opts, checkshot=(z, t)), info
 
 
 def depth_column(well) -> str:
@@ -272,6 +288,12 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     from sonic_model.model.extended import predict_extended
 
     opts = check_options(opts)
+    if opts.checkshot is not None and well.depth is not None:
+        # A checkshot beside the logs fails before the prediction: checked on the depths with
+        # a density here, on those with a sonic too once it is predicted.
+        depth_m = np.asarray(well.depth_ft(), float) * FT_M
+        logged = np.isfinite(depth_m) & np.isfinite(_density(well))
+        tie_checkshot(opts, depth_m[logged], depth_column(well) == "DEPTH_FT")
     pred = predict_extended(well, ensemble, ignore_measured=opts.ignore_measured, splice=True)
     meas_dtc, _ = measured_masks(pred)
     logs_only = None

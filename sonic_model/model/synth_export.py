@@ -29,10 +29,27 @@ def header_lines(result, well_name: str = "") -> list[str]:
              "SYN_<angle>: synthetic at each sample's two-way time (Zoeppritz reflectivity, "
              "convolved); AVO_A, AVO_B: Shuey intercept and gradient, convolved; _P10/_P90 "
              "from realisations of the predicted logs inside their bands"]
+    note = checkshot_note(o.get("checkshot"))
+    if note:
+        lines.append(note)
     lines += score_lines(result.scores, result.expected)
     if result.scores:
         lines.append("scores: " + json.dumps(result.scores, separators=(",", ":")))
     return lines
+
+
+def checkshot_note(info: dict | None) -> str | None:
+    """What was done with a checkshot's levels outside the logs (None when all lie inside)."""
+    if not info or not (info["above"] or info["below"]):
+        return None
+    where = ", ".join(f"{n} {side}" for n, side in ((info["above"], "above"),
+                                                    (info["below"], "below")) if n)
+    ends = " and ".join(info["interpolated_at"])
+    use = (f"used only to interpolate the checkshot time at the {ends} of the logs"
+           if ends else "ignored (a level inside lies at the logs' end)")
+    return (f"checkshot: {info['inside']} of its {info['levels']} levels lie within the logs "
+            f"({info['logs_top_m']:g}-{info['logs_base_m']:g} m); the levels outside ({where}) "
+            f"have no sonic to compare with and were {use}")
 
 
 def csv_bytes(result, well_name: str = "") -> bytes:
@@ -56,4 +73,7 @@ def segy_payload(result, well_name: str = "") -> bytes:
 
 def summary_line(result, source: str, target: str) -> str:
     first = score_lines(result.scores, result.expected)
+    note = checkshot_note(result.options.get("checkshot"))
+    if note:
+        first.append(note)
     return f"{source} -> {target}: {len(result.frame)} rows; " + "; ".join(first)

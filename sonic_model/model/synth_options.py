@@ -30,6 +30,7 @@ class SynthOptions:
     seed: int | None = 0
     ignore_measured: bool = False
     checkshot: tuple | None = None         # (depth m, two-way time s), checked
+    checkshot_source: str = "checkshot"    # how messages name it: "--checkshot cs.txt"
     fluid: FL.FluidSettings | None = None
     dt: float = 0.001                      # s: the time traces' and SEG-Y's sample interval
 

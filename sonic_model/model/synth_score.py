@@ -119,14 +119,57 @@ def score_lines(scores: dict | None, expected: dict | None) -> list[str]:
                          f"depth ({scores['rows_dts']} samples with measured DTS)")
     else:
         lines.append("this well has no measured sonic to score the synthetic against")
-    if expected:
-        lines.append(
-            f"what to expect without sonic (model card, {expected.get('wells', '?')} held-out "
+    lines.append(expectation_line(expected))
+    return lines
+
+
+def expectation_line(expected: dict | None) -> str:
+    """What to expect on a well without sonic: the card's medians, or that it has none."""
+    if not expected:
+        return ("what to expect without sonic: this model's card has no fit-for-purpose "
+                "figures yet (benchmarks/bench_synth.py measures them)")
+    return (f"what to expect without sonic (model card, {expected.get('wells', '?')} held-out "
             f"wells, median): synthetic correlation {_fmt(expected.get('ni_depth_corr'))} in "
             f"depth, {_fmt(expected.get('ni_time_corr'))} in time, AVO gradient "
             f"{_fmt(expected.get('avo_gradient_corr'))}, P10-P90 coverage "
             f"{_fmt(expected.get('coverage'))}")
-    else:
-        lines.append("what to expect without sonic: this model's card has no fit-for-purpose "
-                     "figures yet (benchmarks/bench_synth.py measures them)")
-    return lines
+
+
+def card_rows(card: dict | None) -> list[dict]:
+    """The card's fit-for-purpose figures as table rows: one per held-out well (its
+    normal-incidence synthetic, time shift, band coverage and AVO gradient), then the medians
+    (`expectations`); [] when the card has none."""
+    ffp = (card or {}).get("fit_for_purpose") or {}
+    rows = []
+    for well, s in (ffp.get("wells") or {}).items():
+        if not s:
+            continue
+        ni = (s.get("angles") or {}).get("0") or {}
+        rows.append({"well": well, "samples": s.get("rows_dtc"),
+                     "corr_depth": ni.get("depth_corr"), "corr_time": ni.get("time_corr"),
+                     "nrms_depth_pct": ni.get("depth_nrms"), "nrms_time_pct": ni.get("time_nrms"),
+                     "base_shift_ms": s.get("base_shift_ms"), "coverage": ni.get("coverage"),
+                     "avo_gradient_corr": (s.get("avo_gradient") or {}).get("depth_corr")})
+    summary = expectations(card)
+    if summary and rows:
+        rows.append({"well": f"median of {summary.get('wells', len(rows))} wells",
+                     "samples": None, "corr_depth": summary.get("ni_depth_corr"),
+                     "corr_time": summary.get("ni_time_corr"),
+                     "nrms_depth_pct": summary.get("ni_depth_nrms"), "nrms_time_pct": None,
+                     "base_shift_ms": summary.get("base_shift_ms"),   # median of |shift|
+                     "coverage": summary.get("coverage"),
+                     "avo_gradient_corr": summary.get("avo_gradient_corr")})
+    return rows
+
+
+def card_figures(card: dict | None) -> dict | None:
+    """The card's fit-for-purpose section in brief (the API's model summary): the medians, one
+    row of headline figures per held-out well (card_rows' keys), how they were made."""
+    ffp = (card or {}).get("fit_for_purpose")
+    if not ffp:
+        return None
+    wells = set(ffp.get("wells") or ())
+    return {"summary": ffp.get("summary"),
+            "wells": {r["well"]: {k: v for k, v in r.items() if k != "well"}
+                      for r in card_rows(card) if r["well"] in wells},
+            "options": ffp.get("options"), "how": ffp.get("how")}

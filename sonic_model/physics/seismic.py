@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import fftconvolve
 
-from sonic_model.core.errors import InputValueError
+from sonic_model.core.errors import InputValueError, SonicModelError
 
 # Above the first log sample the overburden is unknown; without a checkshot its two-way time is
 # taken at this replacement velocity (the same for every run, so predicted and measured logs
@@ -25,6 +25,11 @@ WAVELET_SECONDS = 0.128        # wavelet length; a 30 Hz Ricker is ~1e-6 of its 
 
 class CheckshotError(InputValueError):
     """A checkshot (depth, two-way time) table that cannot calibrate the time-depth curve."""
+
+
+class CheckshotRangeError(SonicModelError, ValueError):
+    """A checkshot that is valid on its own but does not overlap the well's logs (fewer than two
+    levels inside them): the two files do not belong together, a 400 rather than a bad option."""
 
 
 def ricker(freq: float, dt: float, length: float = WAVELET_SECONDS) -> np.ndarray:
@@ -103,6 +108,41 @@ def check_checkshot(depth_m, twt_s, source: str = "checkshot") -> tuple[np.ndarr
             f"{t[i] * 1000:g} ms and {z[i + 1]:g} m -> {t[i + 1] * 1000:g} ms do not; "
             "check the columns (depth first, then two-way time in ms) and their units")
     return z, t
+
+
+def checkshot_ties(cs_depth, cs_twt, top: float, base: float, source: str = "checkshot",
+                   feet_well: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The levels the sonic time is tied to, for logs spanning top..base (m): the checkshot's
+    levels inside the logs, plus, where it has levels beyond them, its time at the logs' top and
+    base interpolated between the last level outside and the first inside (constant interval
+    velocity). Levels outside are used for nothing else: there is no sonic there to compare them
+    with. Returns (depth, twt, info); CheckshotRangeError when fewer than two levels lie inside."""
+    z, t = np.asarray(cs_depth, dtype=float), np.asarray(cs_twt, dtype=float)
+    inside = (z >= top) & (z <= base)
+    above, below = int((z < top).sum()), int((z > base).sum())
+    if inside.sum() < 2:
+        hint = ""
+        as_feet = z * 0.3048
+        if feet_well and ((as_feet >= top) & (as_feet <= base)).sum() >= 2:
+            hint = " (read as feet they would fit: convert them to metres)"
+        some = "none" if not inside.any() else "only one"
+        raise CheckshotRangeError(
+            f"{source}: {some} of its {len(z)} levels ({z.min():g}-{z.max():g} m) lies within "
+            f"the logged interval ({top:.1f}-{base:.1f} m){hint}; a tie needs at least two "
+            "levels inside the logs: give a checkshot of this well whose depths are metres "
+            "from the well's depth datum, or run without it (time from the sonic)")
+    zi, ti = z[inside], t[inside]
+    ends = []
+    if above and zi[0] > top:
+        ends.append("top")
+        zi, ti = np.r_[top, zi], np.r_[np.interp(top, z, t), ti]
+    if below and zi[-1] < base:
+        ends.append("base")
+        zi, ti = np.r_[zi, base], np.r_[ti, np.interp(base, z, t)]
+    info = {"levels": len(z), "inside": int(inside.sum()), "above": above, "below": below,
+            "interpolated_at": ends, "logs_top_m": round(float(top), 2),
+            "logs_base_m": round(float(base), 2)}
+    return zi, ti, info
 
 
 def calibrate(depth_m: np.ndarray, twt: np.ndarray, cs_depth: np.ndarray,

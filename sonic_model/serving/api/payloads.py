@@ -256,8 +256,11 @@ def download_name(filename: str | None, suffix: str) -> str:
 
 def summarize_card(card: dict) -> dict:
     """The model card's headline: the data, and per ensemble its members, validation RMSE
-    (per scheme, without the per-fold lists), size and speed. The full card is ~15 KB of
-    per-fold and per-member detail; ``GET /api/v1/model?full=true`` returns it."""
+    (per scheme, without the per-fold lists), size and speed, and the fit-for-purpose figures
+    (synthetics and AVO on held-out wells). The full card is ~15 KB of per-fold and per-member
+    detail; ``GET /api/v1/model?full=true`` returns it."""
+    from sonic_model.model.synth_score import card_figures
+
     data = card.get("data") or {}
     return {
         "model_version": card.get("model_version"),
@@ -269,6 +272,8 @@ def summarize_card(card: dict) -> dict:
                              "resources": ens.get("resources")}
                       for name, ens in (card.get("ensembles") or {}).items()},
         "leaderboard": card.get("leaderboard"),
+        # synthetics and AVO from predicted vs measured sonic on held-out wells (docs/seismic.md)
+        "fit_for_purpose": card_figures(card),
         "full_card": "/api/v1/model?full=true",
     }
 

@@ -99,6 +99,7 @@ def options_from_args(args):
                         angles=parse_number_list(args.angles, "--angles"),
                         realisations=args.realisations, seed=args.seed,
                         ignore_measured=args.ignore_measured, checkshot=checkshot,
+                        checkshot_source=f"--checkshot {args.checkshot}",
                         fluid=fluid_from_args(args))
 
 

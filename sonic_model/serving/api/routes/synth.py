@@ -51,11 +51,12 @@ def synth_answer(result, well_name: str) -> dict:
                 "sonic_model synth` (docs/seismic.md).",
     responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
                      "description": "JSON (format=json), CSV or SEG-Y (as an attachment)"},
-               400: {"description": "the well cannot be read"},
+               400: {"description": "the well cannot be read, or the checkshot does not "
+                                    "overlap its logs (fewer than two levels inside them)"},
                413: {"description": "body or row count over the server's limit"},
                422: {"description": "an option out of range (wavelet, angles, fluid...), a "
-                                    "checkshot that cannot tie the well, missing curves, "
-                                    "unknown model"},
+                                    "checkshot that cannot be read or whose time does not "
+                                    "increase, missing curves, unknown model"},
                503: {"description": "the requested model is not loaded"}},
 )
 async def synth_file(
@@ -95,14 +96,15 @@ async def synth_file(
                   "gas_gravity": gas_gravity, "temperature_c": temperature,
                   "pressure_mpa": pressure}
     fluid_opts = {k: v for k, v in fluid_opts.items() if v is not None}
-    cs = None
+    cs, cs_source = None, f"checkshot {checkshot.filename or ''}".strip() if checkshot else ""
     if checkshot is not None:
-        cs = read_checkshot(await checkshot.read(), f"checkshot {checkshot.filename or ''}")
+        cs = read_checkshot(await checkshot.read(), cs_source)
     opts = check_options(SynthOptions(
         wavelet=wavelet, freq=parse_number_list(freq or ("5,10,40,60" if wavelet == "ormsby"
                                                          else "30"), "freq"),
         angles=parse_number_list(angles, "angles"), realisations=realisations, seed=seed,
         ignore_measured=ignore_measured, checkshot=cs,
+        checkshot_source=cs_source or "checkshot",
         fluid=FluidSettings(fluid=fluid, sw=sw, **fluid_opts) if fluid else None))
     overrides = wells.parse_mapping(mapping or [])
     data = await file.read()
