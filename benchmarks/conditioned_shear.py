@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sonic_model import io as wells  # noqa: E402
 from sonic_model.model import conditioned as C  # noqa: E402
 from sonic_model.training import conditioned_fit as CF  # noqa: E402
+from sonic_model.training import conditioned_validate as CV  # noqa: E402
 
 
 def force(force_dir: Path) -> C.Prepared:
@@ -44,8 +45,8 @@ def well_one(data_dir: Path | None) -> C.Prepared:
 def show(title: str, p: C.Prepared, schemes: dict) -> dict:
     cv = CF.cross_validate(p, schemes, log=lambda m: print(m, file=sys.stderr))
     weights = CF.fit_weights(p, cv)
-    cal = CF.calibrate(p, cv, weights)
-    rep = CF.report(p, cv, weights, cal)
+    prior = CV.prior_choice(p, cv, weights)["prior"]
+    rep = CV.report(p, cv, weights, prior)
     print(f"\n== {title}  (weights {weights})")
     for scheme, v in rep.items():
         print(f"-- {scheme}: coverage P10-P90 {v['coverage_p10_p90']}, beyond 3 sigma "

@@ -17,6 +17,7 @@ from sonic_model.model import conditioned as C
 from sonic_model.model.extended import predict_extended
 from sonic_model.physics import measured
 from sonic_model.training import conditioned_fit as CF
+from sonic_model.training import conditioned_validate as CV
 
 from support import force_well, unavailable
 
@@ -201,7 +202,8 @@ def test_card_numbers_of_the_conditioned_shear_are_reproduced(contest_dir, model
     for k in C.KINDS:
         cv["lowo"]["vpvs"][k][mask] = vpvs[k]
     cv["lowo"]["logs"][mask] = logs
-    got = CF.report(p, cv, section["weights"], section["intervals"])["lowo"]["per_fold"][0]
+    got = CV.report(p, cv, section["weights"], section.get("prior", {}).get("prior")
+                    )["lowo"]["per_fold"][0]
     want = next(f for f in section["validation"]["lowo"]["per_fold"] if f["fold"] == "Well #1 (c)")
     for route in ("conditioned", "logs_only", "mudrock", "greenberg_castagna"):
         assert got[route]["rows"] == want[route]["rows"]

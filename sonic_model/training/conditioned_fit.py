@@ -25,24 +25,20 @@ from sonic_model.model.conditioned import (
     RUNTIME_KEY,
     VPVS_RANGE,
     Prepared,
-    band,
     columns_for,
-    combine,
     concat,
     member_vpvs,
     prepare,
     reference,
 )
 from sonic_model.model.members import MemberPredictor
+from sonic_model.training import conditioned_validate as V
 from sonic_model.training.member_fit import fit_member
 
 # A curve set is trained only with this many rows holding logs, valid DTC and measured DTS,
 # and the set ships only if validation could score this many held-out rows.
 MIN_ROWS = 500
 MIN_HELD_OUT = 200
-# Fusion ships unless it raises the objective by more than this: selection.py's tolerance for
-# keeping a member, so a tie goes to the route whose band also holds the two routes' disagreement.
-FUSION_TOLERANCE = 0.002
 
 
 # ----------------------------------------------------------------------------- targets and fit
@@ -161,112 +157,6 @@ def fit_weights(p: Prepared, cv: dict) -> dict:
     return {"xgb": round(best_w, 3), "pcr": round(1 - best_w, 3)}
 
 
-def calibrate(p: Prepared, cv: dict, weights: dict) -> dict:
-    """Band scale a + b*spread fitted to |held-out residual| of every scheme pooled."""
-    from scipy.optimize import nnls
-
-    r, sp = [], []
-    for s in cv.values():
-        dts, spread = combine(s["vpvs"], p, weights)
-        ok = np.isfinite(dts) & np.isfinite(p.dts)
-        r.append((p.dts - dts)[ok])
-        sp.append(spread[ok])
-    r, sp = np.concatenate(r), np.concatenate(sp)
-    A = np.column_stack([np.ones(len(r)), sp])
-    coef, _ = nnls(A, np.abs(r))
-    coef[0] = max(coef[0], 1e-3)
-    q10, q90 = np.quantile(r / (A @ coef), [0.1, 0.9])
-    return {"a": float(coef[0]), "b": float(coef[1]), "q10": float(q10), "q90": float(q90)}
-
-
-def _stats(pred: np.ndarray, y: np.ndarray, mask: np.ndarray) -> dict:
-    ok = mask & np.isfinite(pred) & np.isfinite(y)
-    e = (pred - y)[ok]
-    return {"rmse": round(_rmse(e), 3), "bias": round(float(e.mean()), 3) if len(e) else None,
-            "rows": int(ok.sum())}
-
-
-def report(p: Prepared, cv: dict, weights: dict, cal: dict,
-           logs_only: dict | None = None) -> dict:
-    """RMSE of the conditioned, logs-only and rock-physics DTS on the same held-out rows
-    (rows with logs, a valid measured DTC and a measured DTS), pooled and per fold; band
-    coverage and the share of rows beyond 3 sigma of the band. With ``logs_only`` ({scheme:
-    (DTS, P10, P90)} of the model's own logs-only ensemble, held out, row for row), also that
-    route and the fused one (model/fusion.py) on the same rows, with their bands' figures."""
-    z90 = 1.2815515655446004     # P10-P90 half-width in sigmas of a normal distribution
-    out = {}
-    for scheme, s in cv.items():
-        dts, spread = combine(s["vpvs"], p, weights)
-        lo, hi = band(dts, spread, cal)
-        routes = {"conditioned": dts, "logs_only": s["logs"],
-                  "mudrock": p.baselines["DTS_MUDROCK"], "greenberg_castagna": p.baselines["DTS_GC"]}
-        fused_band = None
-        if logs_only and scheme in logs_only:
-            routes["logs_only_ensemble"], fused_band = _fused_routes(dts, lo, hi,
-                                                                     logs_only[scheme])
-            routes["fused"] = fused_band[0]
-        common = np.isfinite(p.dts) & np.all([np.isfinite(v) for v in routes.values()], axis=0)
-        sigma = (hi - lo) / (2 * z90)
-        ok = common & (sigma > 0)
-        entry = {"pooled": {k: _stats(v, p.dts, common) for k, v in routes.items()},
-                 "coverage_p10_p90": round(float(np.mean((p.dts[ok] >= lo[ok]) & (p.dts[ok] <= hi[ok]))), 3)
-                 if ok.any() else None,
-                 "beyond_3_sigma": round(float(np.mean(np.abs(p.dts[ok] - dts[ok]) > 3 * sigma[ok])), 4)
-                 if ok.any() else None,
-                 "per_fold": []}
-        for label, mask in s["folds"]:
-            entry["per_fold"].append({"fold": label, **{k: _stats(v, p.dts, common & mask)
-                                                         for k, v in routes.items()}})
-        if fused_band is not None:
-            entry["bands"] = {name: _band_stats(p.dts, *b, common) for name, b in (
-                ("conditioned", (dts, lo, hi)), ("logs_only_ensemble", logs_only[scheme]),
-                ("fused", fused_band))}
-        out[scheme] = entry
-    return out
-
-
-def _fused_routes(dts, lo, hi, logs: tuple) -> tuple[np.ndarray, tuple]:
-    """(logs-only DTS, (fused DTS, P10, P90)) for report()."""
-    from sonic_model.model.fusion import fuse
-
-    lm, llo, lhi = (np.asarray(a, dtype=float) for a in logs)
-    fm, flo, fhi, _ = fuse(dts, lo, hi, lm, llo, lhi)
-    return lm, (fm, flo, fhi)
-
-
-def _band_stats(y, mean, lo, hi, rows) -> dict:
-    """P10-P90 coverage and share beyond 3 sigma (sigma from the band's width) on ``rows``."""
-    from sonic_model.model.fusion import sigma
-
-    mean, lo, hi = (np.asarray(a, dtype=float) for a in (mean, lo, hi))
-    ok = rows & np.isfinite(mean) & np.isfinite(lo) & np.isfinite(hi)
-    if not ok.any():
-        return {"coverage_p10_p90": None, "beyond_3_sigma": None}
-    s = sigma(lo[ok], hi[ok])
-    return {"coverage_p10_p90": round(float(np.mean((y[ok] >= lo[ok]) & (y[ok] <= hi[ok]))), 3),
-            "beyond_3_sigma": round(float(np.mean(np.abs(y[ok] - mean[ok]) > 3 * s)), 4)}
-
-
-def fusion_choice(validation: dict) -> dict:
-    """Ship fusion when its geometric mean of per-fold DTS RMSE over every scheme is no more than
-    FUSION_TOLERANCE above the conditioned route's. A switch chosen on the held-out predictions it is scored on:
-    the card says so."""
-    def gm(route):
-        v = [f[route]["rmse"] for s in validation.values() for f in s["per_fold"]
-             if route in f and f[route]["rows"] > 0 and np.isfinite(f[route]["rmse"])]
-        return float(np.exp(np.mean(np.log(v)))) if v else float("nan")
-
-    if not all("fused" in s["pooled"] for s in validation.values()):
-        return {"shipped": False, "why": "no logs-only ensemble to fuse with"}
-    g = {r: round(gm(r), 3) for r in ("conditioned", "logs_only_ensemble", "fused")}
-    return {"shipped": bool(g["fused"] <= g["conditioned"] * (1 + FUSION_TOLERANCE)),
-            "tolerance": FUSION_TOLERANCE,
-            "objective": g,
-            "what": "geometric mean of per-fold DTS RMSE (us/ft), every scheme's folds; the "
-                    "switch is chosen on these held-out predictions (in sample as a switch; "
-                    "the fusion rule itself fits nothing)"}
-
-
 # ----------------------------------------------------------------------------- train / export
 
 def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
@@ -287,13 +177,15 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
             f"(need {MIN_HELD_OUT}); not trained")
         return None
     weights = fit_weights(p, cv)
-    cal = calibrate(p, cv, weights)
-    validation = report(p, cv, weights, cal, logs_only)
-    fusion = fusion_choice(validation)
+    prior = V.prior_choice(p, cv, weights)
+    cal = V.calibrate(p, cv, weights, prior["prior"])    # held_out >= MIN_HELD_OUT rows
+    validation = V.report(p, cv, weights, prior["prior"], logs_only)
+    fusion = V.fusion_choice(validation)
     sets = fit_sets(p, np.ones(p.n, dtype=bool))
     path = Path(out_dir) / ARTIFACT
     artifacts.dump({s: part["members"] for s, part in sets.items()}, path)
     runtime = {"weights": weights, "intervals": cal, "fusion": fusion["shipped"],
+               "prior": prior["prior"],
                "sets": {s: {"columns": part["columns"], "clip_lo": part["clip"][0].tolist(),
                             "clip_hi": part["clip"][1].tolist()} for s, part in sets.items()}}
     card = {"what": "DTS from the logs plus a valid measured DTC: members learn Vp/Vs from the "
@@ -302,7 +194,8 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
                     "XGBoost and the mudrock / Greenberg-Castagna baselines from the same DTC.",
             "members": list(KINDS), "weights": weights, "intervals": {k: round(v, 4) for k, v in cal.items()},
             "features": list(DTC_FEATURES), "sets": sorted(sets), "validation": validation,
-            "fusion": fusion}
+            "fusion": fusion, "prior": prior}
+    log(f"  mudrock prior on the measured DTC: {prior['objective']} shipped {prior['shipped']}")
     log(f"  shear fusion: {fusion}")
     for scheme, v in validation.items():
         pooled = v["pooled"]

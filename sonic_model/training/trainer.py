@@ -100,7 +100,8 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     log("final fit on all wells")
     fitted = fit_sets(ts, shipped, plan.fit_mask, log)
     _tick(progress, plan.n_folds + 1, plan.total, "fitted the final members")
-    other_entry, widen = other_field_widener(other_fields, fitted, shipped, log)
+    other_entry, widen = other_field_widener(other_fields, fitted, shipped, log,
+                                             novelty_threshold=qc["novelty_threshold"])
     ensembles = build_ensembles(ts.y, gr, cv, chosen, prior, fit_weights=fit_weights,
                                 widen=widen, log=log)
     files = export.write_members(out_dir, fitted, shipped)
@@ -200,9 +201,12 @@ def _measure(out_dir: Path, card: dict, shipped, ts: TrainingSet, log=print) -> 
     card_build.write_card(out_dir, card)
 
 
-def other_field_widener(other_fields, fitted: dict, kinds, log=print):
+def other_field_widener(other_fields, fitted: dict, kinds, log=print,
+                        novelty_threshold: float | None = None):
     """(card entry, widener or None): the bands' between-field term from wells of other
-    fields (transfer.py); without them the training wells alone calibrate the bands."""
+    fields (transfer.py); without them the training wells alone calibrate the bands.
+    ``novelty_threshold``: the model's QC novelty flag, for the share beyond 3 sigma that QC
+    leaves unflagged."""
     if not other_fields:
         return {}, None
     from sonic_model.training import transfer
@@ -210,4 +214,5 @@ def other_field_widener(other_fields, fitted: dict, kinds, log=print):
     arrays = transfer.held_out_arrays(other_fields, fitted, kinds, pe_fill=PE_FILL)
     entry: dict = {"source": "FORCE 2020 (Bormann et al. 2020, doi:10.5281/zenodo.4351156); "
                              "predicted, never trained on"}
-    return entry, transfer.OtherFieldWidener(arrays, entry, log)
+    return entry, transfer.OtherFieldWidener(arrays, entry, log,
+                                             novelty_threshold=novelty_threshold)

@@ -70,8 +70,10 @@ class OtherFieldWidener:
     # 0.88/0.95 after one widening, 0.84/0.91 after two more rounds, FORCE unchanged.
     ROUNDS = 2
 
-    def __init__(self, arrays: dict, entry: dict, log=print):
+    def __init__(self, arrays: dict, entry: dict, log=print,
+                 novelty_threshold: float | None = None):
         self.arrays, self.entry, self.log = arrays, entry, log
+        self.novelty_threshold = novelty_threshold
         # The term grows with novelty up to the other-field wells' median novelty, then stays:
         # growing on made Well #1's shallow block (held-out novelty ~1.8) a DTS band 365 us/ft
         # wide for a 54 us/ft error; capped, ~200 wide and covering 0.97.
@@ -107,8 +109,10 @@ class OtherFieldWidener:
         return cal
 
     def leave_one_out(self, name: str, kinds, W, prior, cal: dict, home) -> list[dict]:
-        """Per other-field well: its share beyond 3 sigma (QC ignored) and its coverage when the
-        term is fitted on the other wells only. Recorded in the card."""
+        """Per other-field well: its share beyond 3 sigma (QC ignored), the share beyond 3 sigma
+        that the novelty flag leaves unflagged ("silent": an upper bound of what QC OK hides,
+        the input-range flags are not counted) and its coverage, with the term fitted on the
+        other wells only. Recorded in the card."""
         well_of = self.arrays["well_index"]
         rows_out = []
         for i, well in enumerate(self.arrays["wells"]):
@@ -123,9 +127,25 @@ class OtherFieldWidener:
                     row[target] = {"exceed_3sigma": round(exceed_share(
                         y[:, t], mean[:, t], lo[:, t], hi[:, t]), 4),
                         "coverage": round(float(inside.mean()), 3), "rows": int(ok.sum())}
+                    if self.novelty_threshold is not None:
+                        row[target]["silent_exceed_3sigma"] = round(silent_share(
+                            y[:, t], mean[:, t], lo[:, t], hi[:, t], novelty,
+                            self.novelty_threshold), 4)
             rows_out.append(row)
         self.entry["leave_one_well_out"][name] = rows_out
         return rows_out
+
+
+def silent_share(y_t, mean_t, lo_t, hi_t, novelty, threshold: float) -> float:
+    """Share of scored samples beyond 3 sigma of their band that the novelty flag does not
+    flag: confidently wrong with QC saying nothing (of the QC flags, novelty only)."""
+    ok = np.isfinite(y_t) & np.isfinite(mean_t) & np.isfinite(lo_t) & np.isfinite(hi_t)
+    if not ok.any():
+        return 0.0
+    sigma = (hi_t[ok] - lo_t[ok]) / 2.563
+    beyond = np.abs(mean_t[ok] - y_t[ok]) > 3 * sigma
+    unflagged = ~(np.isfinite(novelty[ok]) & (novelty[ok] > threshold))
+    return float(np.mean(beyond & unflagged))
 
 
 def combined(arrays: dict, kinds, W, prior, rows=slice(None)):
