@@ -190,5 +190,27 @@ def report(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,
             entry["per_fold"].append(fold)
         if len(band_sets) > 1:
             entry["bands"] = {k: band_stats(p.dts, *b, common) for k, b in band_sets.items()}
+        entry["per_interval"] = per_interval(p, routes, common)
         out[scheme] = entry
+    return out
+
+
+# Intervals of the measured rock the routes are compared in (issue 18: before and after, per
+# DTC band and Vp/Vs band): slow soft rock is where the routes part.
+DTC_BANDS = ((40, 70), (70, 90), (90, 110), (110, 130), (130, 240))
+VPVS_BANDS = ((1.3, 1.7), (1.7, 2.0), (2.0, 2.5), (2.5, 4.5))
+
+
+def per_interval(p: Prepared, routes: dict, common: np.ndarray) -> list[dict]:
+    """DTS RMSE of every route per measured-DTC band and per measured-Vp/Vs band."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vpvs = p.dts / p.dtc
+    out = []
+    for label, values, bands in (("DTC", p.dtc, DTC_BANDS), ("Vp/Vs", vpvs, VPVS_BANDS)):
+        for lo, hi in bands:
+            rows = common & (values >= lo) & (values < hi)
+            if rows.sum() < 50:
+                continue
+            out.append({"interval": f"{label} {lo:g}-{hi:g}", "rows": int(rows.sum()),
+                        **{k: _stats(v, p.dts, rows)["rmse"] for k, v in routes.items()}})
     return out
