@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,16 +26,13 @@ import requests
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+
+from _common import start_api
 
 from sonic_model.io.contest import load_test  # noqa: E402
 
 COLUMNS = ["CNC", "GR", "HRD", "ZDEN"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int | None) -> float | None:
@@ -47,30 +42,6 @@ def rss_mb(pid: int | None) -> float | None:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return None
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < 180:
-        if proc.poll() is not None:
-            sys.exit(f"server exited with {proc.returncode}")
-        try:
-            health = requests.get(f"{url}/healthz", timeout=2)
-            if health.status_code == 200:
-                print(f"server up in {time.perf_counter() - t0:.1f} s "
-                      f"(ensembles loaded at start-up): {health.json()}")
-                return proc, url
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    sys.exit("server did not answer /healthz within 180 s")
 
 
 def post(session: requests.Session, url: str, body: str) -> tuple[float, int, int]:
@@ -114,7 +85,7 @@ def main() -> None:
     if args.url:
         base = args.url.rstrip("/")
     else:
-        proc, base = start_server()
+        proc, base = start_api(name="server", announce=True)
         pid = proc.pid
     url = f"{base}/api/get_predictions?ensemble={args.ensemble}"
     try:

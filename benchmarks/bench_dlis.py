@@ -17,13 +17,15 @@ import argparse
 import logging
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import lasio
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import best_of
+
 from sonic_model.io import read_well
 from sonic_model.io.force import force_dir
 
@@ -91,15 +93,6 @@ def write_dlis(path: Path, depth, logs, *, array: bool = False, high_rate: bool 
     f.write(str(path), output_chunk_size=2**22)
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -115,18 +108,18 @@ def main() -> None:
         write_dlis(tmp / "w.dlis", depth, logs)
         write_dlis(tmp / "wa.dlis", depth, logs, array=True)
         write_dlis(tmp / "wh.dlis", depth, logs, high_rate=True)
-        las_s = best(lambda: read_well(tmp / "w.las"), args.repeat)
-        dlis_s = best(lambda: read_well(tmp / "w.dlis"), args.repeat)
-        bytes_s = best(lambda: read_well((tmp / "w.dlis").read_bytes(), name="w.dlis"),
-                       args.repeat)
-        array_s = best(lambda: read_well(tmp / "wa.dlis"), args.repeat)
-        high_s = best(lambda: read_well(tmp / "wh.dlis"), max(1, args.repeat // 2))
+        las_s = best_of(lambda: read_well(tmp / "w.las"), args.repeat)
+        dlis_s = best_of(lambda: read_well(tmp / "w.dlis"), args.repeat)
+        bytes_s = best_of(lambda: read_well((tmp / "w.dlis").read_bytes(), name="w.dlis"),
+                          args.repeat)
+        array_s = best_of(lambda: read_well(tmp / "wa.dlis"), args.repeat)
+        high_s = best_of(lambda: read_well(tmp / "wh.dlis"), max(1, args.repeat // 2))
 
         def dlisio_only(path=tmp / "w.dlis"):
             with dlis.load(str(path)) as (lf, *_):
                 lf.frames[0].curves()
 
-        raw_s = best(dlisio_only, args.repeat)
+        raw_s = best_of(dlisio_only, args.repeat)
         a, b = read_well(tmp / "w.las"), read_well(tmp / "w.dlis")
         same = all(np.allclose(a.curves[c], b.curves[c], equal_nan=True, atol=1e-3 * np.nanmax(
             np.abs(a.curves[c]))) for c in a.curves)

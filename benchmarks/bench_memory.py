@@ -35,31 +35,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 
+from _common import start_api
 from bench_app import free_port, rss_mb, well_las  # noqa: E402
 
 TARGET_MB = 700.0
 NAMES = {"CNC": "NPHI", "GR": "GR", "HRD": "ILD", "ZDEN": "RHOB", "CAL": "CALI", "HRM": "ILM"}
-
-
-def start_api(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sonic_model.serving.api:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), **env})
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 180:
-        if proc.poll() is not None:
-            sys.exit(f"API server exited with {proc.returncode}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    sys.exit("API server did not answer /healthz within 180 s")
 
 
 def las_frame(las_bytes: bytes):

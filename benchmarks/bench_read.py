@@ -17,7 +17,6 @@ import copy
 import io
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import lasio
@@ -25,6 +24,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import best_of
+
 from sonic_model.core import curves, qc  # noqa: E402
 from sonic_model.io import read_well, write_csv, write_las  # noqa: E402
 
@@ -59,15 +61,6 @@ def lasio_write(well, res) -> str:
     las.write(buf, version=2.0, wrap=False, fmt="%.5f",
               column_fmt={len(las.curves) - 1: "%.0f"})
     return buf.getvalue()
-
-
-def best_of(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -30,6 +30,12 @@ import ui_cache
 NUM2 = st.column_config.NumberColumn(format="%.2f")
 
 
+def _numbers(columns: dict[str, tuple[str, str]]) -> dict:
+    """A table's number columns: {column: (header, format)} as st.dataframe column_config."""
+    return {name: st.column_config.NumberColumn(header, format=fmt)
+            for name, (header, fmt) in columns.items()}
+
+
 def _f(value) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -109,16 +115,12 @@ def _every_model(trade: list[dict]) -> None:
         table = pd.DataFrame(trade)[["name", "kind", "size_kb", "peak_rss_mb", "load_s",
                                       "predict_10k_s", "rmse_dtc", "rmse_dts", "rmse_contest",
                                       "rmse_contest_lowo"]] if trade else pd.DataFrame()
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "size_kb": st.column_config.NumberColumn("size kB", format="%.0f"),
-            "peak_rss_mb": st.column_config.NumberColumn("RAM MB", format="%.0f"),
-            "load_s": st.column_config.NumberColumn("load s", format="%.2f"),
-            "predict_10k_s": st.column_config.NumberColumn("10k pred s", format="%.2f"),
-            "rmse_dtc": st.column_config.NumberColumn("DTC", format="%.2f"),
-            "rmse_dts": st.column_config.NumberColumn("DTS", format="%.2f"),
-            "rmse_contest": st.column_config.NumberColumn("contest", format="%.2f"),
-            "rmse_contest_lowo": st.column_config.NumberColumn("contest LOWO", format="%.2f"),
-        })
+        st.dataframe(table, hide_index=True, width="stretch", column_config=_numbers({
+            "size_kb": ("size kB", "%.0f"), "peak_rss_mb": ("RAM MB", "%.0f"),
+            "load_s": ("load s", "%.2f"), "predict_10k_s": ("10k pred s", "%.2f"),
+            "rmse_dtc": ("DTC", "%.2f"), "rmse_dts": ("DTS", "%.2f"),
+            "rmse_contest": ("contest", "%.2f"), "rmse_contest_lowo": ("contest LOWO", "%.2f"),
+        }))
 
 
 def _folds(card: dict) -> str:
@@ -166,14 +168,16 @@ def _intervals(card: dict, scheme: str) -> None:
 
 FIT_COLUMNS = {
     "well": st.column_config.TextColumn("held-out well"),
-    "samples": st.column_config.NumberColumn("samples", format="%d"),
-    "corr_depth": st.column_config.NumberColumn("synthetic corr., depth", format="%.2f"),
-    "corr_time": st.column_config.NumberColumn("synthetic corr., time", format="%.2f"),
-    "nrms_depth_pct": st.column_config.NumberColumn("NRMS depth %", format="%.0f"),
-    "nrms_time_pct": st.column_config.NumberColumn("NRMS time %", format="%.0f"),
-    "base_shift_ms": st.column_config.NumberColumn("shift at base (ms)", format="%+.1f"),
-    "coverage": st.column_config.NumberColumn("inside P10–P90", format="percent"),
-    "avo_gradient_corr": st.column_config.NumberColumn("AVO gradient corr.", format="%.2f"),
+    **_numbers({
+        "samples": ("samples", "%d"),
+        "corr_depth": ("synthetic corr., depth", "%.2f"),
+        "corr_time": ("synthetic corr., time", "%.2f"),
+        "nrms_depth_pct": ("NRMS depth %", "%.0f"),
+        "nrms_time_pct": ("NRMS time %", "%.0f"),
+        "base_shift_ms": ("shift at base (ms)", "%+.1f"),
+        "coverage": ("inside P10–P90", "percent"),
+        "avo_gradient_corr": ("AVO gradient corr.", "%.2f"),
+    }),
 }
 
 

@@ -18,10 +18,16 @@ from sonic_model.core.columns import ELASTIC_COLUMNS
 US_FT_M_S = 304800.0
 
 
-def velocity_m_s(slowness_us_ft) -> np.ndarray:
-    s = np.asarray(slowness_us_ft, dtype=float)
+def reciprocal_where_positive(values, numerator: float) -> np.ndarray:
+    """numerator / values where values > 0, NaN elsewhere: slowness <-> velocity in any units
+    (a zero, negative or missing slowness or velocity has no counterpart)."""
+    x = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(s > 0, US_FT_M_S / s, np.nan)
+        return np.where(x > 0, numerator / x, np.nan)
+
+
+def velocity_m_s(slowness_us_ft) -> np.ndarray:
+    return reciprocal_where_positive(slowness_us_ft, US_FT_M_S)
 
 
 def poisson_ratio(vpvs) -> np.ndarray:

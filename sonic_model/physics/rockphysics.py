@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sonic_model.physics.elastic import reciprocal_where_positive
+
 # us/ft <-> km/s: v[km/s] = 304.8 / slowness[us/ft] (0.3048 m per ft, 1e6 us per s, 1e3 m per km).
 US_FT_KM_S = 304.8
 
@@ -40,15 +42,11 @@ GR_SHALE_PERCENTILE = 95.0
 
 
 def velocity_km_s(slowness_us_ft) -> np.ndarray:
-    s = np.asarray(slowness_us_ft, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(s > 0, US_FT_KM_S / s, np.nan)
+    return reciprocal_where_positive(slowness_us_ft, US_FT_KM_S)
 
 
 def slowness_us_ft(velocity_kms) -> np.ndarray:
-    v = np.asarray(velocity_kms, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(v > 0, US_FT_KM_S / v, np.nan)
+    return reciprocal_where_positive(velocity_kms, US_FT_KM_S)
 
 
 def mudrock_vs(vp_km_s) -> np.ndarray:

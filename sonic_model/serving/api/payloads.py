@@ -249,6 +249,22 @@ def check_rows(n: int, max_rows: int) -> None:
         raise InputValueError("the request has no rows to predict")
 
 
+async def read_upload(file, mapping: list[str] | None) -> tuple[bytes, str, dict[str, str]]:
+    """An upload route's well form fields: the file's bytes, its name ("upload" when the client
+    sent none) and the CANON=MNEMONIC overrides (checked before the file is read)."""
+    overrides = wells.parse_mapping(mapping or [])
+    return await file.read(), file.filename or "upload", overrides
+
+
+def well_from_upload(data: bytes, filename: str, overrides: dict[str, str], max_rows: int,
+                     **read_options) -> wells.Well:
+    """The uploaded well, read as every upload route reads it (``read_options``: DLIS/LIS
+    ``frame``, ``resample``); more rows than ``max_rows`` is a 413."""
+    well = wells.read_well(data, name=filename, mapping=overrides or None, **read_options)
+    check_rows(len(well.curves), max_rows)
+    return well
+
+
 def download_name(filename: str | None, suffix: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (filename or "well").rsplit(".", 1)[0])[:80]
     return f"{stem or 'well'}_sonic.{suffix}"

@@ -26,6 +26,16 @@ SPLIT_EXAMPLE = {
 }
 
 
+def error_responses(bad_request: str, invalid: str, *,
+                    unavailable: str = "the requested ensemble is not loaded") -> dict:
+    """The 400, 413, 422 and 503 entries of a predicting route's OpenAPI ``responses``: 413 reads
+    the same on every one; 400 and 422 say what this route refuses, 503 what it waits for."""
+    return {400: {"description": bad_request},
+            413: {"description": "body or row count over the server's limit"},
+            422: {"description": invalid},
+            503: {"description": unavailable}}
+
+
 class PredictRequest(BaseModel):
     """Curves by canonical name (CNC, GR, HRD, ZDEN; CAL, HRM, PE optional) or by mnemonic
     (NPHI, RHOB, ILD, ...). ``null`` (or NaN/inf) marks a missing sample."""

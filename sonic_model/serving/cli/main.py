@@ -35,6 +35,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def _add_frame_options(parser: argparse.ArgumentParser, frame_help: str) -> None:
+    """--frame and --resample, as predict and batch declare them (only --frame's help differs:
+    batch reads the frame in every file)."""
+    parser.add_argument("--frame", metavar="NAME", help=frame_help)
+    parser.add_argument("--resample", action="store_true",
+                        help="DLIS/LIS: interpolate model curves that only another frame has "
+                             "onto the chosen frame's depth")
+
+
 def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict DTC/DTS for LAS, CSV, DLIS or LIS wells")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="LAS, CSV, DLIS or LIS well files")
@@ -48,12 +57,8 @@ def _add_predict(sub) -> None:
     p.add_argument("--format", choices=OUTPUT_FORMATS, help="output format for a directory -o")
     p.add_argument("--map", action="append", metavar="CANON=MNEMONIC",
                    help="use this file curve for a canonical curve, e.g. --map HRD=AF90")
-    p.add_argument("--frame", metavar="NAME",
-                   help="DLIS/LIS: read this frame (default: the depth-indexed frame with the "
-                        "most model inputs; the summary names it and the others)")
-    p.add_argument("--resample", action="store_true",
-                   help="DLIS/LIS: interpolate model curves that only another frame has onto "
-                        "the chosen frame's depth")
+    _add_frame_options(p, "DLIS/LIS: read this frame (default: the depth-indexed frame with "
+                          "the most model inputs; the summary names it and the others)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line per well")
     p.add_argument("--ignore-measured", action="store_true",
                    help="predict DTS from the logs alone even where the well has a valid DTC")
@@ -83,13 +88,9 @@ def _add_batch(sub) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on this Dask cluster, e.g. tcp://host:8786 (shared file system)")
     p.add_argument("--force", action="store_true", help="recompute wells already done")
-    p.add_argument("--frame", metavar="NAME",
-                   help="DLIS/LIS: read this frame in every DLIS/LIS file (default: each file's "
-                        "depth-indexed frame with the most model inputs; add --force after "
-                        "changing it)")
-    p.add_argument("--resample", action="store_true",
-                   help="DLIS/LIS: interpolate model curves that only another frame has onto "
-                        "the chosen frame's depth")
+    _add_frame_options(p, "DLIS/LIS: read this frame in every DLIS/LIS file (default: each "
+                          "file's depth-indexed frame with the most model inputs; add --force "
+                          "after changing it)")
     p.add_argument("--synth", action="store_true",
                    help="also write each well's synthetic seismogram and AVO (synth's "
                         "defaults) as <name>_synth_<model>.csv")

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sonic_model.model.choice import ModelName
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import parse_split_body, render_split
-from sonic_model.serving.api.schemas import SPLIT_EXAMPLE, SplitFrame
+from sonic_model.serving.api.schemas import SPLIT_EXAMPLE, SplitFrame, error_responses
 
 router = APIRouter(tags=["SonicPredict-compatible"])
 
@@ -23,13 +23,11 @@ router = APIRouter(tags=["SonicPredict-compatible"])
     responses={200: {"content": {"application/json": {"example": {
                     "columns": ["pred_DTC", "pred_DTS"], "index": [0, 1],
                     "data": [[88.1234, 152.4321], [88.4011, None]]}}}},
-               400: {"description": "body is not valid JSON, or JSON that is not an "
-                                    "object (a split-orient frame or a string holding one)"},
-               413: {"description": "body or row count over the server's limit"},
-               422: {"description": "missing required curves (with 'missing' and "
-                                    "'available'), an object without 'columns'/'data', "
-                                    "values that are not numbers, ragged rows, bad index"},
-               503: {"description": "the requested ensemble is not loaded"}},
+               **error_responses("body is not valid JSON, or JSON that is not an object (a "
+                                 "split-orient frame or a string holding one)",
+                                 "missing required curves (with 'missing' and 'available'), "
+                                 "an object without 'columns'/'data', values that are not "
+                                 "numbers, ragged rows, bad index")},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"oneOf": [
             {"type": "string", "description": "DataFrame.to_json(orient='split'), as a "

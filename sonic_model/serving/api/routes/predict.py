@@ -14,11 +14,13 @@ from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import (
     check_rows,
     download_name,
+    read_upload,
     row_count,
     v1_answer,
     well_from_curves,
+    well_from_upload,
 )
-from sonic_model.serving.api.schemas import PredictRequest, PredictResponse
+from sonic_model.serving.api.schemas import PredictRequest, PredictResponse, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -37,12 +39,10 @@ def model_choice(model: str | None, ensemble: str, ensemble_given: bool) -> str:
 @router.post(
     "/predict", response_model=PredictResponse,
     summary="Predict DTC/DTS with P10/P90 and QC from curves sent as JSON",
-    responses={400: {"description": "body is not valid JSON; a 'mapping' names a curve that "
-                                    "is not in 'curves'"},
-               413: {"description": "body or row count over the server's limit"},
-               422: {"description": "missing required curves, unknown fields, values that "
-                                    "are not numbers, lengths differ, unknown model"},
-               503: {"description": "the requested ensemble is not loaded"}},
+    responses=error_responses("body is not valid JSON; a 'mapping' names a curve that is not "
+                              "in 'curves'",
+                              "missing required curves, unknown fields, values that are not "
+                              "numbers, lengths differ, unknown model"),
 )
 async def predict_v1(req: PredictRequest, models: ModelsDep, settings: SettingsDep,
                      request: Request) -> JSONResponse:
@@ -66,11 +66,9 @@ async def predict_v1(req: PredictRequest, models: ModelsDep, settings: SettingsD
     response_model=PredictResponse,
     responses={200: {"content": {"text/csv": {}, "text/plain": {}},
                      "description": "JSON (format=json), CSV or LAS (as an attachment)"},
-               400: {"description": "the file cannot be read (detail names the problem)"},
-               413: {"description": "body or row count over the server's limit"},
-               422: {"description": "missing required curves, bad format/ensemble/mapping, "
-                                    "unknown model"},
-               503: {"description": "the requested ensemble is not loaded"}},
+               **error_responses("the file cannot be read (detail names the problem)",
+                                 "missing required curves, bad format/ensemble/mapping, "
+                                 "unknown model")},
 )
 async def predict_file(
     models: ModelsDep, settings: SettingsDep,
@@ -94,14 +92,11 @@ async def predict_file(
 ) -> Response:
     ensemble = model_choice(model, ensemble or "auto", ensemble is not None)
     await models.ready(ensemble)
-    overrides = wells.parse_mapping(mapping or [])
-    data = await file.read()
-    filename = file.filename or "upload"
+    data, filename, overrides = await read_upload(file, mapping)
 
     def work() -> Response:
-        well = wells.read_well(data, name=filename, mapping=overrides or None, frame=frame,
-                               resample=resample)
-        check_rows(len(well.curves), settings.api_max_rows)
+        well = well_from_upload(data, filename, overrides, settings.api_max_rows, frame=frame,
+                                resample=resample)
         result = models.predict_well(well, ensemble, ignore_measured=ignore_measured,
                                      elastic=elastic, splice=splice)
         if format == "json":

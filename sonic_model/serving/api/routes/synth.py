@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from sonic_model import io as wells
 from sonic_model.physics.fluids import FluidSettings
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
-from sonic_model.serving.api.payloads import check_rows, download_name
+from sonic_model.serving.api.payloads import download_name, read_upload, well_from_upload
+from sonic_model.serving.api.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -51,13 +51,12 @@ def synth_answer(result, well_name: str) -> dict:
                 "sonic_model synth` (docs/seismic.md).",
     responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
                      "description": "JSON (format=json), CSV or SEG-Y (as an attachment)"},
-               400: {"description": "the well cannot be read, or the checkshot does not "
-                                    "overlap its logs (fewer than two levels inside them)"},
-               413: {"description": "body or row count over the server's limit"},
-               422: {"description": "an option out of range (wavelet, angles, fluid...), a "
-                                    "checkshot that cannot be read or whose time does not "
-                                    "increase, missing curves, unknown model"},
-               503: {"description": "the requested model is not loaded"}},
+               **error_responses("the well cannot be read, or the checkshot does not overlap "
+                                 "its logs (fewer than two levels inside them)",
+                                 "an option out of range (wavelet, angles, fluid...), a "
+                                 "checkshot that cannot be read or whose time does not "
+                                 "increase, missing curves, unknown model",
+                                 unavailable="the requested model is not loaded")},
 )
 async def synth_file(
     models: ModelsDep, settings: SettingsDep,
@@ -106,15 +105,12 @@ async def synth_file(
         ignore_measured=ignore_measured, checkshot=cs,
         checkshot_source=cs_source or "checkshot",
         fluid=FluidSettings(fluid=fluid, sw=sw, **fluid_opts) if fluid else None))
-    overrides = wells.parse_mapping(mapping or [])
-    data = await file.read()
-    filename = file.filename or "upload"
+    data, filename, overrides = await read_upload(file, mapping)
 
     def work() -> Response:
         from sonic_model.model.synth_export import csv_bytes, segy_payload
 
-        well = wells.read_well(data, name=filename, mapping=overrides or None)
-        check_rows(len(well.curves), settings.api_max_rows)
+        well = well_from_upload(data, filename, overrides, settings.api_max_rows)
         result = synth_well(well, models.get(choice), opts)
         if format == "json":
             return JSONResponse(synth_answer(result, well.name))
