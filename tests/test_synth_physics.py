@@ -101,3 +101,29 @@ def test_correlation_length_recovers_a_known_one():
     depth = np.arange(20000) * STEP
     z = RZ.correlated_normals(1, depth, length_m=10.0, cross=0.0, seed=5)[0, 0]
     assert RZ.correlation_length(z, STEP) == pytest.approx(10.0, rel=0.25)
+
+
+def test_two_scale_realisations_keep_the_band_and_the_fitted_correlation():
+    """Residuals err on two scales (thin beds, a lasting bias); the draws carry both and still
+    put the band's P10/P90 where the band is."""
+    depth = np.arange(6000) * STEP
+    comps = [(0.5, 1.0), (0.5, 40.0)]
+    z = RZ.correlated_normals(300, depth, 5.0, 0.7, seed=11, components=comps)
+    draws = RZ.draw(np.full(6000, 100.0), np.full(6000, 90.0), np.full(6000, 120.0), z[0])
+    p10, p90 = np.percentile(draws, [10, 90], axis=0)
+    assert np.median(p10) == pytest.approx(90.0, abs=1.0)
+    assert np.median(p90) == pytest.approx(120.0, abs=1.5)
+    for lag_m in (3.0, 20.0):
+        lag = int(round(lag_m / STEP))
+        r = np.mean([np.corrcoef(z[0, k, :-lag], z[0, k, lag:])[0, 1] for k in range(100)])
+        want = sum(w * np.exp(-lag_m / length) for w, length in comps)
+        assert r == pytest.approx(want, abs=0.06), lag_m
+    assert np.corrcoef(z[0].ravel(), z[1].ravel())[0, 1] == pytest.approx(0.7, abs=0.02)
+
+
+def test_the_two_scale_fit_recovers_a_known_autocorrelation():
+    lags = np.array(RZ.FIT_LAGS_M)
+    acf = 0.6 * np.exp(-lags / 1.5) + 0.4 * np.exp(-lags / 60.0)
+    (w1, short), (w2, long) = RZ.fit_components(lags, acf)
+    assert w1 == pytest.approx(0.6, abs=0.05) and w2 == pytest.approx(0.4, abs=0.05)
+    assert short == pytest.approx(1.5, rel=0.2) and long == pytest.approx(60.0, rel=0.2)

@@ -109,7 +109,8 @@ def velocities(logs: Logs, n_real: int, depth_m: np.ndarray, residuals: dict,
     dtc, dts = logs.dtc[None, :], logs.dts[None, :]
     if n_real:
         z = RZ.correlated_normals(n_real, depth_m, residuals["correlation_length_m"],
-                                  residuals["dtc_dts_correlation"], seed)
+                                  residuals["dtc_dts_correlation"], seed,
+                                  components=residuals.get("components"))
         dtc = np.vstack([dtc, RZ.draw(logs.dtc, *logs.dtc_band, z[0])])
         dts = np.vstack([dts, RZ.draw(logs.dts, *logs.dts_band, z[1])])
     dts = np.maximum(dts, dtc * 1.05)       # Vp/Vs >= 1.05: a draw beyond it is not a rock
@@ -232,7 +233,10 @@ def residual_settings(card: dict | None) -> dict:
     res = ((card or {}).get("fit_for_purpose") or {}).get("residuals") or {}
     length = res.get("correlation_length_m")
     cross = res.get("dtc_dts_correlation")
+    components = res.get("components") if length else None
     return {"correlation_length_m": float(length) if length else RZ.DEFAULT_LENGTH_M,
+            # two scales fitted to the residuals' autocorrelation (cards from this round on)
+            "components": [(float(w), float(L)) for w, L in components] if components else None,
             "dtc_dts_correlation": float(np.clip(cross, -0.99, 0.99)) if cross is not None
             else RZ.DEFAULT_CROSS,
             "source": "model card" if length else "default (benchmarks/bench_synth.py)"}

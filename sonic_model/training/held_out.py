@@ -111,6 +111,12 @@ def _held_out_well() -> dict[str, pd.DataFrame]:
         NORTH_SEA)), depth_ft=well.depth_ft)
     pred, lo, hi = (result[[f"{t}_{s}" for t in TARGETS]].to_numpy(dtype=float)
                     for s in ("PRED", "P10", "P90"))
-    ts = build_training_set([well])
+    # Not build_training_set: that refuses a well without shear, and this one has none (its
+    # synthetic is still scored at normal incidence; synth_figures drops impossible values).
+    from sonic_model.model.features import clean
+
+    frame = well.frame.reset_index(drop=True)
+    y = np.column_stack([pd.to_numeric(frame[t], errors="coerce").to_numpy(dtype=float)
+                         if t in frame else np.full(len(frame), np.nan) for t in TARGETS])
     return {f"{HELD_OUT_WELL} (held out of training)": _frame(
-        _measured(ts.y, ts.clean["ZDEN"].to_numpy(dtype=float)), _depth(well), pred, lo, hi)}
+        _measured(y, clean(frame)["ZDEN"].to_numpy(dtype=float)), _depth(well), pred, lo, hi)}

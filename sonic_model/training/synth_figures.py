@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.core.curves import CURVES
-from sonic_model.model.realisations import correlation_length
+from sonic_model.model.realisations import (
+    FIT_LAGS_M,
+    autocorrelation,
+    correlation_length,
+    fit_components,
+)
 from sonic_model.model.synth import Depths, synthesize_logs
 from sonic_model.model.synth_options import SynthOptions
 
@@ -48,9 +53,10 @@ def prediction_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def residual_figures(frames: dict[str, pd.DataFrame]) -> dict:
-    """Median e-folding length (m) of the held-out DTC and DTS residuals, and their
+    """Median e-folding length (m) of the held-out DTC and DTS residuals, the two-scale fit of
+    their median autocorrelation (model.realisations.fit_components), and the residuals'
     correlation with each other: what realisations are drawn with."""
-    lengths, pairs = [], []
+    lengths, pairs, acfs = [], [], []
     for frame in frames.values():
         depth = frame["DEPTH_FT"].to_numpy(dtype=float) * FT_M
         step = float(np.nanmedian(np.diff(depth))) if len(depth) > 1 else np.nan
@@ -60,10 +66,16 @@ def residual_figures(frames: dict[str, pd.DataFrame]) -> dict:
             length = correlation_length(res[t], step)
             if np.isfinite(length):
                 lengths.append(length)
+                acfs.append(autocorrelation(res[t], step, FIT_LAGS_M))
         both = np.isfinite(res["DTC"]) & np.isfinite(res["DTS"])
         if both.sum() > 100 and res["DTC"][both].std() > 0 and res["DTS"][both].std() > 0:
             pairs.append(np.corrcoef(res["DTC"][both], res["DTS"][both])[0, 1])
+    acf = np.nanmedian(np.vstack(acfs), axis=0) if acfs else None
     return {"correlation_length_m": round(float(np.median(lengths)), 2) if lengths else None,
+            "components": fit_components(FIT_LAGS_M, acf) if acf is not None else None,
+            "autocorrelation": {"lags_m": list(FIT_LAGS_M),
+                                "median": [round(float(a), 3) for a in acf]} if acf is not None
+            else None,
             "dtc_dts_correlation": round(float(np.median(pairs)), 3) if pairs else None,
             "wells": len(frames)}
 
