@@ -230,7 +230,10 @@ def _members_and_studies(card: dict) -> None:
         st.caption("Held-out DTS RMSE (us/ft) where the well has a valid measured DTC: the "
                    "DTC-conditioned members against the logs alone (an XGBoost) and the "
                    "mudrock / Greenberg–Castagna relations on the same DTC, on the same rows; "
-                   "the model's own logs-only ensemble and the two routes fused by their bands.")
+                   "the model's own logs-only ensemble and the two routes fused by their bands; "
+                   "'learnt only' is the conditioned route without the mudrock line it leans on "
+                   "in slow, soft rock; 'beyond 3 sigma' is the share of the fold's samples "
+                   "outside 3 sigma of the band as shipped, calibrated without that fold.")
         st.dataframe(pd.DataFrame(shear), hide_index=True, width="stretch")
         if fusion_summary(card):
             st.caption(fusion_summary(card))

@@ -257,8 +257,17 @@ def card_rows(card: dict) -> list[dict]:
                          # the model's own logs-only ensemble and the fused route (fusion.py),
                          # in cards that validated them
                          "logs-only ensemble": (f.get("logs_only_ensemble") or {}).get("rmse"),
-                         "fused": (f.get("fused") or {}).get("rmse")})
+                         "fused": (f.get("fused") or {}).get("rmse"),
+                         # share of the fold's rows beyond 3 sigma of the band as shipped
+                         # (fused where fusion ships), calibrated without the fold (nested)
+                         "beyond 3 sigma": _shipped_beyond(f, section)})
     return rows
+
+
+def _shipped_beyond(fold: dict, section: dict) -> float | None:
+    bands = fold.get("bands") or {}
+    route = "fused" if (section.get("fusion") or {}).get("shipped") else "conditioned"
+    return (bands.get(route) or {}).get("beyond_3_sigma")
 
 
 def fusion_summary(card: dict) -> str | None:
