@@ -32,30 +32,33 @@ def drawn():
     return well, result, fig
 
 
-def _shown(fig, xaxis: str, values: np.ndarray, label: str, main_name: str) -> np.ndarray:
+def _shown(fig, xaxis: str, values: np.ndarray, label: str, depth) -> np.ndarray:
     """Per sample: is the value visible on this track (main curve in range, backup curve at
-    value minus/plus one width, or an off-scale marker carrying the value)?"""
+    value minus/plus one width, or an off-scale marker carrying the value)? ``depth``: the
+    samples' depths (the curves are drawn as min and max per bin, and the backup curve holds
+    only the samples beyond the scale, not one point per sample)."""
     key = "xaxis" if xaxis == "x" else f"xaxis{xaxis[1:]}"
     lo, hi = sorted(fig.layout[key].range)
     on_track = (values >= lo) & (values <= hi)
     backup = next((t for t in fig.data if t.xaxis == xaxis and t.name == f"{label} backup"),
                   None)
-    if backup is not None:
+    depth32 = np.asarray(depth, dtype=float).astype(np.float32)
+    if backup is not None:   # the samples beyond the scale, found by their depth
         x = np.asarray(backup.x, dtype=float)
         true = np.asarray(backup.customdata, dtype=float)
         width = hi - lo
         ok = np.isfinite(x) & (x >= lo) & (x <= hi)
         np.testing.assert_allclose(np.abs(true[ok] - x[ok]), width, atol=1e-2)
-        np.testing.assert_allclose(true[ok], values[ok], rtol=1e-5)
-        on_track |= ok
+        held = pd.Series(true[ok], index=np.asarray(backup.y, dtype=np.float32)[ok])
+        hit = np.isin(depth32, held.index.to_numpy())
+        np.testing.assert_allclose(held.loc[depth32[hit]].to_numpy(), values[hit], rtol=1e-5)
+        on_track |= hit
     marker = next((t for t in fig.data if t.xaxis == xaxis and t.name == f"{label} off scale"),
                   None)
     if marker is not None:
-        depth = np.asarray(next(t for t in fig.data if t.name == main_name
-                                and t.xaxis == xaxis).y, dtype=float)
         marked = pd.Series(np.asarray(marker.customdata, dtype=float),
                            index=np.asarray(marker.y, dtype=float))
-        hit = np.isin(depth.astype(np.float32), marked.index.to_numpy(dtype=np.float32))
+        hit = np.isin(depth32, marked.index.to_numpy(dtype=np.float32))
         assert set(np.asarray(marker.x, dtype=float)) <= {lo, hi}   # pinned on the edge
         on_track |= hit
     return on_track
@@ -68,7 +71,7 @@ def test_predicted_dts_above_240_is_drawn_on_the_backup_scale(drawn):
     finite = np.isfinite(dts)
     assert (dts[finite] > 240).sum() > 1000          # the case: most of this well's DTS
     xaxis = next(t.xaxis for t in fig.data if t.name == "DTS predicted backup")
-    shown = _shown(fig, xaxis, dts, "DTS predicted", "predicted")
+    shown = _shown(fig, xaxis, dts, "DTS predicted", well.depth)
     assert shown[finite].all(), f"{(~shown & finite).sum()} finite DTS values not drawn"
     notes = [a.text for a in fig.layout.annotations]
     assert "backup 440–240" in notes                  # the backup scale is labelled
@@ -81,7 +84,7 @@ def test_measured_dtc_above_140_is_drawn_too(drawn):
     finite = np.isfinite(dtc)
     assert (dtc[finite] > 140).sum() > 100
     xaxis = next(t.xaxis for t in fig.data if t.name == "DTC measured backup")
-    shown = _shown(fig, xaxis, dtc, "DTC measured", "measured")
+    shown = _shown(fig, xaxis, dtc, "DTC measured", well.depth)
     assert shown[finite].all()
 
 

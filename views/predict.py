@@ -347,6 +347,42 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
                             width="stretch", key=f"xp_{curve}")
 
 
+def show_tracks(slot, fig, key: str, name: str) -> None:
+    slot.plotly_chart(fig, width="stretch", key=key, config={
+        "scrollZoom": True, "displaylogo": False,
+        "toImageButtonOptions": {"filename": f"{name}_tracks", "scale": 2}})
+
+
+def predicted(well, source: tuple, ensemble: str, show_inputs) -> pd.DataFrame | None:
+    """The prediction for this well (None when required curves are missing or it fails, with
+    the message), the model choice and the verdict. ``source``: (data, name, mapping, frame,
+    resample) as read. A well not yet predicted in this session first has ``show_inputs()``
+    draw its input logs, so they are on screen while the models run (and the browser has
+    loaded its charting code when the predicted tracks arrive)."""
+    if well.missing_required:
+        st.warning(f"Required curve(s) {', '.join(well.missing_required)} not mapped: choose "
+                   "them in Curve mapping above and the prediction runs by itself. The tracks "
+                   "below show the inputs only.")
+        return None
+    data, name, mapping, frame, resample = source
+    extras = shear_section.options(well)
+    seen = st.session_state.setdefault("predicted_keys", set())
+    key = (_digest(data), mapping, ensemble, extras, frame, resample)
+    if key not in seen:
+        show_inputs()
+    try:
+        with st.spinner(f"Predicting DTC and DTS with the {ensemble} model…"):
+            result = ui_cache.predict(data, name, mapping, ensemble, extras, frame, resample)
+    except SonicModelError as exc:
+        st.error(str(exc))
+        return None
+    seen.add(key)
+    if result.attrs.get("model_reason"):      # "auto": which bundled model, and why
+        st.caption(f":material/alt_route: Model {result.attrs['model_reason']}")
+    trust_notice(result, ensemble)
+    return result
+
+
 # --------------------------------------------------------------------------- the page
 
 def render() -> None:
@@ -393,45 +429,32 @@ def render() -> None:
     header_summary(well)
 
     ensemble = ui_cache.current_ensemble()
-    result = None
-    if well.missing_required:
-        st.warning(f"Required curve(s) {', '.join(well.missing_required)} not mapped: choose "
-                   "them in Curve mapping above and the prediction runs by itself. The tracks "
-                   "below show the inputs only.")
-    else:
-        extras = shear_section.options(well)
-        try:
-            with st.spinner(f"Predicting DTC and DTS with the {ensemble} model…"):
-                result = ui_cache.predict(data, name, mapping, ensemble, extras, frame,
-                                          resample)
-        except SonicModelError as exc:
-            st.error(str(exc))
-    if result is not None:
-        if result.attrs.get("model_reason"):      # "auto": which bundled model, and why
-            st.caption(f":material/alt_route: Model {result.attrs['model_reason']}")
-        trust_notice(result, ensemble)
-
+    status = st.container()     # the shear switches, the prediction's spinner and verdict
     mask = depth_window(well, digest)
-    if result is not None:
-        stem = name.rsplit(".", 1)[0] or "well"
-        dl_row = st.container()
-        qc_summary(result.loc[mask])
     view = well.curves.loc[mask]
     depth = well.depth[mask] if well.depth is not None else np.flatnonzero(mask)
+    dl_row, qc_row = st.container(), st.container()
     scales = st.segmented_control(
         "Track scales", list(SCALE_OPTIONS), default="fixed", format_func=SCALE_OPTIONS.get,
         key="track_scales", help="Print scales: the conventional fixed scales (GR 0–150, "
         "DTC 140–40, DTS 240–40 us/ft, …), the same for every well. Fit to this well: scales "
         "from the well's own values.") or "fixed"
-    fig = plots.depth_tracks(view, None if result is None else result.loc[mask], depth,
-                             depth_unit=well.depth_unit, scales=scales)
-    st.plotly_chart(fig, width="stretch", key="tracks",
-                    config={"scrollZoom": True, "displaylogo": False,
-                            "toImageButtonOptions": {"filename": f"{name}_tracks", "scale": 2}})
+    slot = st.empty()
+    draw = lambda fig, key: show_tracks(slot, fig, key, name)
+    with status:
+        result = predicted(well, (data, name, mapping, frame, resample), ensemble,
+                           lambda: draw(plots.depth_tracks(view, None, depth, scales=scales,
+                                                           depth_unit=well.depth_unit),
+                                        "tracks_inputs"))
+    if result is not None:
+        with qc_row:
+            qc_summary(result.loc[mask])
+    draw(plots.depth_tracks(view, None if result is None else result.loc[mask], depth,
+                            depth_unit=well.depth_unit, scales=scales), "tracks")
     if result is None:
         return
     with dl_row:
-        downloads(well, result, stem, ensemble)
+        downloads(well, result, name.rsplit(".", 1)[0] or "well", ensemble)
     measured_section(view, result.loc[mask], in_sample)
     st.subheader("Vp–Vs sanity check")
     st.plotly_chart(plots.vp_vs_crossplot(result.loc[mask], view, depth,

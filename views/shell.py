@@ -13,6 +13,8 @@ the internet.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,6 +76,38 @@ def navigation() -> None:
                      icon=NAV_ICONS.get(name, DEFAULT_ICON))
 
 
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+def _load_bundled_models() -> None:
+    import pandas as pd
+
+    from sonic_model.model.choice import BUNDLED, load_bundled
+    from sonic_model.model.chunked import predict_chunked  # noqa: F401  (the predict path)
+    from sonic_model.viz import plots
+
+    for name in BUNDLED:
+        try:
+            load_bundled(name)
+        except Exception as exc:  # noqa: BLE001 - reported where the model is used
+            logging.getLogger(__name__).info("not preloading model %s: %s", name, exc)
+    plots.depth_tracks(pd.DataFrame({"GR": [50.0, 60.0]}))  # plotly's validators load lazily
+
+
+def warm_models() -> None:
+    """Load the bundled models (the default `auto` scores a well against both) and the
+    figure code in a background thread, once per server process, so the first upload does
+    not wait for them.
+    They stay loaded for the server's life anyway; the process cache shares them."""
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return
+        _warm_started = True
+    threading.Thread(target=_load_bundled_models, name="warm-models", daemon=True).start()
+
+
 def run_page(title: str, render: Callable[[], None]) -> None:
     """Configure the page, draw its body, then the shared sidebar (even if the body fails).
 
@@ -96,6 +130,7 @@ def run_page(title: str, render: Callable[[], None]) -> None:
         render()
     finally:
         sidebar()
+        warm_models()   # after the page is drawn: the first visit is not slowed by it
 
 
 # --------------------------------------------------------------------------- the sidebar

@@ -82,7 +82,8 @@ def pred_vs_measured(measured, predicted, curve: str, qc: Sequence[str] | None =
     for label, mask, color in ((ok_label, ok & ~flagged, PRED_COLOR),
                                ("QC flagged", ok & flagged, "#ef6c00")):
         if mask.any():
-            fig.add_trace(sc(x=m[mask], y=p[mask], mode="markers", name=label,
+            fig.add_trace(sc(x=m[mask].astype(np.float32), y=p[mask].astype(np.float32),
+                             mode="markers", name=label,
                              marker={"size": 4, "color": color, "opacity": 0.5},
                              hovertemplate=("measured %{x:.1f}<br>predicted %{y:.1f}"
                                             "<extra></extra>")))
@@ -126,17 +127,20 @@ def vp_vs_crossplot(result: Mapping, measured: Mapping | None = None, depth=None
             all_vp.append(mvp[mok])
             all_vs.append(mvs[mok])
             fig.add_trace(_scatter_cls(int(mok.sum()))(
-                x=mvp[mok], y=mvs[mok], mode="markers", name="measured",
+                x=mvp[mok].astype(np.float32), y=mvs[mok].astype(np.float32),
+                mode="markers", name="measured",
                 marker={"size": 4, "color": "rgba(60,60,60,0.35)"},
                 hovertemplate="measured<br>Vp %{x:.2f} km/s<br>Vs %{y:.2f} km/s<extra></extra>"))
     if ok.any():
         fig.add_trace(_scatter_cls(int(ok.sum()))(
-            x=vp[ok], y=vs[ok], mode="markers", name="predicted",
-            marker={"size": 4, "color": d[ok], "colorscale": "Viridis", "opacity": 0.7,
+            x=vp[ok].astype(np.float32), y=vs[ok].astype(np.float32), mode="markers",
+            name="predicted",
+            marker={"size": 4, "color": d[ok].astype(np.float32), "colorscale": "Viridis",
+                    "opacity": 0.7,
                     "reversescale": True,
                     "colorbar": {"title": {"text": depth_label(depth_unit), "side": "right"}, "tickformat": ",.0f",
                                  "thickness": 12, "len": 0.8}},
-            customdata=d[ok],
+            customdata=d[ok].astype(np.float32),
             hovertemplate=(f"{depth_label(depth_unit)} %{{customdata:.1f}}<br>Vp %{{x:.2f}} km/s"
                            "<br>Vs %{y:.2f} km/s<extra></extra>")))
     xr = _square_range(*all_vp) if ok.any() else [1.5, 6.0]

@@ -5,8 +5,8 @@
   user sees what the measured DTC changed and what the ML adds over the textbook relations;
 - elastic_tracks: VP/VS, VPVS, PR, AI/SI, G/K on one depth axis;
 - vp_vs_by_route: the Vp-Vs crossplot coloured by the route that produced each DTS.
-Depth tracks stay SVG (plots_tracks.py explains the WebGL bug on reversed axes) and are thinned past
-MAX_TRACK_POINTS.
+Depth tracks stay SVG (viz/tracks.py explains the WebGL bug on reversed axes); each curve is
+drawn as the min and max of bins of samples (viz/decimate.py), crossplots send float32.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sonic_model.core.columns import ELASTIC_UNITS, SOURCE_CONDITIONED, SOURCE_LOGS
+from sonic_model.viz.decimate import minmax_index
 from sonic_model.viz.plots import mudrock_vs, slowness_to_velocity
 from sonic_model.viz.tracks import _depth_axis
 
@@ -74,6 +75,13 @@ def _thin(n: int) -> np.ndarray:
     return np.arange(0, n, step)
 
 
+def _line(v: np.ndarray, d: np.ndarray, idx: np.ndarray) -> dict:
+    """x and y of one depth-track curve: its min and max per bin of the kept samples."""
+    x = v[idx].astype(np.float32)
+    drawn = minmax_index(x)
+    return {"x": x[drawn], "y": d[idx][drawn].astype(np.float32)}
+
+
 def _values(frame: Mapping | None, name: str) -> np.ndarray | None:
     if frame is None or name not in frame:
         return None
@@ -113,14 +121,14 @@ def shear_tracks(curves: Mapping, result: pd.DataFrame, depth=None, *, depth_uni
             continue
         if name == "DTS_PRED" and "DTS_SOURCE" in result:
             label = "predicted DTS (conditioned where DTC is valid)"
-        fig.add_trace(go.Scatter(x=v[idx], y=d[idx], mode="lines", name=label, xaxis="x",
+        fig.add_trace(go.Scatter(**_line(v, d, idx), mode="lines", name=label, xaxis="x",
                                  line={"color": colour, "width": 1.2, "dash": dash},
                                  hovertemplate=f"{label}: %{{x:.1f}} us/ft<extra></extra>"))
     for name, label, colour in (("DTC", "measured DTC", MEASURED_COLOR),
                                 ("DTC_PRED", "predicted DTC", PRED_COLOR)):
         v = _values(curves if name == "DTC" else result, name)
         if v is not None:
-            fig.add_trace(go.Scatter(x=v[idx], y=d[idx], mode="lines", name=label, xaxis="x2",
+            fig.add_trace(go.Scatter(**_line(v, d, idx), mode="lines", name=label, xaxis="x2",
                                      line={"color": colour, "width": 1.2},
                                      hovertemplate=f"{label}: %{{x:.1f}} us/ft<extra></extra>"))
     _tracks_layout(fig, ["DTS (us/ft)", "DTC (us/ft)"], depth_unit, height, depth is not None)
@@ -142,7 +150,7 @@ def elastic_tracks(result: pd.DataFrame, depth=None, *, depth_unit: str = "ft",
             v = _values(result, col)
             if v is None:
                 continue
-            fig.add_trace(go.Scatter(x=v[idx], y=d[idx], mode="lines", name=col,
+            fig.add_trace(go.Scatter(**_line(v, d, idx), mode="lines", name=col,
                                      xaxis=_ref(i), line={"color": colour, "width": 1.1},
                                      hovertemplate=f"{col}: %{{x:.3~g}} {ELASTIC_UNITS[col]}"
                                                    "<extra></extra>"))
@@ -173,7 +181,8 @@ def vp_vs_by_route(result: pd.DataFrame, curves: Mapping | None = None, *,
         if ok.any():
             seen_vp.append(a[ok])
             fig.add_trace(_scatter_cls(int(ok.sum()))(
-                x=a[ok], y=b[ok], mode="markers", name="measured",
+                x=a[ok].astype(np.float32), y=b[ok].astype(np.float32), mode="markers",
+                name="measured",
                 marker={"size": 4, "color": "rgba(60,60,60,0.30)"},
                 hovertemplate="measured<br>Vp %{x:.2f}<br>Vs %{y:.2f} km/s<extra></extra>"))
     for name in (SOURCE_CONDITIONED, SOURCE_LOGS):
@@ -182,7 +191,8 @@ def vp_vs_by_route(result: pd.DataFrame, curves: Mapping | None = None, *,
             continue
         seen_vp.append(vp[ok])
         fig.add_trace(_scatter_cls(int(ok.sum()))(
-            x=vp[ok], y=vs[ok], mode="markers", name=f"predicted, {name}",
+            x=vp[ok].astype(np.float32), y=vs[ok].astype(np.float32), mode="markers",
+            name=f"predicted, {name}",
             marker={"size": 4, "color": ROUTE_COLORS[name], "opacity": 0.6},
             hovertemplate=f"{name}<br>Vp %{{x:.2f}}<br>Vs %{{y:.2f}} km/s<extra></extra>"))
     lo, hi = (_range(*seen_vp) if seen_vp else [1.5, 6.0])

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from sonic_model.core.curves import CURVES
 from sonic_model.core.qc import QC_FLAGS, QC_OK, qc_bits
+from sonic_model.viz.decimate import DRAWN_BINS, minmax_index, union_index
 from sonic_model.viz.scales import (  # noqa: F401
     FIXED_SCALES,
     LOG_CURVES,
@@ -38,9 +39,10 @@ __all__ = ["depth_tracks", "qc_intervals", "track_ranges", "interior_ticks", "FI
 
 # Depth tracks stay SVG whatever their length: in the plotly.js that Streamlit 1.67 bundles,
 # Scattergl on a reversed axis draws every point on the bottom edge (checked in Chromium; the
-# same figure is right with plotly.py's own plotly.js). SVG lines are one <path> per curve, and
-# plotly simplifies them, so an 11,000-sample well stays quick. Beyond this many samples the
-# tracks show every k-th one; metrics and downloads still use them all.
+# same figure is right with plotly.py's own plotly.js). SVG lines are one <path> per curve.
+# Each curve is drawn as the min and max of bins of samples (viz/decimate.py: peaks kept,
+# ``bins``); beyond this many samples the tracks first take every k-th one. Metrics and
+# downloads always use them all.
 MAX_TRACK_POINTS = 20_000
 # Flag rectangles per QC reason; beyond this the closest intervals are joined (a display
 # budget: the browser slows past a few hundred polygons).
@@ -261,10 +263,11 @@ def _axis(rng: list[float], log: bool, dom: tuple[float, float] | None, overlay:
 
 
 def _add_curve(fig: go.Figure, curves: pd.DataFrame, tc: TrackCurve, d32, take, xref,
-               scale) -> None:
+               scale, bins: int) -> None:
     x = np.asarray(curves[tc.name], dtype=np.float32)[take]
+    drawn = minmax_index(x, bins)
     fig.add_trace(go.Scatter(
-        x=x, y=d32, xaxis=xref, yaxis="y",
+        x=x[drawn], y=d32[drawn], xaxis=xref, yaxis="y",
         name=tc.name, mode="lines", line={"color": tc.color, "width": 1.1, "dash": tc.dash},
         showlegend=False, connectgaps=False,
         hovertemplate=f"{tc.name}: %{{x:.3~g}} {UNITS.get(tc.name, '')}<extra></extra>"))
@@ -279,17 +282,28 @@ def _add_off_scale(fig: go.Figure, name: str, x: np.ndarray, d, xref: str, scale
     backup, pinned = backup_values(x, scale, log=name in LOG_CURVES)
     unit = UNITS.get(name, "")
     label = label or name
-    if np.isfinite(backup).any():
-        # Markers too, so a single sample beyond the scale (no line to draw) still shows.
-        alone = np.isfinite(backup) & ~(np.isfinite(np.r_[np.nan, backup[:-1]])
-                                        | np.isfinite(np.r_[backup[1:], np.nan]))
+    finite = np.isfinite(backup)
+    if finite.any():
+        # Only the samples beyond the scale, each run followed by one missing value (a break
+        # in the line): a full-length, mostly empty trace was most of the figure's bytes.
+        # Lines only: a per-point marker array here made plotly.js spend seconds per track;
+        # a single sample beyond the scale (no line to draw) gets a marker of its own.
+        keep = finite | np.r_[False, finite[:-1]]
         fig.add_trace(go.Scatter(
-            x=backup.astype(np.float32), y=d, customdata=x, xaxis=xref, yaxis="y",
-            name=f"{label} backup", mode="lines+markers", opacity=0.6, connectgaps=False,
+            x=backup[keep].astype(np.float32), y=np.asarray(d)[keep], customdata=x[keep],
+            xaxis=xref, yaxis="y",
+            name=f"{label} backup", mode="lines", opacity=0.6, connectgaps=False,
             line={"color": color, "width": 1.0, "dash": "dot"},
-            marker={"size": np.where(alone, 4, 0).tolist(), "color": color},
             legendgroup="backup", showlegend=False, meta={"backup_of": label},
             hovertemplate=f"{label} (backup scale): %{{customdata:.3~g}} {unit}<extra></extra>"))
+        alone = finite & ~(np.r_[False, finite[:-1]] | np.r_[finite[1:], False])
+        if alone.any():
+            fig.add_trace(go.Scatter(
+                x=backup[alone].astype(np.float32), y=np.asarray(d)[alone],
+                customdata=x[alone], xaxis=xref, yaxis="y", name=f"{label} backup sample",
+                mode="markers", opacity=0.6, marker={"size": 4, "color": color},
+                legendgroup="backup", showlegend=False, meta={"backup_of": label},
+                hoverinfo="skip"))
     if np.isfinite(pinned).any():
         keep = np.isfinite(pinned)
         fig.add_trace(go.Scatter(
@@ -313,7 +327,7 @@ def _backup_note(layout: dict, dom, values: list, scale) -> None:
 
 
 def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataFrame,
-               d: np.ndarray, take: slice, xref: str, scale) -> None:
+               d: np.ndarray, take: slice, xref: str, scale, bins: int) -> None:
     first = name == "DTC"  # one legend entry per role, not per track
     p10, p90 = result.get(f"{name}_P10"), result.get(f"{name}_P90")
     custom = None
@@ -321,7 +335,8 @@ def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataF
     if p10 is not None and p90 is not None:
         lo = np.asarray(p10, dtype=np.float32)[take]
         hi = np.asarray(p90, dtype=np.float32)[take]
-        bx, by = _band_polygon(lo, hi, d)
+        edges = union_index(lo, hi, bins=bins)
+        bx, by = _band_polygon(lo[edges], hi[edges], d[edges])
         if bx.size:
             fig.add_trace(go.Scatter(
                 x=bx, y=by, xaxis=xref, yaxis="y", mode="lines", fill="toself",
@@ -330,16 +345,18 @@ def _add_sonic(fig: go.Figure, name: str, result: pd.DataFrame, curves: pd.DataF
         custom = np.column_stack([lo, hi])
         template += " (P10 %{customdata[0]:.1f}, P90 %{customdata[1]:.1f})"
     pred = np.asarray(result[f"{name}_PRED"], dtype=np.float32)[take]
+    drawn = minmax_index(pred, bins)
     fig.add_trace(go.Scatter(
-        x=pred, y=d, customdata=custom,
+        x=pred[drawn], y=d[drawn], customdata=None if custom is None else custom[drawn],
         xaxis=xref, yaxis="y", mode="lines", line={"color": PRED_COLOR, "width": 1.4},
         name="predicted", legendgroup="pred", showlegend=first, connectgaps=False,
         hovertemplate=template + "<extra></extra>"))
     _add_off_scale(fig, name, pred, d, xref, scale, PRED_COLOR, f"{name} predicted")
     if _has_data(curves, name):
         measured = np.asarray(curves[name], dtype=np.float32)[take]
+        drawn = minmax_index(measured, bins)
         fig.add_trace(go.Scatter(
-            x=measured, y=d, xaxis=xref, yaxis="y",
+            x=measured[drawn], y=d[drawn], xaxis=xref, yaxis="y",
             mode="lines", line={"color": MEASURED_COLOR, "width": 1.0},
             name="measured", legendgroup="measured", showlegend=first, connectgaps=False,
             hovertemplate=f"{name} measured: %{{x:.1f}} us/ft<extra></extra>"))
@@ -387,7 +404,7 @@ def _draw_qc_track(fig: go.Figure, layout: dict, no: int, dom, qc, depth) -> Non
 
 
 def _draw_curve_track(fig: go.Figure, layout: dict, no: int, dom, track: Track,
-                      ranges: dict, curves: pd.DataFrame, result, d32, take) -> int:
+                      ranges: dict, curves: pd.DataFrame, result, d32, take, bins: int) -> int:
     """Axes and traces of one input or sonic track from axis number ``no``; returns the last
     axis number used (an overlaid second scale takes one more)."""
     first = track.curves[0]
@@ -406,9 +423,9 @@ def _draw_curve_track(fig: go.Figure, layout: dict, no: int, dom, track: Track,
             over["title"] = _scale_title([tc], ranges[tc.name], tc.name in LOG_CURVES)
             layout[_axis_key(last)] = over
         if track in SONIC_TRACKS:
-            _add_sonic(fig, tc.name, result, curves, d32, take, xref, ranges[tc.name])
+            _add_sonic(fig, tc.name, result, curves, d32, take, xref, ranges[tc.name], bins)
         else:
-            _add_curve(fig, curves, tc, d32, take, xref, ranges[tc.name])
+            _add_curve(fig, curves, tc, d32, take, xref, ranges[tc.name], bins)
     if first.name not in LOG_CURVES:
         drawn = [np.asarray(curves[first.name], dtype=float)[take]] if _has_data(
             curves, first.name) else []
@@ -434,14 +451,17 @@ def _finish(fig: go.Figure, layout: dict, frames: list[dict], title: str, height
 
 def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth=None, *,
                  depth_unit: str = "ft", title: str | None = None, height: int = 860,
-                 max_points: int = MAX_TRACK_POINTS, scales: Scales = "fixed") -> go.Figure:
+                 max_points: int = MAX_TRACK_POINTS, scales: Scales = "fixed",
+                 bins: int = DRAWN_BINS) -> go.Figure:
     """One figure of log tracks sharing a reversed depth axis.
 
     ``curves`` holds canonical input curves (any subset of GR, CAL, HRD, HRM, ZDEN, CNC, PE)
     and, when measured, DTC/DTS; ``result`` the ensemble's result columns (same rows), or None
     to show the inputs alone. ``depth`` gives one depth per row (None: sample numbers) in
     ``depth_unit`` ("ft", "m" or "sample"). ``scales``: "fixed" print scales or "auto" (fitted
-    to this well). Long wells are decimated for display to at most ``max_points`` samples.
+    to this well). Long wells are decimated for display to at most ``max_points`` samples,
+    and each curve is drawn as the min and max of ``bins`` bins (0: every sample); backup
+    curves hold every sample beyond the scale.
     """
     n = len(curves)
     if result is not None and len(result) != n:
@@ -465,7 +485,7 @@ def depth_tracks(curves: pd.DataFrame, result: pd.DataFrame | None = None, depth
             _draw_qc_track(fig, layout, no, dom, result["QC"], d_full)
         else:
             no = _draw_curve_track(fig, layout, no, dom, track, ranges, curves, result, d32,
-                                   take)
+                                   take, bins)
     head = title or ""
     if stride > 1:
         head += f"  <span style='font-size:11px;color:#777'>(every {stride}th sample shown)</span>"
