@@ -13,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sonic_model.serving import batch  # noqa: E402
 from sonic_model.viz.plots import pred_vs_measured  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+
 LONG = ("well_b.las: missing required curve(s) ZDEN; the file has DEPT, GR, NPHI, ILD. Map "
         "the density log with --map ZDEN=MNEMONIC (or in Curve mapping on the Predict page) "
         "and score it again.")
@@ -51,3 +53,21 @@ def test_train_crossplot_does_not_call_unchecked_points_qc_ok():
     assert "QC OK" not in names and "samples" in names
     checked = pred_vs_measured(m, m + 2, "DTC", qc=["OK"] * 50)
     assert "QC OK" in [t.name for t in checked.data]
+
+
+def test_a_process_spawned_from_the_app_does_not_load_the_models():
+    """multiprocessing's spawn re-imports the parent's main script in each child (a batch pool,
+    a Dask worker): app.py run that way, outside a Streamlit server, must not start loading
+    both bundled models (two models per worker on a 1 GB host)."""
+    import subprocess
+    import sys
+
+    code = ("import runpy, time, sys\n"
+            f"sys.path.insert(0, {str(ROOT)!r})\n"
+            f"runpy.run_path({str(ROOT / 'app.py')!r}, run_name='__mp_main__')\n"
+            "time.sleep(3)\n"
+            "from sonic_model.model import ensemble\n"
+            "print('RESIDENT', len(ensemble._models))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert "RESIDENT 0" in out.stdout, out.stdout + out.stderr[-2000:]

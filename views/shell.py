@@ -101,6 +101,13 @@ def warm_models() -> None:
     not wait for them.
     They stay loaded for the server's life anyway; the process cache shares them."""
     global _warm_started
+    from streamlit import runtime
+
+    if not runtime.exists():
+        # Bare mode: app.py imported without a server. A process that multiprocessing spawns
+        # from the server (a batch pool, a Dask worker) re-imports the parent's main script,
+        # and must not load two models it was never asked for.
+        return
     with _warm_lock:
         if _warm_started:
             return
