@@ -233,7 +233,7 @@ def residual_settings(card: dict | None) -> dict:
     res = ((card or {}).get("fit_for_purpose") or {}).get("residuals") or {}
     length = res.get("correlation_length_m")
     cross = res.get("dtc_dts_correlation")
-    components = res.get("components") if length else None
+    components = res.get("components") if length else RZ.DEFAULT_COMPONENTS
     return {"correlation_length_m": float(length) if length else RZ.DEFAULT_LENGTH_M,
             # two scales fitted to the residuals' autocorrelation (cards from this round on)
             "components": [(float(w), float(L)) for w, L in components] if components else None,
