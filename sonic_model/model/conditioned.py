@@ -10,7 +10,8 @@ the logs-only DTS stands, sample by sample, and DTS_SOURCE says which route made
 The members are exported like the logs-only ones (plain arrays and XGBoost model bytes, see
 members.py) into one artifact, `conditioned.npz` (artifacts.py: never unpickled), sha256-listed
 in the card, with its columns, weights and band calibration in runtime.json under
-"conditioned". Fitting, validating and exporting them is training.conditioned_fit.
+"conditioned". Fitting and exporting them is training.conditioned_fit, judging them on held-out
+rows training.conditioned_validate.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ weighs each route by its inverse variance, and the fused variance is that of the
 mixture: the inverse-variance term plus w(1 - w)(cond - logs)^2, so where the routes disagree
 the band widens instead of claiming the certainty of both. Where one route is missing the other
 stands alone. No parameter is fitted here: training only decides, on held-out predictions,
-whether the model ships with fusion on (conditioned_fit.fusion_choice; the card says so).
+whether the model ships with fusion on (conditioned_validate.fusion_choice; the card says so).
 """
 
 from __future__ import annotations
