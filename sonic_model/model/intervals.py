@@ -132,14 +132,18 @@ def _with_transfer(s, mean_t, novelty, t: float, cap: float = np.inf) -> np.ndar
     return np.hypot(s, np.abs(mean_t) * t * np.minimum(np.nan_to_num(novelty, nan=0.0), cap))
 
 
-def exceed_share(y_t, mean_t, lo_t, hi_t, sigmas: float = 3.0) -> float:
+def exceed_share(y_t, mean_t, lo_t, hi_t, sigmas: float = 3.0, counted=None) -> float:
     """Share of samples whose error exceeds `sigmas` sigma of their own band (normal P10–P90
-    = 2.563 sigma), QC ignored: the confidently-wrong share before any flag is raised."""
+    = 2.563 sigma), QC ignored: the confidently-wrong share before any flag is raised.
+    ``counted`` (a mask): only those misses count, e.g. the samples no QC flag warns about."""
     ok = np.isfinite(y_t) & np.isfinite(mean_t) & np.isfinite(lo_t) & np.isfinite(hi_t)
     if not ok.any():
         return 0.0
     sigma = (hi_t[ok] - lo_t[ok]) / 2.563
-    return float(np.mean(np.abs(mean_t[ok] - y_t[ok]) > sigmas * sigma))
+    beyond = np.abs(mean_t[ok] - y_t[ok]) > sigmas * sigma
+    if counted is not None:
+        beyond &= np.asarray(counted, dtype=bool)[ok]
+    return float(np.mean(beyond))
 
 
 def fit_transfer(cal: dict, y, mean, spread, novelty, gap=None, *,

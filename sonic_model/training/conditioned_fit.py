@@ -134,24 +134,15 @@ def cross_validate(p: Prepared, schemes: dict, n_jobs: int = 2, log=print) -> di
     return out
 
 
-def _rmse(e: np.ndarray) -> float:
-    e = e[np.isfinite(e)]
-    return float(np.sqrt(np.mean(e ** 2))) if len(e) else float("nan")
-
-
 def fit_weights(p: Prepared, cv: dict) -> dict:
     """Weight of the XGBoost member (PCR gets the rest) minimising the geometric mean of
     per-fold DTS RMSE over every scheme's folds (as validation.fit_weights does for the ensembles)."""
     best, best_w = np.inf, 1.0
     for w in np.linspace(0.0, 1.0, 21):
-        logs = []
-        for s in cv.values():
-            dts = reference(p) * (w * s["vpvs"]["xgb"] + (1 - w) * s["vpvs"]["pcr"])
-            for _, mask in s["folds"]:
-                e = (dts - p.dts)[mask]
-                if np.isfinite(e).sum() > 50:
-                    logs.append(np.log(_rmse(e)))
-        obj = np.mean(logs) if logs else np.inf
+        gm = V.per_fold_gm(p, cv, {n: reference(p) * (w * s["vpvs"]["xgb"]
+                                                      + (1 - w) * s["vpvs"]["pcr"])
+                                   for n, s in cv.items()})
+        obj = np.log(gm) if np.isfinite(gm) else np.inf
         if obj < best - 1e-12:
             best, best_w = obj, float(w)
     return {"xgb": round(best_w, 3), "pcr": round(1 - best_w, 3)}

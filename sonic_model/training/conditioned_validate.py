@@ -57,13 +57,14 @@ def _fit_scale(r: np.ndarray, spread: np.ndarray, gap: np.ndarray) -> dict:
 
 
 def calibrate(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,
-              exclude: dict | None = None) -> dict | None:
+              exclude: dict | None = None, parts: dict | None = None) -> dict | None:
     """Band scale fitted to |held-out residual| of every scheme pooled; ``exclude`` ({scheme:
-    row mask}) leaves rows out (nested_bands: the fold being scored). None with fewer than
-    MIN_CALIBRATION rows to fit on."""
+    row mask}) leaves rows out (nested_bands: the fold being scored); ``parts`` ({scheme:
+    shaped(...)}) when the caller already has them. None with fewer than MIN_CALIBRATION rows
+    to fit on."""
+    parts = parts or {name: shaped(p, s, weights, prior) for name, s in cv.items()}
     r, sp, gp = [], [], []
-    for name, s in cv.items():
-        dts, spread, gap = shaped(p, s, weights, prior)
+    for name, (dts, spread, gap) in parts.items():
         ok = np.isfinite(dts) & np.isfinite(p.dts)
         if exclude and name in exclude:
             ok &= ~exclude[name]
@@ -78,12 +79,13 @@ def calibrate(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,
 def nested_bands(p: Prepared, cv: dict, weights: dict, prior: dict | None) -> dict:
     """{scheme: (P10, P90)} where each fold's band is calibrated without that fold's rows in any
     scheme (a row held out by LOWO is also in a blocked fold: both are left out)."""
+    parts = {name: shaped(p, s, weights, prior) for name, s in cv.items()}
     out = {}
     for name, s in cv.items():
-        dts, spread, gap = shaped(p, s, weights, prior)
+        dts, spread, gap = parts[name]
         lo, hi = np.full(p.n, np.nan), np.full(p.n, np.nan)
         for _, mask in s["folds"]:
-            cal = calibrate(p, cv, weights, prior, exclude={k: mask for k in cv})
+            cal = calibrate(p, cv, weights, exclude={k: mask for k in cv}, parts=parts)
             if cal is None:        # nothing else to calibrate on: the fold's band is not scored
                 continue
             flo, fhi = band(dts, spread, cal, gap)
@@ -107,7 +109,7 @@ def band_stats(y, mean, lo, hi, rows) -> dict:
 
 # ----------------------------------------------------------------------------- switches
 
-def _per_fold_gm(p: Prepared, cv: dict, route: dict) -> float:
+def per_fold_gm(p: Prepared, cv: dict, route: dict) -> float:
     """Geometric mean of per-fold DTS RMSE over every scheme's folds; route {scheme: DTS}."""
     logs = []
     for name, s in cv.items():
@@ -123,7 +125,7 @@ def prior_choice(p: Prepared, cv: dict, weights: dict) -> dict:
     DTS RMSE worse by more than SWITCH_TOLERANCE."""
     g = {}
     for label, prior in (("without", None), ("with", DEFAULT_PRIOR)):
-        g[label] = round(_per_fold_gm(p, cv, {n: shaped(p, s, weights, prior)[0]
+        g[label] = round(per_fold_gm(p, cv, {n: shaped(p, s, weights, prior)[0]
                                               for n, s in cv.items()}), 3)
     shipped = bool(g["with"] <= g["without"] * (1 + SWITCH_TOLERANCE))
     return {"shipped": shipped, "prior": DEFAULT_PRIOR if shipped else None, "objective": g,

@@ -128,24 +128,13 @@ class OtherFieldWidener:
                         y[:, t], mean[:, t], lo[:, t], hi[:, t]), 4),
                         "coverage": round(float(inside.mean()), 3), "rows": int(ok.sum())}
                     if self.novelty_threshold is not None:
-                        row[target]["silent_exceed_3sigma"] = round(silent_share(
-                            y[:, t], mean[:, t], lo[:, t], hi[:, t], novelty,
-                            self.novelty_threshold), 4)
+                        # beyond 3 sigma and not flagged novel: what QC OK hides
+                        unflagged = ~(np.isfinite(novelty) & (novelty > self.novelty_threshold))
+                        row[target]["silent_exceed_3sigma"] = round(exceed_share(
+                            y[:, t], mean[:, t], lo[:, t], hi[:, t], counted=unflagged), 4)
             rows_out.append(row)
         self.entry["leave_one_well_out"][name] = rows_out
         return rows_out
-
-
-def silent_share(y_t, mean_t, lo_t, hi_t, novelty, threshold: float) -> float:
-    """Share of scored samples beyond 3 sigma of their band that the novelty flag does not
-    flag: confidently wrong with QC saying nothing (of the QC flags, novelty only)."""
-    ok = np.isfinite(y_t) & np.isfinite(mean_t) & np.isfinite(lo_t) & np.isfinite(hi_t)
-    if not ok.any():
-        return 0.0
-    sigma = (hi_t[ok] - lo_t[ok]) / 2.563
-    beyond = np.abs(mean_t[ok] - y_t[ok]) > 3 * sigma
-    unflagged = ~(np.isfinite(novelty[ok]) & (novelty[ok] > threshold))
-    return float(np.mean(beyond & unflagged))
 
 
 def combined(arrays: dict, kinds, W, prior, rows=slice(None)):
