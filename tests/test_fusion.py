@@ -122,6 +122,34 @@ def test_a_fold_unlike_the_others_is_scored_with_a_band_that_never_saw_it():
     assert pooled["a"] > 2 * nested["a"]
 
 
+def test_soft_rock_widens_the_band_where_held_out_shear_errs_more():
+    """Shear from a slow measured DTC differs most between fields: where held-out residuals
+    grow with DTC beyond SOFT_ROCK_DTC, calibration learns the slope and the band follows it;
+    a card without the term draws the band it always drew."""
+    from sonic_model.model.conditioned import SOFT_ROCK_DTC, band
+    from sonic_model.training import conditioned_validate as V
+
+    rng = np.random.default_rng(1)
+    n = 4000
+    dtc = np.where(np.arange(n) < n // 2, 80.0, 140.0)   # ordinary rock, then soft rock
+    truth = 200.0 + rng.normal(0, 2, n) * (1 + np.maximum(dtc - SOFT_ROCK_DTC, 0) / 4)
+    p = _prepared(dtc, np.full(n, 60.0), dts=truth)
+    p.baselines.update({"DTS_GC": np.full(n, 200.0), "DTS_MUDROCK": np.full(n, 200.0)})
+    ratio = np.ones(n)
+    cv = {"lowo": {"folds": [("all", np.ones(n, bool))], "logs": np.full(n, 200.0),
+                   "vpvs": {"xgb": ratio, "pcr": ratio}}}
+    cal = V.calibrate(p, cv, {"xgb": 1.0, "pcr": 0.0})
+    assert cal["h"] > 0
+    lo, hi = band(np.full(n, 200.0), np.zeros(n), cal, None, dtc)
+    width = hi - lo
+    assert width[-1] > 5 * width[0]
+    inside = (truth >= lo) & (truth <= hi)
+    assert 0.7 < inside[dtc > 100].mean() < 0.95 and 0.7 < inside[dtc < 100].mean()
+    old = {k: v for k, v in cal.items() if k != "h"}     # cards before the term
+    lo, hi = band(np.full(n, 200.0), np.zeros(n), old, None, dtc)
+    assert np.ptp(hi - lo) < 1e-9
+
+
 def test_contest_measured_dtc_never_makes_shear_worse_and_stays_honest():
     """The shipped contest model, with a measured DTC: per held-out fold its DTS is no worse
     than the logs-only DTS (2 % for noise), and at most 5 % of samples lie beyond 3 sigma of
@@ -139,3 +167,23 @@ def test_contest_measured_dtc_never_makes_shear_worse_and_stays_honest():
         for fold in scheme["per_fold"]:
             assert fold[route]["rmse"] <= 1.02 * fold["logs_only_ensemble"]["rmse"], fold["fold"]
             assert fold["bands"][route]["beyond_3_sigma"] <= 0.05, fold["fold"]
+
+
+def test_north_sea_shear_from_a_measured_dtc_stays_honest_on_every_held_out_well():
+    """north-sea's shipped route with a measured DTC: at most 5 % of each held-out well's
+    samples beyond 3 sigma of the nested band, Well #1 (a)'s slow shallow rock included (29 %
+    before the soft-rock term), QC ignored: stricter than 'silently'."""
+    from sonic_model.core.config import bundled_model_dir
+
+    from support import unavailable
+
+    path = bundled_model_dir("north-sea") / "model_card.json"
+    if not path.is_file():
+        unavailable("no bundled north-sea model; run `python -m sonic_model train`")
+    cond = json.loads(path.read_text())["conditioned"]
+    route = "fused" if cond["fusion"]["shipped"] else "conditioned"
+    assert cond["intervals"].get("h", 0) > 0
+    folds = [f for s in cond["validation"].values() for f in s["per_fold"]]
+    assert len(folds) >= 7
+    for fold in folds:
+        assert fold["bands"][route]["beyond_3_sigma"] <= 0.05, fold["fold"]

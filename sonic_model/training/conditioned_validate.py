@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonic_model.model.conditioned import Prepared, band, combine, with_prior
+from sonic_model.model.conditioned import Prepared, band, combine, softness, with_prior
 from sonic_model.physics.shear_prior import DEFAULT_PRIOR
 
 Z90 = 1.2815515655446004     # P10-P90 half-width in sigmas of a normal distribution
@@ -43,16 +43,16 @@ def shaped(p: Prepared, s: dict, weights: dict, prior: dict | None):
 
 # ----------------------------------------------------------------------------- bands
 
-def _fit_scale(r: np.ndarray, spread: np.ndarray, gap: np.ndarray) -> dict:
-    """a + b*spread + e*|gap| fitted (non-negative) to |residual|, then P10/P90 of the scaled
-    residual."""
+def _fit_scale(r: np.ndarray, spread: np.ndarray, gap: np.ndarray, dtc: np.ndarray) -> dict:
+    """a + b*spread + e*|gap| + h*softness(DTC) (conditioned.band) fitted (non-negative) to
+    |residual|, then P10/P90 of the scaled residual."""
     from scipy.optimize import nnls
 
-    A = np.column_stack([np.ones(len(r)), spread, np.abs(gap)])
+    A = np.column_stack([np.ones(len(r)), spread, np.abs(gap), softness(dtc)])
     coef, _ = nnls(A, np.abs(r))
     coef[0] = max(coef[0], 1e-3)
     q10, q90 = np.quantile(r / (A @ coef), [0.1, 0.9])
-    return {"a": float(coef[0]), "b": float(coef[1]), "e": float(coef[2]),
+    return {"a": float(coef[0]), "b": float(coef[1]), "e": float(coef[2]), "h": float(coef[3]),
             "q10": float(q10), "q90": float(q90)}
 
 
@@ -63,7 +63,7 @@ def calibrate(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,
     shaped(...)}) when the caller already has them. None with fewer than MIN_CALIBRATION rows
     to fit on."""
     parts = parts or {name: shaped(p, s, weights, prior) for name, s in cv.items()}
-    r, sp, gp = [], [], []
+    r, sp, gp, dc = [], [], [], []
     for name, (dts, spread, gap) in parts.items():
         ok = np.isfinite(dts) & np.isfinite(p.dts)
         if exclude and name in exclude:
@@ -71,9 +71,10 @@ def calibrate(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,
         r.append((p.dts - dts)[ok])
         sp.append(spread[ok])
         gp.append(gap[ok])
+        dc.append(p.dtc[ok])
     if sum(len(x) for x in r) < MIN_CALIBRATION:
         return None
-    return _fit_scale(np.concatenate(r), np.concatenate(sp), np.concatenate(gp))
+    return _fit_scale(*(np.concatenate(x) for x in (r, sp, gp, dc)))
 
 
 def nested_bands(p: Prepared, cv: dict, weights: dict, prior: dict | None) -> dict:
@@ -88,7 +89,7 @@ def nested_bands(p: Prepared, cv: dict, weights: dict, prior: dict | None) -> di
             cal = calibrate(p, cv, weights, exclude={k: mask for k in cv}, parts=parts)
             if cal is None:        # nothing else to calibrate on: the fold's band is not scored
                 continue
-            flo, fhi = band(dts, spread, cal, gap)
+            flo, fhi = band(dts, spread, cal, gap, p.dtc)
             lo[mask], hi[mask] = flo[mask], fhi[mask]
         out[name] = (lo, hi)
     return out
