@@ -14,6 +14,8 @@ from sonic_model.model.card import (
     format_size,
     interval_rows,
     member_rows,
+    nested_rows,
+    nested_summary,
     study_rows,
     tradeoff_rows,
 )
@@ -166,6 +168,28 @@ def _intervals(card: dict, scheme: str) -> None:
                                 if c.endswith(("rmse", "bias", "coverage"))})
 
 
+def _nested_bands(card: dict) -> None:
+    """The full ensemble's P10-P90 per held-out fold, calibrated without that fold (nested)."""
+    rows = nested_rows(card)
+    if not rows:
+        return
+    st.subheader("Bands on held-out wells, out of sample")
+    st.caption("For each held-out fold (well, or contiguous block) the full ensemble's band is "
+               "recalibrated without that fold's rows, then scored on it: the share of measured "
+               "values inside P10–P90 (ideal 80 %), the share beyond 3 sigma of the band "
+               "(sigma = P10–P90 width / 2.563), and the share beyond 3 sigma that no QC flag "
+               "warns about (unfamiliar log combination, outside training range, washout). "
+               "'in sample' is the shipped band on the same rows: it was calibrated on them, "
+               "so it is not a test.")
+    summary = nested_summary(card)
+    if summary:
+        st.markdown(summary)
+    shares = [c for c in rows[0] if c.endswith(("coverage", "in sample", "sigma"))]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="nested_bands",
+                 column_config={c: st.column_config.NumberColumn(c, format="percent")
+                                for c in shares})
+
+
 FIT_COLUMNS = {
     "well": st.column_config.TextColumn("held-out well"),
     **_numbers({
@@ -273,6 +297,7 @@ def render() -> None:
     _every_model(trade)
     scheme = _folds(card)
     _intervals(card, scheme)
+    _nested_bands(card)
     _fit_for_purpose(card)
     _members_and_studies(card)
     _files_and_licence(card)

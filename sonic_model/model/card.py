@@ -7,8 +7,16 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
      "data": {"wells": [{"name", "rows", "rows_DTC", "rows_DTS", "sha256"}], "rows", ...},
      "validation": {"blocked": {"k": int, "folds": [[start, stop], ...]},     # if used
                     "lowo": {"wells": [[start, stop], ...], "names": [...]},  # 2+ wells
-                    "lowo_wells": [{"well", "DTC": STATS | None, "DTS": STATS | None}],
-                    "pooled": {"scheme", "DTC": STATS, "DTS": STATS}},
+                    "lowo_wells": [{"well", "DTC": STATS | None, "DTS": STATS | None,
+                                    "nested": {"DTC"|"DTS": NESTED | None}}],
+                    "pooled": {"scheme", "DTC": STATS, "DTS": STATS, "nested": {...}},
+                    # STATS' coverage is in sample (the band was calibrated on those rows);
+                    # NESTED is out of sample (training/logs_nested.py):
+                    "nested_bands": {"what", "qc_flags", "worst": {"scheme", "fold", "target",
+                                     "measure", "share"},
+                                     "schemes": {"blocked"|"lowo": {"folds": [{"fold", "start",
+                                                 "stop", "DTC"|"DTS": NESTED | None}],
+                                                 "pooled": {"DTC"|"DTS": NESTED}}}}},
      "members":   {key: {"label", "metrics": METRICS, "size_bytes", "resources": RES}},
                    # every validated member; size_bytes/resources only for those that ship
      "ensembles": {"full"|"light": {"label", "members": [key...],
@@ -28,6 +36,8 @@ Written by ``train`` to assets/models/model_card.json; every number in it is com
                                  "per_fold": [{"fold", "DTC", "DTS", "contest"}],
                                  "coverage": {"DTC": frac, "DTS": frac}}}   # coverage: ensembles
     STATS = {"rmse", "bias" (predicted - measured), "coverage" (P10-P90), "rows"}
+    NESTED = {"coverage" (P10-P90), "beyond_3_sigma", "silent_beyond_3_sigma" (no QC flag), "rows",
+              "coverage_in_sample" (the shipped band on the same rows)}
     RES = {"load_s", "peak_rss_mb", "predict_10k_s"}
 """
 
@@ -236,3 +246,47 @@ def member_rows(card: dict) -> list[dict]:
                      "in": ", ".join(k for k, e in ensembles.items()
                                      if key in e.get("members", []))})
     return rows
+
+
+# Issue 18: at most this share of a held-out well's samples silently beyond 3 sigma.
+SILENT_BOUND = 0.05
+
+
+def nested_rows(card: dict | None) -> list[dict]:
+    """The full ensemble's band per held-out fold, out of sample (validation.nested_bands): one
+    row per scheme and fold, nested coverage, share beyond 3 sigma and the silent share (no QC
+    flag) per target, beside the shipped band's (in-sample) coverage on the same rows; a
+    "pooled" row per scheme. Empty for cards written before the nested figures existed."""
+    val = (card or {}).get("validation") or {}
+    schemes = (val.get("nested_bands") or {}).get("schemes") or {}
+    rows = []
+    for scheme, table in schemes.items():
+        for f in table.get("folds", []) + [{"fold": "pooled", **(table.get("pooled") or {})}]:
+            row = {"scheme": scheme, "held out": str(f.get("fold"))}
+            for t in ("DTC", "DTS"):
+                n = f.get(t) or {}
+                row[f"{t} rows"] = n.get("rows")
+                row[f"{t} coverage"] = n.get("coverage")
+                row[f"{t} coverage, in sample"] = n.get("coverage_in_sample")
+                row[f"{t} beyond 3 sigma"] = n.get("beyond_3_sigma")
+                row[f"{t} silently beyond 3 sigma"] = n.get("silent_beyond_3_sigma")
+            rows.append(row)
+    return rows
+
+
+def nested_summary(card: dict | None) -> str | None:
+    """One sentence naming the worst held-out fold's silent share beyond 3 sigma (nested), or
+    None when the card has no nested figures."""
+    nested = ((card or {}).get("validation") or {}).get("nested_bands") or {}
+    worst = nested.get("worst")
+    if not worst:
+        return None
+    kind = "well" if worst.get("scheme") == "lowo" else "blocked fold"
+    silent = worst.get("measure") == "silent_beyond_3_sigma"
+    share = float(worst.get("share") or 0.0)
+    bound = "within" if share <= SILENT_BOUND else "above"
+    return (f"Worst held-out {kind}: {worst.get('fold')}, {share:.1%} of its "
+            f"{worst.get('target')} samples {'silently ' if silent else ''}beyond 3 sigma of "
+            f"the band{' (no QC flag raised)' if silent else ''}, {bound} the "
+            f"{SILENT_BOUND:.0%} bound; band calibrated without that {kind.split()[-1]} "
+            "(out of sample).")

@@ -85,7 +85,11 @@ def validation_section(ts, cv: dict, full: dict) -> dict:
                              "over every validation scheme")
     validation["intervals"] = ("relative scale (intervals.py) fitted on held-out residuals of "
                                "every scheme, plus a between-field term when other-field wells "
-                               "were given (transfer.py); P10/P90 = empirical quantiles")
+                               "were given (transfer.py); P10/P90 = empirical quantiles. The "
+                               "'coverage' of lowo_wells and pooled is IN SAMPLE (the band was "
+                               "calibrated on those same residuals); their 'nested' figures "
+                               "and nested_bands are out of sample (each fold banded by a "
+                               "calibration fitted without it)")
     validation["members"] = ("backward elimination on held-out folds (selection.py): a member "
                              "ships only if it earns its place")
     scheme = "lowo" if "lowo" in cv else "blocked"
@@ -97,7 +101,24 @@ def validation_section(ts, cv: dict, full: dict) -> dict:
         for name, (a, b) in zip(ts.names, ts.bounds)] if "lowo" in cv else []
     validation["pooled"] = {"scheme": scheme,
                             **target_stats(ts.y, mean, lo, hi, np.ones(ts.n, dtype=bool))}
+    nested = full.get("nested_bands")
+    if nested:
+        _add_nested(validation, nested, scheme)
     return validation
+
+
+def _add_nested(validation: dict, nested: dict, scheme: str) -> None:
+    """The out-of-sample band figures (logs_nested.py) beside the in-sample ones: each
+    lowo_wells entry and pooled get "nested" ({"DTC"|"DTS": {"coverage", "beyond_3_sigma",
+    "silent_beyond_3_sigma", "rows"}}), and validation.nested_bands holds every scheme's folds."""
+    validation["nested_bands"] = nested
+    by_well = {f["fold"]: f for f in nested["schemes"].get("lowo", {}).get("folds", [])}
+    for entry in validation["lowo_wells"]:
+        if entry["well"] in by_well:
+            entry["nested"] = {t: by_well[entry["well"]].get(t) for t in ("DTC", "DTS")}
+    pooled = nested["schemes"].get(scheme, {}).get("pooled")
+    if pooled:
+        validation["pooled"]["nested"] = pooled
 
 
 def method_section(ts) -> dict:

@@ -23,7 +23,7 @@ import numpy as np
 
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
-from sonic_model.training import baseline, card_build, export
+from sonic_model.training import baseline, card_build, export, logs_nested
 from sonic_model.training.crossval import (
     cross_validate,
     fit_sets,
@@ -104,6 +104,9 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
                                              novelty_threshold=qc["novelty_threshold"])
     ensembles = build_ensembles(ts.y, gr, cv, chosen, prior, fit_weights=fit_weights,
                                 widen=widen, log=log)
+    # The full ensemble's band figures per held-out fold, out of sample (logs_nested.py).
+    ensembles["full"]["nested_bands"] = logs_nested.card_section(ts, cv, ensembles["full"], qc,
+                                                                 log)
     files = export.write_members(out_dir, fitted, shipped)
     runtime = export.runtime_spec(fitted, ensembles, qc)
     files[RUNTIME_FILE] = export.write_runtime(out_dir, runtime)

@@ -45,6 +45,33 @@ def _conditioned(card: dict) -> None:
         print("  " + fusion_summary(card))
 
 
+def _nested(card: dict) -> None:
+    from sonic_model.model.card import nested_rows, nested_summary
+
+    rows = nested_rows(card)
+    if not rows:
+        return
+    print("Full ensemble's band per held-out fold, calibrated without that fold (out of "
+          "sample): P10-P90 coverage (in sample: the shipped band on the same rows) / share "
+          "beyond 3 sigma / share beyond 3 sigma with no QC flag")
+    for r in rows:
+        cells = []
+        for t in ("DTC", "DTS"):
+            if r[f"{t} coverage"] is None:
+                cells.append(f"{t}  -")
+                continue
+            cells.append(" ".join([t, _pct(r[f"{t} coverage"]),
+                                   f"({_pct(r[f'{t} coverage, in sample'])})",
+                                   _pct(r[f"{t} beyond 3 sigma"]),
+                                   _pct(r[f"{t} silently beyond 3 sigma"])]))
+        print(f"  {r['scheme']:8s} {r['held out'][:14]:14s} " + "   ".join(cells))
+    print("  " + (nested_summary(card) or ""))
+
+
+def _pct(value) -> str:
+    return f"{value:5.1%}" if isinstance(value, (int, float)) else "    -"
+
+
 def _per_interval(card: dict) -> None:
     from sonic_model.training.breakdown import format_breakdown
 
@@ -90,5 +117,6 @@ def cmd_info(args) -> int:
         _header(name, card)
         _tradeoff(card)
         _conditioned(card)
+        _nested(card)
         _per_interval(card)
     return 0
