@@ -84,13 +84,39 @@ def test_python_default_is_auto_and_says_why(held_out_las, contest_dir, north_se
     assert result.attrs["model"] == "contest" and len(result) == 4000
 
 
-def test_explicit_choice_overrides_auto(held_out_las, north_sea_dir):
+def test_explicit_choice_overrides_auto_and_is_flagged_when_the_other_model_fits(
+        held_out_las, contest_dir, north_sea_dir):
+    """Forcing contest on a North Sea well it does not know: the user gets contest, and every
+    predicted row's QC says north-sea knows the well better (contest's band was calibrated on
+    Volve and is confidently wrong on such wells with no per-sample flag). Well #2's top forced
+    to contest is not flagged; forced to north-sea it is, pointing at contest."""
     well = sm.read_well(held_out_las)
     forced = sm.predict_well(well, "contest")
-    assert forced.attrs["model"] == "contest" and forced.attrs["model_reason"] == ""
+    assert forced.attrs["model"] == "contest"
+    assert forced.attrs["model_reason"].startswith("contest chosen by hand; north-sea knows")
+    predicted = forced["DTC_PRED"].notna()
+    assert predicted.sum() > 2000
+    assert forced.loc[predicted, "QC"].str.contains("model chosen by hand: north-sea").all()
     # full and light are the old names of contest: the same numbers
     old = sm.predict_well(well, "full")
     assert np.allclose(old["DTC_PRED"], forced["DTC_PRED"], equal_nan=True)
+    well2 = pd.read_csv(contest_dir / "test.csv").iloc[:4000]
+    result = sm.predict(well2, "contest")
+    assert result.attrs["model_reason"] == ""
+    assert not result["QC"].str.contains("chosen by hand").any()
+    result = sm.predict(well2, "north-sea")
+    assert "contest knows this well better" in result.attrs["model_reason"]
+
+
+@pytest.mark.slow
+def test_cli_forced_contest_on_a_north_sea_well_says_so_in_its_summary(held_out_las,
+                                                                        north_sea_dir, tmp_path):
+    proc = cli("predict", held_out_las, "--model", "contest", "-o", tmp_path / "out.csv",
+               timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "contest chosen by hand; north-sea knows this well better" in proc.stderr
+    out = pd.read_csv(tmp_path / "out.csv", comment="#")
+    assert out["QC"].str.contains("model chosen by hand").sum() == out["DTC_PRED"].notna().sum()
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ QC_FLAGS: dict[str, int] = {
     "outside training range": 2,    # an input is beyond what Well #1 ever showed
     "unfamiliar log combination": 4,  # inputs far from every training sample jointly
     "washout": 8,                   # caliper well above bit size: density/neutron unreliable
+    "model chosen by hand": 16,     # the other bundled model knows this well better (choice.py)
 }
 
 QC_DESCRIPTIONS: dict[str, str] = {
@@ -28,6 +29,9 @@ QC_DESCRIPTIONS: dict[str, str] = {
     "unfamiliar log combination": "The combination of inputs is far from any training sample; "
                                   "expect errors well above the validation RMSE.",
     "washout": "Caliper reads well above the bit size: density and neutron may read the mud.",
+    "model chosen by hand": "The bundled model was chosen by hand and the other bundled model "
+                            "knows this well clearly better; the band was calibrated on "
+                            "another field's wells and can be confidently wrong here.",
 }
 
 

@@ -22,6 +22,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sonic_model.core.errors import ArtifactError, DataNotFoundError
+
 AUTO = "auto"
 CONTEST = "contest"
 NORTH_SEA = "north-sea"
@@ -85,6 +87,35 @@ def unfamiliar_share(ens, frame: pd.DataFrame, depth_ft=None, ff=None) -> float:
         v = clean[curve].to_numpy()
         flagged |= np.isfinite(v) & ((v < lo) | (v > hi))
     return float(flagged.mean())
+
+
+def bundled_name(ens) -> str | None:
+    """`contest` / `north-sea` when ``ens`` is one of the bundled models, else None (a user's
+    own model: the user chose its wells, nothing to compare it with)."""
+    name = ((getattr(ens, "card", None) or {}).get("bundled") or {}).get("name")
+    return name if name in BUNDLED else None
+
+
+def better_suited(ens, frame: pd.DataFrame, depth_ft=None, ff=None) -> str | None:
+    """When a bundled model was chosen by hand and the other bundled model knows this well
+    clearly better (by auto's own rule: MARGIN fewer unfamiliar samples), the sentence that
+    says so, else None. Its band was calibrated on its own training wells; on a well from
+    another field it can be confidently wrong where no sample looks unfamiliar (contest on
+    FORCE 16_2-16: 9 % of DTS beyond 3 sigma with no per-sample flag), so the whole well is
+    flagged instead."""
+    name = bundled_name(ens)
+    if name is None:
+        return None
+    other = NORTH_SEA if name == CONTEST else CONTEST
+    try:
+        other_ens = load_bundled(other)
+    except (ArtifactError, DataNotFoundError, OSError):   # not installed: nothing to compare
+        return None
+    mine, theirs = (unfamiliar_share(e, frame, depth_ft, ff) for e in (ens, other_ens))
+    if not (np.isfinite(mine) and np.isfinite(theirs)) or theirs + MARGIN >= mine:
+        return None
+    return (f"{other} knows this well better than {name} ({mine:.0%} of samples unfamiliar "
+            f"to {name}, {theirs:.0%} to {other})")
 
 
 @dataclass

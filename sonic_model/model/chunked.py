@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.io.depth import sampling_step_ft
-from sonic_model.model.extended import predict_extended
+from sonic_model.model.extended import flag_choice, predict_extended
 from sonic_model.model.features import ANOMALY_WINDOW_FT, MEAN_WINDOWS_FT
 from sonic_model.physics.borehole import BIT_WINDOW_FT
 
@@ -59,11 +59,20 @@ def predict_chunked(well, ensemble, *, chunk_rows: int = CHUNK_ROWS, **options) 
     n = len(well.curves)
     if n <= chunk_rows or not sliceable(well, **options):
         return predict_extended(well, ensemble, **options)
-    chosen = {}
+    chosen, note = {}, None
+    curves = well.curves.reset_index(drop=True)
     if hasattr(ensemble, "pick"):
-        curves = well.curves.reset_index(drop=True)
         ensemble, name, reason = ensemble.pick(curves, well.depth_ft())
         chosen = {"model": name, "model_reason": reason}
+    elif options.get("check_choice", True):
+        from sonic_model.model.choice import better_suited, bundled_name
+        from sonic_model.model.ensemble import load_ensemble
+
+        if isinstance(ensemble, str):
+            ensemble = load_ensemble(ensemble)
+        note = better_suited(ensemble, curves, well.depth_ft())
+        chosen = {"model_reason": f"{bundled_name(ensemble)} chosen by hand; {note}"} if note else {}
+    options = {**options, "check_choice": False}
     margin = margin_rows(well.depth_ft())
     parts = []
     for start in range(0, n, chunk_rows):
@@ -73,5 +82,7 @@ def predict_chunked(well, ensemble, *, chunk_rows: int = CHUNK_ROWS, **options) 
         parts.append(part.iloc[start - lo: stop - lo])
     attrs = {**parts[0].attrs, **chosen}
     result = pd.concat(parts)
+    if note:
+        flag_choice(result, note)
     result.attrs.update(attrs)
     return result

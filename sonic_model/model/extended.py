@@ -27,7 +27,7 @@ def _measured(curves: pd.DataFrame, name: str) -> np.ndarray:
 
 def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: bool = False,
                      splice: bool = False, baselines: bool = False,
-                     logs_only_column: bool = False) -> pd.DataFrame:
+                     logs_only_column: bool = False, check_choice: bool = True) -> pd.DataFrame:
     """ensemble.predict_well plus the extras asked for; one row per input row, same order.
 
     - the DTS route: where the well's measured DTC is valid and the model ships a conditioned
@@ -36,7 +36,10 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     - `baselines`: DTS_MUDROCK, DTS_GC from the valid measured DTC;
     - `splice`: DTC_SPLICE, DTS_SPLICE, SPLICE_SOURCE;
     - `elastic`: VP ... K_DYN from the splice's sonic and ZDEN;
-    - `logs_only_column` (the app's comparison track): DTS_LOGS_ONLY, the logs-only DTS.
+    - `logs_only_column` (the app's comparison track): DTS_LOGS_ONLY, the logs-only DTS;
+    - `check_choice`: a bundled model chosen by hand is compared with the other one
+      (choice.better_suited); when that one knows the well clearly better, model_reason says
+      so and every predicted row is QC-flagged (chunked.py checks once for the whole well).
     """
     from sonic_model.model import ensemble as ens_mod
 
@@ -51,6 +54,13 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         ens, name, reason = ens.pick(curves, depth, ff=ff)
         chosen = {"model": name, "model_reason": reason}
     result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
+    if check_choice and not chosen:
+        from sonic_model.model.choice import better_suited, bundled_name
+
+        note = better_suited(ens, curves, depth, ff)
+        if note:
+            flag_choice(result, note)
+            chosen = {"model_reason": f"{bundled_name(ens)} chosen by hand; {note}"}
     attrs = {**result.attrs, **chosen}
     result = result.reset_index(drop=True)
     logs_dts = result["DTS_PRED"].to_numpy(dtype=float).copy()
@@ -79,6 +89,17 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     result.index = well.curves.index
     result.attrs.update(attrs)
     return result
+
+
+def flag_choice(result: pd.DataFrame, note: str) -> None:
+    """QC-flag every predicted row: the model was chosen by hand against auto's advice."""
+    from sonic_model.core.qc import QC_OK, QC_SEPARATOR
+
+    reason = f"model chosen by hand: {note}"
+    qc = result["QC"].astype(str)
+    predicted = np.isfinite(result["DTC_PRED"].to_numpy(dtype=float))
+    result["QC"] = np.where(~predicted, qc, np.where(qc == QC_OK, reason,
+                                                     qc + QC_SEPARATOR + reason))
 
 
 def _conditioned_route(result: pd.DataFrame, model, p: C.Prepared,

@@ -2,6 +2,8 @@
 by default (the bundled model each well is closest to, model/choice.py), or a loaded Ensemble.
 
 ``result.attrs`` says which model predicted ("model") and, for "auto", why ("model_reason").
+A bundled model chosen by hand is checked against the other one the way every door checks it
+(choice.better_suited, extended.flag_choice).
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ def predict(frame: pd.DataFrame, model="auto", *,
             depth_ft: np.ndarray | None = None) -> pd.DataFrame:
     """DTC/DTS with P10/P90 and QC, one row per input row (ensemble.predict), from the model
     named ``model``: "auto", "contest", "north-sea" ("full"/"light": contest) or a stored one."""
-    return ens_mod.predict(frame, _model(model), depth_ft=depth_ft)
+    from sonic_model.model.choice import better_suited, bundled_name
+    from sonic_model.model.extended import flag_choice
+
+    ens = _model(model)
+    result = ens_mod.predict(frame, ens, depth_ft=depth_ft)
+    note = None if hasattr(ens, "pick") else better_suited(ens, frame, depth_ft)
+    if note:
+        flag_choice(result, note)
+        result.attrs["model_reason"] = f"{bundled_name(ens)} chosen by hand; {note}"
+    return result
 
 
 def predict_well(well, model="auto") -> pd.DataFrame:

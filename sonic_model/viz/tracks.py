@@ -58,6 +58,7 @@ QC_COLORS: dict[str, str] = {
     "outside training range": "#ef6c00",
     "unfamiliar log combination": "#c2185b",
     "washout": "#8d6e63",
+    "model chosen by hand": "#6a1b9a",
 }
 
 UNITS = {name: curve.unit for name, curve in CURVES.items()}
