@@ -65,7 +65,7 @@ def test_a_fold_unlike_the_others_is_far_beyond_its_nested_band():
 def test_the_fold_is_left_out_of_every_scheme():
     """Blocked and LOWO hold out the same rows: calibrating without the fold in one scheme
     only would still calibrate on it through the other."""
-    y, cv, ens, parts = _synthetic()
+    y, _cv, ens, parts = _synthetic()
     a, b = FOLDS[WILD]
     rows = np.zeros(len(y), dtype=bool)
     rows[a:b] = True
@@ -119,7 +119,7 @@ def test_qc_flags_are_the_predict_paths_flags():
 def test_the_width_factor_gives_back_the_shipped_band():
     """With a between-field term the shipped q10/q90 are wider than one requantile with the
     final term; the factor reproduces them when nothing is left out."""
-    y, cv, ens, parts = _synthetic()
+    y, _cv, ens, parts = _synthetic()
     plain = {t: {**c, "transfer": 0.1, "transfer_cap": 2.0} for t, c in ens["intervals"].items()}
     whole = N.calibrate(y, parts, plain)
     shipped = {t: {**c, "q10": 1.3 * c["q10"], "q90": 1.3 * c["q90"]} for t, c in whole.items()}
