@@ -148,8 +148,40 @@ def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
     radio_help = at.sidebar.radio[0].help
     assert "best" not in radio_help.lower()
     assert "auto" in radio_help and "north-sea" in radio_help
-    # The memory-vs-RMSE chart lives on the Model page; the sidebar links to it.
-    assert not at.sidebar.get("plotly_chart")
+    # The trade-off as a small chart too, from the same cards: each bundled model's size on
+    # disk against its held-out RMSE, beside the seed's 2.1 GB forest (no RMSE of ours).
+    points, seed = sidebar_tradeoff(at)
+    assert set(points) == {"contest", "north-sea"}
+    for name, (size_mb, rmse, dark) in points.items():
+        full = load_card(bundled_dir(name))["ensembles"]["full"]
+        assert size_mb == pytest.approx(full["size_bytes"] / 2**20)
+        assert rmse == pytest.approx(full["metrics"]["lowo"]["contest"])
+        assert not dark                       # auto: neither model is "the one in use"
+    assert seed == (pytest.approx(2.1 * 1024), "2020 forest<br>2.1 GB")
+
+
+def sidebar_tradeoff(at: AppTest) -> tuple[dict, tuple]:
+    """The sidebar chart's points {model: (MB on disk, RMSE, drawn dark)} and its seed line
+    (MB, label)."""
+    (chart,) = at.sidebar.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["layout"]["xaxis"]["type"] == "log"
+    (trace,) = spec["data"]
+    dark = [c == "#0b5394" for c in trace["marker"]["color"]]
+    points = {n: (x, y, d) for n, x, y, d in zip(trace["text"], trace["x"], trace["y"], dark)}
+    (line,) = spec["layout"]["shapes"]
+    (note,) = spec["layout"]["annotations"]
+    assert line["x0"] == line["x1"]
+    return points, (line["x0"], note["text"])
+
+
+def test_sidebar_chart_marks_the_model_chosen_on_every_page(model_dir):
+    at = run_app()
+    at.sidebar.radio[0].set_value("north-sea").run()
+    for page in ("app.py", "pages/3_model.py", "pages/4_about.py"):
+        at.switch_page(page).run()
+        points, _ = sidebar_tradeoff(at)
+        assert {n for n, (_, _, dark) in points.items() if dark} == {"north-sea"}, page
 
 
 def test_leaderboard_rows_survive_a_renamed_or_missing_leaderboard():

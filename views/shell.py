@@ -183,6 +183,36 @@ def _choice_help(cards: dict) -> str:
             "choice applies to every page and download.")
 
 
+# The seed's random forest on the chart's size axis, in MB (it has no held-out RMSE of ours).
+SEED_REFERENCE = ("2020 forest<br>2.1 GB", 2.1 * 1024)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _tradeoff_figure(models: tuple[tuple[str, float | None, float | None, float | None], ...],
+                     highlight: str):
+    """The sidebar's trade-off figure, built once per server for each (models, choice): it
+    comes from the cards alone, and every rerun of every page draws it."""
+    from sonic_model.viz.plots import models_tradeoff_chart
+
+    return models_tradeoff_chart(
+        [{"name": n, "size_mb": size, "ram_mb": ram, "rmse": rmse}
+         for n, size, ram, rmse in models], highlight=highlight, reference=SEED_REFERENCE)
+
+
+def _tradeoff_chart(rows: dict[str, dict]) -> None:
+    """Memory against accuracy of the bundled models beside the seed's forest. Drawn on
+    every page, it also makes the browser load plotly.js when a page opens, not when the
+    first well's tracks arrive (Streamlit loads it with the first chart)."""
+    models = tuple((name, r["size"] / 2**20 if r["size"] else None, r["ram"], r["lowo"])
+                   for name, r in rows.items())
+    if not any(size and rmse is not None for _, size, _, rmse in models):
+        return
+    st.markdown("**Size against held-out RMSE** (well out, us/ft)")
+    st.plotly_chart(_tradeoff_figure(models, ui_cache.current_ensemble()), width="stretch",
+                    config={"displayModeBar": False, "scrollZoom": False},
+                    key="sidebar_tradeoff")
+
+
 def _cell(value, fmt: str = ".2f") -> str:
     return "–" if value is None else format(value, fmt)
 
@@ -234,6 +264,7 @@ def sidebar() -> None:
                                      f"{_cell(r['lowo'])} |" for n, r in rows.items())
                         + f"\n| {SEED_TRADEOFF[0]} | {SEED_TRADEOFF[1]} | "
                           f"{SEED_TRADEOFF[2]} | – | – |")
+            _tradeoff_chart(rows)
             st.caption("Blocked CV: contiguous blocks of Well #1 (contest only). Well out: "
                        "each training well left out in turn (contest: Well #1's three wells; "
                        "north-sea: its 12 wells). RAM: peak memory loaded and predicting.")

@@ -32,6 +32,7 @@ from sonic_model.viz.tracks import (  # noqa: F401
 
 __all__ = [
     "depth_tracks", "pred_vs_measured", "vp_vs_crossplot", "tradeoff_chart", "qc_intervals",
+    "models_tradeoff_chart",
     "slowness_to_velocity", "mudrock_vs", "depth_label", "TRACKS", "FIXED_SCALES", "QC_COLORS",
     "track_ranges", "interior_ticks", "place_labels",
 ]
@@ -284,4 +285,49 @@ def tradeoff_chart(rows: Sequence[Mapping], highlight: str | None = None,
         yaxis={"title": {"text": "RMSE, Well #1 blocked CV (us/ft)", "font": {"size": 12}},
                "gridcolor": GRID, "tickfont": {"size": 11}, "range": yr, "fixedrange": True},
         plot_bgcolor="white")
+    return fig
+
+
+def models_tradeoff_chart(models: Sequence[Mapping], highlight: str | None = None,
+                          reference: tuple[str, float] | None = None,
+                          height: int = 190) -> go.Figure:
+    """The sidebar's small trade-off: each bundled model's size on disk (MB, log scale)
+    against its held-out RMSE, and a ``reference`` (label, MB) with no RMSE drawn as a
+    dashed line (the 2020 app's 2.1 GB forest). ``models``: {"name", "size_mb", "ram_mb",
+    "rmse"}; ``highlight`` is the model in use. A few labels only: it fits a narrow column.
+    """
+    sel = [m for m in models if m.get("size_mb") and m.get("rmse") is not None]
+    fig = go.Figure()
+    sizes = [float(m["size_mb"]) for m in sel] + ([reference[1]] if reference else [])
+    lo = math.floor(math.log10(min(sizes, default=0.1)) - 0.3)
+    hi = math.ceil(math.log10(max(sizes, default=1000.0)) + 0.2)
+    if sel:
+        ys = [float(m["rmse"]) for m in sel]
+        fig.add_trace(go.Scatter(
+            x=[m["size_mb"] for m in sel], y=ys, mode="markers+text",
+            text=[m["name"] for m in sel], textposition="top center",
+            textfont={"size": 11, "color": "#1a1a1a"}, cliponaxis=False,
+            marker={"symbol": "diamond", "size": 11, "line": {"width": 1, "color": "#333"},
+                    "color": ["#0b5394" if m["name"] == highlight else "#9fc5e8"
+                              for m in sel]},
+            customdata=[[m.get("ram_mb")] for m in sel],
+            hovertemplate="%{text}<br>%{x:.3g} MB on disk<br>peak RAM %{customdata[0]:.0f} MB"
+                          "<br>RMSE %{y:.2f} us/ft<extra></extra>"))
+        pad = max((max(ys) - min(ys)) * 0.6, 1.5)
+        fig.update_yaxes(range=[min(ys) - pad * 0.6, max(ys) + pad])
+    if reference:
+        fig.add_vline(x=reference[1], line={"color": "#b45f06", "dash": "dash", "width": 1.5})
+        fig.add_annotation(x=math.log10(reference[1]), y=0.5, yref="paper", text=reference[0],
+                           showarrow=False, xanchor="right", xshift=-4, align="right",
+                           font={"size": 10, "color": "#b45f06"})
+    ticks = [10.0 ** k for k in range(lo, hi + 1)]
+    fig.update_layout(
+        height=height, margin={"l": 40, "r": 6, "t": 6, "b": 34}, showlegend=False,
+        plot_bgcolor="white",
+        xaxis={"type": "log", "range": [lo, hi], "fixedrange": True, "gridcolor": GRID,
+               "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks],
+               "tickfont": {"size": 10},
+               "title": {"text": "size on disk (MB)", "font": {"size": 11}, "standoff": 4}},
+        yaxis={"fixedrange": True, "gridcolor": GRID, "tickfont": {"size": 10},
+               "title": {"text": "RMSE well out", "font": {"size": 11}, "standoff": 2}})
     return fig

@@ -26,7 +26,8 @@ def test_a_well_from_predict_gets_its_synthetic_scores_and_downloads(app_url, br
     page.goto(app_url)
     page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
     page.locator("input[type=file]").first.set_input_files(str(well))
-    page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)   # Predict's tracks
+    # Predict's tracks (the sidebar holds a chart of its own from the start)
+    page.locator("[data-testid=stMain] .js-plotly-plot").first.wait_for(timeout=120_000)
     page.locator("[data-testid=stSidebar]").get_by_role("link", name="Seismic").click()
     main = page.locator("[data-testid=stMain]")
     main.get_by_role("heading", name="Seismic: synthetic, AVO and fluid substitution").wait_for(

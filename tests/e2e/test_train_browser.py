@@ -35,7 +35,7 @@ def test_wells_dropped_train_a_model_that_the_sidebar_offers(store_app_url, brow
     page.get_by_role("button", name="Train").click(timeout=60_000)
     page.get_by_text("Model browser_model: leave-one-well-out validation").wait_for(
         timeout=240_000)
-    charts = page.locator(".js-plotly-plot")
+    charts = page.locator("[data-testid=stMain] .js-plotly-plot")   # not the sidebar's
     charts.nth(1).wait_for(timeout=60_000)     # the held-out crossplots, DTC and DTS
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
