@@ -13,8 +13,9 @@ import numpy as np
 from sonic_model.model.ensemble import combine
 from sonic_model.model.intervals import band, coverage, fit_band
 from sonic_model.physics.shear_prior import DEFAULT_PRIOR, apply_shear_prior
-from sonic_model.training import selection
+from sonic_model.training import logs_nested, selection
 from sonic_model.training.breakdown import breakdown
+from sonic_model.training.well_bound import bound, lowo_groups
 
 LABELS = {"pcr": "PCR", "knn": "KNN", "gbm": "boosting", "xgb": "XGBoost", "rf": "random forest"}
 
@@ -68,6 +69,16 @@ def choose(y, gr, cv: dict, candidates, *, fit_weights, log=print):
     return prior, {"full": full, "light": light}, studies
 
 
+def _bound_wells(y, parts: dict, cal: dict, groups) -> dict:
+    """well_bound.bound with each well's calibration refitted without it by the steps above
+    (logs_nested.calibrate: the between-field term and its width as just fitted)."""
+    if groups is None:
+        return cal
+    factor = logs_nested.width_factors(y, parts, cal)
+    return bound(cal, y, parts, groups,
+                 lambda m: logs_nested.calibrate(y, parts, cal, leave_out=m, factor=factor))
+
+
 def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, widen=None,
                     log=print) -> dict:
     """Weights, shear prior and band calibration of each ensemble from held-out predictions.
@@ -96,6 +107,7 @@ def build_ensembles(y, gr, cv: dict, ensembles: dict, prior, *, fit_weights, wid
             if name == "full":   # the per-well check costs ~20 s; the light one is alike
                 widen.leave_one_out(name, kinds, W, prior, cal, home)
             cal = widen.fit(name, kinds, W, prior, cal, home)
+        cal = _bound_wells(y, parts, cal, lowo_groups(cv, len(y)))
         bands = {s: band(mean, spread, novelty, cal, gap)
                  for s, (mean, spread, novelty, gap) in parts.items()}
         per_interval = {s: breakdown(y, parts[s][0], *bands[s], cv[s]["folds"]) for s in cv}

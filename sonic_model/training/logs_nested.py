@@ -26,6 +26,7 @@ from sonic_model.model.ensemble import combine
 from sonic_model.model.intervals import band, exceed_share, fit_band, requantile
 from sonic_model.physics.borehole import WASHOUT_IN
 from sonic_model.physics.shear_prior import apply_shear_prior
+from sonic_model.training import well_bound
 
 # A fold whose calibration would rest on fewer held-out rows than this is not scored.
 MIN_CALIBRATION = 200
@@ -44,15 +45,17 @@ def shaped(y, gr, cv: dict, kinds, W, prior) -> dict:
     return out
 
 
-def calibrate(y, parts: dict, shipped: dict, leave_out: np.ndarray | None = None) -> dict | None:
-    """The shipped calibration's steps on every scheme's held-out rows pooled, without the rows
-    in ``leave_out`` (an (n,) mask, left out of every scheme). None with fewer than
-    MIN_CALIBRATION rows left. With a between-field term (``shipped`` has "transfer"), see
-    nested_folds for the width factor the last between-field step adds."""
+def calibrate(y, parts: dict, shipped: dict, leave_out: np.ndarray | None = None,
+              factor: dict | None = None) -> dict | None:
+    """The shipped calibration's steps before its well bound, on every scheme's held-out rows
+    pooled, without the rows in ``leave_out`` (an (n,) mask, left out of every scheme). None
+    with fewer than MIN_CALIBRATION rows left. With a between-field term (``shipped`` has
+    "transfer"), ``factor`` (width_factors) is the width the last between-field step adds."""
     keep = np.ones(len(y), dtype=bool) if leave_out is None else ~np.asarray(leave_out, bool)
     pool = [np.concatenate([p[i][keep] for p in parts.values()]) for i in range(4)]
     pool_y = np.concatenate([y[keep] for _ in parts])
-    if np.isfinite(pool_y[:, 0]).sum() < MIN_CALIBRATION:
+    # Both targets: fit_band calibrates each (a pool without the only shear well has no DTS).
+    if (np.isfinite(pool_y).sum(axis=0) < MIN_CALIBRATION).any():
         return None
     cal = fit_band(pool_y, *pool)
     if _has_transfer(shipped):
@@ -61,7 +64,21 @@ def calibrate(y, parts: dict, shipped: dict, leave_out: np.ndarray | None = None
             c["transfer"] = shipped[t]["transfer"]
             c["transfer_cap"] = shipped[t].get("transfer_cap", np.inf)
         cal = requantile(cal, pool_y, *pool)
+    if factor is not None:
+        cal = {t: {**c, "q10": c["q10"] * factor[t], "q90": c["q90"] * factor[t]}
+               for t, c in cal.items()}
     return cal
+
+
+def fold_calibration(y, parts: dict, shipped: dict, rows: np.ndarray, groups, factor: dict):
+    """calibrate() without ``rows``, then, when the shipped calibration has a well bound, that
+    bound refitted on the wells left (each of them banded without itself and ``rows``)."""
+    cal = calibrate(y, parts, shipped, leave_out=rows, factor=factor)
+    if cal is None or groups is None or not any("well_bound" in c for c in shipped.values()):
+        return cal
+    return well_bound.bound(
+        cal, y, parts, groups,
+        lambda m: calibrate(y, parts, shipped, leave_out=rows | m, factor=factor), keep=~rows)
 
 
 def _has_transfer(cal: dict) -> bool:
@@ -79,8 +96,9 @@ def width_factors(y, parts: dict, shipped: dict) -> dict:
     if not _has_transfer(shipped):
         return {t: 1.0 for t in shipped}
     whole = calibrate(y, parts, shipped)
-    return {t: (shipped[t]["q90"] - shipped[t]["q10"]) / (whole[t]["q90"] - whole[t]["q10"])
-            for t in shipped}
+    # The shipped width before its well bound (applied after the between-field steps).
+    return {t: (shipped[t]["q90"] - shipped[t]["q10"]) / shipped[t].get("well_bound", 1.0)
+            / (whole[t]["q90"] - whole[t]["q10"]) for t in shipped}
 
 
 def qc_flagged(ts, cv: dict, qc: dict) -> dict:
@@ -127,6 +145,7 @@ def nested_folds(y, gr, cv: dict, ens: dict, flagged: dict | None = None,
     the leave-one-well-out folds (the wells)."""
     parts = shaped(y, gr, cv, ens["kinds"], ens["weights"], ens.get("shear_prior"))
     factor = width_factors(y, parts, ens["intervals"])
+    groups = well_bound.lowo_groups(cv, len(y))
     out = {}
     for s, part in cv.items():
         mean, spread, novelty, gap = parts[s]
@@ -137,10 +156,7 @@ def nested_folds(y, gr, cv: dict, ens: dict, flagged: dict | None = None,
         for i, (a, b) in enumerate(part["folds"]):
             rows = np.zeros(len(y), dtype=bool)
             rows[a:b] = True
-            cal = calibrate(y, parts, ens["intervals"], leave_out=rows)
-            if cal is not None:
-                cal = {t: {**c, "q10": c["q10"] * factor[t], "q90": c["q90"] * factor[t]}
-                       for t, c in cal.items()}
+            cal = fold_calibration(y, parts, ens["intervals"], rows, groups, factor)
             label = names[i] if (s == "lowo" and names and i < len(names)) else i + 1
             entry: dict = {"fold": label, "start": int(a), "stop": int(b)}
             if cal is not None:
