@@ -74,4 +74,8 @@ def test_api_model_summary_carries_the_fit_for_purpose_figures(model_dir):
         shown = answer["fit_for_purpose"]["wells"][well]
         assert shown["corr_time"] == scores["angles"]["0"]["time_corr"]
         assert shown["base_shift_ms"] == scores["base_shift_ms"]
+        # the logs-only band checked on held-out wells, out of sample (issue 18)
+        worst = card["validation"]["nested_bands"]["worst"]
+        assert str(worst["fold"]) in answer["band_check"] and "beyond 3 sigma" in \
+            answer["band_check"]
     assert other["model_version"] == _card("north-sea")["model_version"]

@@ -275,6 +275,7 @@ def summarize_card(card: dict) -> dict:
     (per scheme, without the per-fold lists), size and speed, and the fit-for-purpose figures
     (synthetics and AVO on held-out wells). The full card is ~15 KB of per-fold and per-member
     detail; ``GET /api/v1/model?full=true`` returns it."""
+    from sonic_model.model.card import nested_summary
     from sonic_model.model.synth_score import card_figures
 
     data = card.get("data") or {}
@@ -290,6 +291,8 @@ def summarize_card(card: dict) -> dict:
         "leaderboard": card.get("leaderboard"),
         # synthetics and AVO from predicted vs measured sonic on held-out wells (docs/seismic.md)
         "fit_for_purpose": card_figures(card),
+        # the worst held-out well's share silently beyond 3 sigma, out of sample (logs_nested)
+        "band_check": nested_summary(card),
         "full_card": "/api/v1/model?full=true",
     }
 
