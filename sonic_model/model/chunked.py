@@ -71,7 +71,8 @@ def predict_chunked(well, ensemble, *, chunk_rows: int = CHUNK_ROWS, **options) 
         if isinstance(ensemble, str):
             ensemble = load_ensemble(ensemble)
         note = better_suited(ensemble, curves, well.depth_ft())
-        chosen = {"model_reason": f"{bundled_name(ensemble)} chosen by hand; {note}"} if note else {}
+        if note:
+            chosen = {"model_reason": f"{bundled_name(ensemble)} chosen by hand; {note}"}
     options = {**options, "check_choice": False}
     margin = margin_rows(well.depth_ft())
     parts = []

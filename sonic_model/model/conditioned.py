@@ -203,7 +203,8 @@ def with_prior(dts: np.ndarray, p: Prepared, prior: dict | None) -> tuple[np.nda
 
 
 def softness(dtc: np.ndarray) -> np.ndarray:
-    """us/ft of measured DTC beyond SOFT_ROCK_DTC (0 in ordinary rock): the band's soft-rock term."""
+    """us/ft of measured DTC beyond SOFT_ROCK_DTC (0 in ordinary rock): the band's soft-rock
+    term."""
     return np.maximum(np.nan_to_num(np.asarray(dtc, dtype=float)) - SOFT_ROCK_DTC, 0.0)
 
 

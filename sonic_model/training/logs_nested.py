@@ -9,7 +9,9 @@ intervals.fit_band on the rest of the pool; where a between-field term ships (ot
 transfer.py), its transfer and novelty cap are kept as shipped (fitted on other fields' wells,
 never on these folds), q10/q90 are requantiled on the rest of the pool, as
 transfer.OtherFieldWidener.fit does, and widened by the factor its last between-field step adds
-(width_factors, also kept as shipped). The fold is then drawn with intervals.band and scored:
+(width_factors, also kept as shipped); where the shipped band has a well bound
+(training/well_bound.py), it is refitted on the wells left, each banded without itself and the
+fold (fold_calibration). The fold is then drawn with intervals.band and scored:
 P10-P90 coverage, the share beyond 3 sigma, and the share beyond 3 sigma that no QC flag warns
 about ("silent": model.ensemble.qc_reasons' unfamiliar-combination, training-range and washout
 flags; missing inputs predict nothing).
@@ -211,7 +213,9 @@ def section(nested: dict, *, flags: bool) -> dict:
     return {
         "what": "out of sample: each fold's P10-P90 from a band calibration refitted without "
                 "that fold's rows in any scheme (training/logs_nested.py), the between-field "
-                "term kept as shipped (fitted on other fields); coverage, share beyond 3 sigma "
-                "(sigma = P10-P90 width / 2.563) and the share beyond 3 sigma with no QC flag",
+                "term kept as shipped (fitted on other fields), the well bound "
+                "(training/well_bound.py) refitted on the wells left; coverage, share beyond "
+                "3 sigma (sigma = P10-P90 width / 2.563) and the share beyond 3 sigma with no "
+                "QC flag",
         "qc_flags": QC_FLAGS if flags else None,
         "schemes": nested, "worst": worst}

@@ -16,7 +16,7 @@ The figures reported for the card (logs_nested.py) refit the bound without the f
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
