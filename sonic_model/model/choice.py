@@ -96,7 +96,22 @@ def bundled_name(ens) -> str | None:
     return name if name in BUNDLED else None
 
 
-def better_suited(ens, frame: pd.DataFrame, depth_ft=None, ff=None) -> str | None:
+def unfamiliar_share_from_qc(qc) -> float:
+    """unfamiliar_share read off a prediction's QC column (every predicted row instead of a
+    sample: the same two flags), NaN when nothing was predicted."""
+    from sonic_model.core.qc import QC_FLAGS, qc_bits
+
+    bits = qc_bits(qc)
+    predicted = (bits & QC_FLAGS["missing input"]) == 0
+    if not predicted.any():
+        return float("nan")
+    unfamiliar = (bits & (QC_FLAGS["outside training range"]
+                          | QC_FLAGS["unfamiliar log combination"])) != 0
+    return float(unfamiliar[predicted].mean())
+
+
+def better_suited(ens, frame: pd.DataFrame, depth_ft=None, ff=None,
+                  mine: float | None = None) -> str | None:
     """When a bundled model was chosen by hand and the other bundled model knows this well
     clearly better (by auto's own rule: MARGIN fewer unfamiliar samples), the sentence that
     says so, else None. Its band was calibrated on its own training wells; on a well from
@@ -111,7 +126,9 @@ def better_suited(ens, frame: pd.DataFrame, depth_ft=None, ff=None) -> str | Non
         other_ens = load_bundled(other)
     except (ArtifactError, DataNotFoundError, OSError):   # not installed: nothing to compare
         return None
-    mine, theirs = (unfamiliar_share(e, frame, depth_ft, ff) for e in (ens, other_ens))
+    if mine is None:       # ``mine``: the chosen model's share when its QC is at hand
+        mine = unfamiliar_share(ens, frame, depth_ft, ff)
+    theirs = unfamiliar_share(other_ens, frame, depth_ft, ff)
     if not (np.isfinite(mine) and np.isfinite(theirs)) or theirs + MARGIN >= mine:
         return None
     return (f"{other} knows this well better than {name} ({mine:.0%} of samples unfamiliar "

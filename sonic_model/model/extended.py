@@ -16,6 +16,7 @@ import pandas as pd
 from sonic_model.core.columns import EXTRA_COLUMNS, SOURCE_CONDITIONED, SOURCE_LOGS
 from sonic_model.core.curves import CURVES, RESULT_COLUMNS
 from sonic_model.model import conditioned as C
+from sonic_model.model.choice import bundled_name
 from sonic_model.physics import elastic as E
 from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
 
@@ -53,11 +54,17 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         ff = build_features(curves, depth, pe_fill=ens.pe_fill)
         ens, name, reason = ens.pick(curves, depth, ff=ff)
         chosen = {"model": name, "model_reason": reason}
-    result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
-    if check_choice and not chosen:
-        from sonic_model.model.choice import better_suited, bundled_name
+    check = check_choice and not chosen and bundled_name(ens) is not None
+    if check and ff is None:           # built once: the prediction and the check share them
+        from sonic_model.model.features import build_features
 
-        note = better_suited(ens, curves, depth, ff)
+        ff = build_features(curves, depth, pe_fill=ens.pe_fill)
+    result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
+    if check:
+        from sonic_model.model.choice import better_suited, unfamiliar_share_from_qc
+
+        note = better_suited(ens, curves, depth, ff,
+                             mine=unfamiliar_share_from_qc(result["QC"]))
         if note:
             flag_choice(result, note)
             chosen = {"model_reason": f"{bundled_name(ens)} chosen by hand; {note}"}

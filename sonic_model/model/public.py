@@ -23,12 +23,18 @@ def predict(frame: pd.DataFrame, model="auto", *,
             depth_ft: np.ndarray | None = None) -> pd.DataFrame:
     """DTC/DTS with P10/P90 and QC, one row per input row (ensemble.predict), from the model
     named ``model``: "auto", "contest", "north-sea" ("full"/"light": contest) or a stored one."""
-    from sonic_model.model.choice import better_suited, bundled_name
+    from sonic_model.model.choice import better_suited, bundled_name, unfamiliar_share_from_qc
     from sonic_model.model.extended import flag_choice
+    from sonic_model.model.features import build_features
 
     ens = _model(model)
-    result = ens_mod.predict(frame, ens, depth_ft=depth_ft)
-    note = None if hasattr(ens, "pick") else better_suited(ens, frame, depth_ft)
+    if hasattr(ens, "pick") or bundled_name(ens) is None:
+        return ens_mod.predict(frame, ens, depth_ft=depth_ft)
+    # Built once: the prediction and the familiarity check read the same features.
+    ff = build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ens.pe_fill)
+    result = ens_mod.predict(frame, ens, depth_ft=depth_ft, ff=ff)
+    note = better_suited(ens, frame, depth_ft, ff,
+                         mine=unfamiliar_share_from_qc(result["QC"]))
     if note:
         flag_choice(result, note)
         result.attrs["model_reason"] = f"{bundled_name(ens)} chosen by hand; {note}"
