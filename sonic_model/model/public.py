@@ -28,7 +28,7 @@ def predict(frame: pd.DataFrame, model="auto", *,
     from sonic_model.model.features import build_features
 
     ens = _model(model)
-    if hasattr(ens, "pick") or bundled_name(ens) is None:
+    if hasattr(ens, "pick") or bundled_name(ens) is None or not isinstance(frame, pd.DataFrame):
         return ens_mod.predict(frame, ens, depth_ft=depth_ft)
     # Built once: the prediction and the familiarity check read the same features.
     ff = build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ens.pe_fill)
