@@ -208,6 +208,17 @@ def test_each_page_url_opened_first_on_a_fresh_server(fresh_app_url, browser, na
     labels = [t.strip().splitlines()[-1] for t in nav.all_inner_texts()]  # after the icon
     assert labels[:1] == ["Predict"] and all(n.replace("_", " ").capitalize() in labels
                                              for n in PAGE_NAMES)
+    # The sidebar's memory-vs-accuracy chart is drawn as the page opens (plotly.js comes
+    # from the app's server before any upload), its labels inside it and apart.
+    chart = side.locator(".js-plotly-plot")
+    chart.locator(".scatterlayer .trace").first.wait_for(state="attached", timeout=30_000)
+    box = chart.bounding_box()
+    labels = page.evaluate(LABEL_BOXES.replace("SELECTOR", ".textpoint text, .annotation-text"),
+                           chart.element_handle())
+    assert {"contest", "north-sea"} <= {b["text"] for b in labels}, labels
+    assert all(box["x"] <= b["x0"] and b["x1"] <= box["x"] + box["width"] and
+               box["y"] <= b["y0"] and b["y1"] <= box["y"] + box["height"] for b in labels)
+    assert not overlapping(labels), overlapping(labels)
     # Nothing from the internet: the page icon is the app's own file.
     page.wait_for_timeout(1500)
     icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
