@@ -61,14 +61,20 @@ def test_local_cluster_gives_the_local_numbers_and_loads_the_model_on_every_work
         summary = batch.run_batch(jobs, out, choice, scheduler=cluster.scheduler_address)
         with Client(cluster.scheduler_address) as client:
             def loaded():
+                from pathlib import Path
+
                 from sonic_model.model import ensemble
-                return sorted(key[0] for key in ensemble._cache)  # (name, folder, stamp)
+                # key: (ensemble name, (folder, model version, files))
+                return sorted((name, Path(content[0]).name) for name, content in ensemble._cache)
             resident = client.run(loaded)
     assert summary.counts == local.counts == {"ok": 5, "skipped": 0, "error": 7}
     assert summary.exit_code == 2
     assert_same_as_local(out, local_out)
-    # Two worker processes, each holding the one model the batch asked for.
-    assert len(resident) == 2 and all(v == ["full"] for v in resident.values())
+    # Two worker processes, each holding the model the batch asked for (contest, by its old
+    # name) and, for the check that says when north-sea knows a well better, north-sea.
+    assert len(resident) == 2
+    assert all(v == [("full", "contest"), ("full", "north-sea")] for v in resident.values()), \
+        resident
 
 
 def test_rerun_through_dask_skips_without_needing_the_cluster(field, local_run, tmp_path):

@@ -60,7 +60,9 @@ def test_upload_check_train_and_read_the_report(model_store, tmp_path):
     assert set(report["well"]) == {*WITH_DTS[:2], DTC_ONLY, "pooled"}
     assert report["rmse"].notna().all() and report["bundled_rmse"].notna().all()
     assert at.selectbox(key="train_crossplot_well").options == [*WITH_DTS[:2], DTC_ONLY]
-    assert len(at.get("plotly_chart")) == 2
+    # The page's two crossplots (the sidebar's trade-off chart is on every page).
+    assert sorted(c.key for c in at.main.get("plotly_chart")) == ["train_xplot_DTC",
+                                                                  "train_xplot_DTS"]
     assert _table(at, "LOWO DTC RMSE")["name"].tolist() == ["offset"]
     # The new model is a choice in the sidebar at once, for every page.
     assert choices(at) == ["auto", "contest", "north-sea", "offset"]
