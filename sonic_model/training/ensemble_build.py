@@ -1,5 +1,6 @@
 """From held-out member predictions to the shipped ensembles (issue 8): which members, the
-weights, whether the shear prior holds, the band calibration, and every figure for the card.
+weights, whether the shear prior holds, the band calibration (widened by the well bound,
+well_bound.py, until no held-out well is confidently wrong), and every figure for the card.
 
 Everything here is decided on held-out predictions of both validation schemes (blocked and
 leave-one-well-out); nothing is fitted on the rows it is scored on. trainer.py calls
