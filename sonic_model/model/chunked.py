@@ -65,14 +65,12 @@ def predict_chunked(well, ensemble, *, chunk_rows: int = CHUNK_ROWS, **options) 
         ensemble, name, reason = ensemble.pick(curves, well.depth_ft())
         chosen = {"model": name, "model_reason": reason}
     elif options.get("check_choice", True):
-        from sonic_model.model.choice import better_suited, bundled_name
+        from sonic_model.model.choice import better_suited
         from sonic_model.model.ensemble import load_ensemble
 
         if isinstance(ensemble, str):
             ensemble = load_ensemble(ensemble)
         note = better_suited(ensemble, curves, well.depth_ft())
-        if note:
-            chosen = {"model_reason": f"{bundled_name(ensemble)} chosen by hand; {note}"}
     options = {**options, "check_choice": False}
     margin = margin_rows(well.depth_ft())
     parts = []
@@ -83,7 +81,7 @@ def predict_chunked(well, ensemble, *, chunk_rows: int = CHUNK_ROWS, **options) 
         parts.append(part.iloc[start - lo: stop - lo])
     attrs = {**parts[0].attrs, **chosen}
     result = pd.concat(parts)
-    if note:
-        flag_choice(result, note)
     result.attrs.update(attrs)
+    if note:
+        flag_choice(result, ensemble, note)
     return result

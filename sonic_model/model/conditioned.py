@@ -49,8 +49,8 @@ VPVS_RANGE = (1.3, 4.5)
 # on 16_2-16), so GC stays.
 REFERENCE = "gc"
 # Where the band starts to widen with the measured DTC (us/ft): soft rock, where the Vp/Vs of a
-# given DTC differs most between fields (Well #1's shallow well: 2.3 at 130 us/ft, Troll's
-# 31_3-4: 3.0) and a well's own field may be one no training well shows. The start of the shear
+# given DTC differs most between fields (the card's per-interval table: the largest DTS errors
+# sit in the slow DTC bands) and a well's own field may be one no training well shows. The start of the shear
 # prior's ramp (physics/shear_prior.py), not tuned; the slope h is fitted on held-out residuals.
 # North-sea with Well #1 (a) held out, nested: 29 % of its samples beyond 3 sigma without the
 # term, 3.4 % with it; no other fold of either bundled model's shipped route above 5 %.

@@ -54,20 +54,10 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         ff = build_features(curves, depth, pe_fill=ens.pe_fill)
         ens, name, reason = ens.pick(curves, depth, ff=ff)
         chosen = {"model": name, "model_reason": reason}
-    check = check_choice and not chosen and bundled_name(ens) is not None
-    if check and ff is None:           # built once: the prediction and the check share them
-        from sonic_model.model.features import build_features
-
-        ff = build_features(curves, depth, pe_fill=ens.pe_fill)
-    result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
-    if check:
-        from sonic_model.model.choice import better_suited, unfamiliar_share_from_qc
-
-        note = better_suited(ens, curves, depth, ff,
-                             mine=unfamiliar_share_from_qc(result["QC"]))
-        if note:
-            flag_choice(result, note)
-            chosen = {"model_reason": f"{bundled_name(ens)} chosen by hand; {note}"}
+    if check_choice and not chosen and bundled_name(ens) is not None:
+        result, ff = predict_checked(curves, ens, depth, ff)
+    else:
+        result = ens_mod.predict(curves, ens, depth_ft=depth, ff=ff)
     attrs = {**result.attrs, **chosen}
     result = result.reset_index(drop=True)
     logs_dts = result["DTS_PRED"].to_numpy(dtype=float).copy()
@@ -98,10 +88,29 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
     return result
 
 
-def flag_choice(result: pd.DataFrame, note: str) -> None:
-    """QC-flag every predicted row: the model was chosen by hand against auto's advice."""
+def predict_checked(frame: pd.DataFrame, ens, depth_ft=None, ff=None):
+    """(ensemble.predict of a bundled model chosen by hand, its features). When the other
+    bundled model knows the well clearly better (choice.better_suited), every predicted row is
+    QC-flagged and attrs["model_reason"] says so. The features are built once for both."""
+    from sonic_model.model import ensemble as ens_mod
+    from sonic_model.model.choice import better_suited, unfamiliar_share_from_qc
+    from sonic_model.model.features import build_features
+
+    if ff is None:
+        ff = build_features(frame.reset_index(drop=True), depth_ft, pe_fill=ens.pe_fill)
+    result = ens_mod.predict(frame, ens, depth_ft=depth_ft, ff=ff)
+    note = better_suited(ens, frame, depth_ft, ff, mine=unfamiliar_share_from_qc(result["QC"]))
+    if note:
+        flag_choice(result, ens, note)
+    return result, ff
+
+
+def flag_choice(result: pd.DataFrame, ens, note: str) -> None:
+    """QC-flag every predicted row and say why in attrs["model_reason"]: the bundled model
+    ``ens`` was chosen by hand and ``note`` (choice.better_suited) names a better one."""
     from sonic_model.core.qc import QC_OK, QC_SEPARATOR
 
+    result.attrs["model_reason"] = f"{bundled_name(ens)} chosen by hand; {note}"
     reason = f"model chosen by hand: {note}"
     qc = result["QC"].astype(str)
     predicted = np.isfinite(result["DTC_PRED"].to_numpy(dtype=float))
