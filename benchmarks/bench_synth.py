@@ -95,7 +95,51 @@ def accuracy(args) -> dict:
     print(f"residual settings for the realisations: {section['residuals']}")
     if args.checkshot_every:
         with_checkshot(frames, args.checkshot_every, args.realisations)
+    with_measured_dtc()
     return section
+
+
+def with_measured_dtc() -> None:
+    """The usual well: DTC logged, shear not. The angle gather and AVO gradient from the
+    measured DTC with the shear predicted from it, against those with the measured DTS: the
+    FORCE wells with DTS through the contest model (held out by design), then what each bundled
+    model's card holds over its own leave-one-well-out wells."""
+    from sonic_model.io.read import read_well
+    from sonic_model.model.card import load_card
+    from sonic_model.model.choice import bundled_dir, load_bundled
+    from sonic_model.model.extended import predict_extended
+    from sonic_model.training.synth_figures import with_dtc_scores
+
+    print("\nwith a measured DTC (shear predicted from it; angle gather and AVO gradient):")
+    ens = load_bundled("contest")
+    folder = force_dir()
+    for path in sorted(folder.glob("*.las")) if folder else []:
+        well = read_well(path)
+        if "DTS" not in well.curves:
+            continue
+        pred = predict_extended(well, ens, check_choice=False).reset_index(drop=True)
+        frame = pd.DataFrame({"DEPTH_FT": well.depth_ft()})
+        curves = well.curves.reset_index(drop=True)
+        for c in ("DTC", "DTS", "ZDEN"):
+            frame[c] = pd.to_numeric(curves[c], errors="coerce").to_numpy()
+        for t in TARGETS:
+            for s in ("PRED", "P10", "P90"):
+                frame[f"{t}_{s}"] = pred[f"{t}_{s}"].to_numpy()
+        scores = with_dtc_scores(frame)
+        if scores:
+            far = max(scores["angles"], key=float)
+            print(f"  FORCE {path.stem:14s} (contest model) AVO gradient r "
+                  f"{scores['avo_gradient']['depth_corr']!s:>7s}   {far} deg synthetic r "
+                  f"{scores['angles'][far]['depth_corr']!s:>7s}   ({scores['rows_dts']} samples)")
+    for model in ("contest", "north-sea"):
+        section = (load_card(bundled_dir(model)).get("fit_for_purpose") or {}) \
+            .get("with_measured_dtc")
+        if not section:
+            print(f"  {model} card: no figures with a measured DTC (retrain to add them)")
+            continue
+        print(f"  {model} card, leave-one-well-out: " + ", ".join(
+            f"{w} {s['avo_gradient']['depth_corr']}" for w, s in section["wells"].items() if s)
+            + f"; median {section['summary']}")
 
 
 def with_checkshot(frames: dict, every_m: float, realisations: int) -> None:

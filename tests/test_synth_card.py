@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sonic_model.model.realisations import correlated_normals
-from sonic_model.model.synth_score import score_lines
 from sonic_model.model.synth_options import SynthOptions
-from sonic_model.training.synth_figures import card_section, fit_for_purpose
+from sonic_model.model.synth_score import card_rows, expectations, score_lines
+from sonic_model.training.synth_figures import card_section, fit_for_purpose, with_dtc_section
 
 OPTS = SynthOptions(realisations=10, seed=0)
 
@@ -58,3 +58,52 @@ def test_the_summary_quotes_the_cards_figures():
     lines = score_lines(None, section["summary"])
     assert "what to expect without sonic (model card, 1 held-out wells" in lines[1]
     assert f"{section['summary']['ni_depth_corr']:.2f} in depth" in lines[1]
+
+
+def _held(frames: dict, error: float, seed: int = 5) -> tuple:
+    """(DTS, P10, P90) row for row over `frames`: the measured DTS plus correlated error of
+    `error` us/ft, as a held-out DTC-conditioned shear would be."""
+    parts = []
+    for k, frame in enumerate(frames.values()):
+        z = correlated_normals(1, frame["DEPTH_FT"].to_numpy() * 0.3048, 5.0, 0.0,
+                               seed + k)[0, 0]
+        parts.append(frame["DTS"].to_numpy() + error * z)
+    dts = np.concatenate(parts)
+    return dts, dts - 1.28 * error, dts + 1.28 * error
+
+
+def test_with_a_measured_dtc_the_avo_gradient_is_judged_on_the_predicted_shear_alone():
+    # The logs-only prediction is poor in both sonic logs; the shear from the measured DTC is
+    # good: the with-DTC figures must judge that shear (with the measured DTC), not the
+    # logs-only logs, and be perfect when that shear is the measurement.
+    frames = {"a": _frame(error=6.0), "b": _frame(error=6.0, seed=3)}
+    exact = with_dtc_section(frames, _held(frames, 0.0), log=None)["with_measured_dtc"]
+    assert exact["wells"]["a"]["avo_gradient"]["depth_corr"] == pytest.approx(1.0, abs=1e-6)
+    assert "0" not in exact["wells"]["a"]["angles"]   # the measured DTC's own synthetic
+    noisy = with_dtc_section(frames, _held(frames, 3.0), log=None)["with_measured_dtc"]
+    logs_only = fit_for_purpose(frames, OPTS, log=None)
+    for well in frames:
+        with_dtc = noisy["wells"][well]["avo_gradient"]["depth_corr"]
+        assert with_dtc < 0.999
+        assert with_dtc > logs_only["wells"][well]["avo_gradient"]["depth_corr"]
+    assert noisy["summary"]["wells"] == 2
+    assert noisy["summary"]["avo_gradient_corr"] == pytest.approx(
+        np.median([noisy["wells"][w]["avo_gradient"]["depth_corr"] for w in frames]), abs=1e-3)
+
+
+def test_the_summary_and_the_cards_rows_quote_the_figures_with_a_measured_dtc():
+    frames = {"a": _frame(error=4.0)}
+    ffp = fit_for_purpose(frames, OPTS, log=None)
+    ffp.update(with_dtc_section(frames, _held(frames, 2.0), log=None))
+    card = {"fit_for_purpose": ffp}
+    expected = expectations(card)
+    median = ffp["with_measured_dtc"]["summary"]["avo_gradient_corr"]
+    assert expected["avo_gradient_corr_with_dtc"] == median
+    assert f"({median:.2f} with a measured DTC)" in score_lines(None, expected)[1]
+    rows = card_rows(card)
+    assert rows[0]["avo_gradient_corr_with_dtc"] == \
+        ffp["with_measured_dtc"]["wells"]["a"]["avo_gradient"]["depth_corr"]
+    assert rows[-1]["avo_gradient_corr_with_dtc"] == median
+    # An older card without them reads as before.
+    assert "with a measured DTC" not in score_lines(None, expectations(
+        {"fit_for_purpose": fit_for_purpose(frames, OPTS, log=None)}))[1]

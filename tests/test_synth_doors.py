@@ -86,6 +86,24 @@ def test_cli_api_and_the_function_agree(cli_run, pure, well_file, api_server):
                                    atol=1e-6, equal_nan=True)
     assert body["scores"]["angles"]["0"]["depth_corr"] == \
         pure.scores["angles"]["0"]["depth_corr"]
+    assert body["scores"]["with_measured_dtc"] == pure.scores["with_measured_dtc"]
+
+
+@pytest.mark.slow
+def test_a_well_with_dtc_and_dts_scores_the_shear_its_dtc_predicts(cli_run, pure):
+    # The usual well has a DTC and no shear: the user needs the AVO made from their DTC with
+    # the predicted shear judged, not only the one from the logs alone.
+    shear = pure.scores["with_measured_dtc"]
+    assert shear["rows_dts"] >= 50
+    assert set(shear["angles"]) == {"15", "30"}    # normal incidence is the measured DTC's own
+    grad = shear["avo_gradient"]["depth_corr"]
+    # On this FORCE well (contest never saw it) the measured DTC makes the gradient better.
+    assert grad > pure.scores["avo_gradient"]["depth_corr"]
+    proc, out = cli_run
+    header = [line for line in (out / "syn.csv").read_text().splitlines()
+              if line.startswith("#")]
+    assert any("with its measured DTC and the shear predicted from it" in line
+               and f"AVO gradient correlation {grad:.2f}" in line for line in header)
 
 
 @pytest.mark.slow

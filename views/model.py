@@ -201,6 +201,7 @@ FIT_COLUMNS = {
         "base_shift_ms": ("shift at base (ms)", "%+.1f"),
         "coverage": ("inside P10–P90", "percent"),
         "avo_gradient_corr": ("AVO gradient corr.", "%.2f"),
+        "avo_gradient_corr_with_dtc": ("AVO gradient corr., measured DTC", "%.2f"),
     }),
 }
 
@@ -225,7 +226,9 @@ def _fit_for_purpose(card: dict) -> None:
         "DTC's drift moves events (*shift at base*, predicted minus measured two-way time), so "
         "give a checkshot for a tie. *Inside P10–P90*: share of samples where the measured-log "
         "synthetic lies in the predicted band. *AVO gradient*: Shuey's gradient, limited by "
-        "the predicted shear. The last row holds the medians (of the absolute shift).")
+        "the predicted shear; *with measured DTC*: the same from the well's measured DTC with "
+        "the shear predicted from it, held out as shipped (the usual well: DTC logged, no "
+        "shear). The last row holds the medians (of the absolute shift).")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config=FIT_COLUMNS, key="fit_for_purpose")
     line = expectation_line(expectations(card))

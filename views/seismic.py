@@ -103,15 +103,19 @@ def _synth(source: dict, read: dict, options: tuple, checkshot):
 def _fit_for_purpose(result) -> None:
     st.subheader("How far the predicted logs can be trusted here")
     scores = result.scores
-    if scores:
+    if scores and "angles" in scores:
         ni = scores["angles"].get("0") or next(iter(scores["angles"].values()), {})
         grad = scores.get("avo_gradient") or {}
-        m = st.columns(5)
+        shear = (scores.get("with_measured_dtc") or {}).get("avo_gradient")
+        m = st.columns(6 if shear else 5)
         m[0].metric("Synthetic corr., depth", _f(ni.get("depth_corr")))
         m[1].metric("Synthetic corr., time", _f(ni.get("time_corr")))
         m[2].metric("Shift at base (ms)", f"{scores['base_shift_ms']:+.1f}")
         m[3].metric("Inside P10–P90", _pct(ni.get("coverage")))
         m[4].metric("AVO gradient corr.", _f(grad.get("depth_corr")))
+        if shear:
+            # The usual well: DTC logged, shear predicted from it.
+            m[5].metric("AVO gradient corr., measured DTC", _f(shear.get("depth_corr")))
     for line in score_lines(scores, result.expected):
         st.caption(line)
 

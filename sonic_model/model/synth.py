@@ -22,7 +22,7 @@ from sonic_model.core.errors import InputValueError
 from sonic_model.model import realisations as RZ
 from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for, time_depth
 from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
-from sonic_model.model.synth_score import expectations, score_runs
+from sonic_model.model.synth_score import MIN_ROWS, expectations, score_runs, shear_scores
 from sonic_model.physics import fluids as FL
 from sonic_model.physics import seismic as S
 from sonic_model.physics.elastic import US_FT_M_S
@@ -77,15 +77,20 @@ def _density(well) -> np.ndarray:
     return zden
 
 
-def logs_from(pred: pd.DataFrame, rho: np.ndarray, *, use_measured: bool) -> Logs:
+def logs_from(pred: pd.DataFrame, rho: np.ndarray, *, use_measured: bool,
+              measured_shear: bool = True) -> Logs:
     """The logs a run uses: spliced sonic (measured where valid, no band there) or the
-    predictions alone, from predict_extended(..., splice=True)'s frame."""
+    predictions alone, from predict_extended(..., splice=True)'s frame. Without
+    `measured_shear`, the measured DTC only (the shear stays predicted)."""
     n = len(pred)
     dtc, dts = _col(pred, "DTC_PRED", n), _col(pred, "DTS_PRED", n)
     bands = [(_col(pred, f"{t}_P10", n), _col(pred, f"{t}_P90", n)) for t in ("DTC", "DTS")]
     source = np.full(n, "DTC predicted, DTS predicted", dtype=object)
     if use_measured and "SPLICE_SOURCE" in pred.columns:
         source = pred["SPLICE_SOURCE"].astype(str).to_numpy(dtype=object)
+        if not measured_shear:
+            source = np.array([s.replace("DTS measured", "DTS predicted") for s in source],
+                              dtype=object)
         for k, (t, values) in enumerate((("DTC", dtc), ("DTS", dts))):
             meas = np.char.find(source.astype(str), f"{t} measured") >= 0
             splice = _col(pred, f"{t}_SPLICE", n)
@@ -151,17 +156,19 @@ def run_forward(runs: list[Run], depth_m, opts: SynthOptions) -> Grid:
 
 
 def synthesize(well, pred: pd.DataFrame, opts: SynthOptions, card: dict | None = None,
-               pred_logs_only: pd.DataFrame | None = None) -> SynthResult:
+               pred_logs_only: pd.DataFrame | None = None,
+               pred_with_dtc: pd.DataFrame | None = None) -> SynthResult:
     """The pure pipeline: a well and its predict_extended(splice=True) frame in, a SynthResult
     out. `pred_logs_only` (predictions with ignore_measured) is what the scores judge; without
-    it, or without measured sonic, no scores."""
+    it, or without measured sonic, no scores. `pred_with_dtc`: see synthesize_logs."""
     if well.depth is None:
         raise SynthInputError(f"{well.name}: no depth column; a synthetic needs depth "
                               "(a LAS index or a DEPT/DEPTH column)")
     curves = well.curves.reset_index(drop=True)
     result = synthesize_logs(
         Depths(depth_column(well), np.asarray(well.depth, float), well.depth_ft() * FT_M),
-        _density(well), _col(curves, "GR", len(curves)), pred, opts, card, pred_logs_only)
+        _density(well), _col(curves, "GR", len(curves)), pred, opts, card, pred_logs_only,
+        pred_with_dtc)
     result.frame.index = well.curves.index
     return result
 
@@ -175,8 +182,12 @@ class Depths:
 
 def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.DataFrame,
                     opts: SynthOptions, card: dict | None = None,
-                    pred_logs_only: pd.DataFrame | None = None) -> SynthResult:
-    """synthesize on arrays (the card's figures call it on held-out prediction frames)."""
+                    pred_logs_only: pd.DataFrame | None = None,
+                    pred_with_dtc: pd.DataFrame | None = None) -> SynthResult:
+    """synthesize on arrays (the card's figures call it on held-out prediction frames).
+    `pred_with_dtc`: a frame whose DTS_PRED was predicted from the measured DTC (the
+    conditioned route); where the well also has measured DTS, the angle gather and AVO made
+    with the measured DTC and that shear are scored as `scores["with_measured_dtc"]`."""
     opts = check_options(opts)
     order = np.argsort(depths.metres, kind="stable")
     back = np.argsort(order, kind="stable")
@@ -191,17 +202,33 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
                               "`predict` for why the logs could not be predicted")
     tied, checkshot = tie_checkshot(opts, depth_m[usable], depths.name == "DEPTH_FT")
     main = make_run(logs, opts, depth_m, gr, residuals, opts.realisations, opts.fluid)
-    runs = [main]
+    runs = {"main": main}
     meas_dtc, meas_dts = measured_masks(pred)
     scoring = pred_logs_only is not None and meas_dtc.sum() >= 2
+    # With a measured DTC the normal-incidence synthetic is the measured one; what is left to
+    # judge is the angle gather and AVO made with the shear predicted from that DTC (the
+    # usual well: DTC logged, DTS not).
+    with_dtc = (pred_with_dtc is not None and not opts.ignore_measured
+                and meas_dts.sum() >= MIN_ROWS)
+    if scoring or with_dtc:
+        runs["measured"] = make_run(logs_from(pred, rho, use_measured=True), opts, depth_m, gr,
+                                    residuals, 0)
     if scoring:
         lo_pred = pred_logs_only.reset_index(drop=True).iloc[order].reset_index(drop=True)
-        runs.append(make_run(logs_from(pred, rho, use_measured=True), opts, depth_m, gr,
-                             residuals, 0))
-        runs.append(make_run(logs_from(lo_pred, rho, use_measured=False), opts, depth_m, gr,
-                             residuals, opts.realisations))
-    grid = run_forward(runs, depth_m, tied)
-    scores = score_runs(runs[2], runs[1], grid, meas_dtc, meas_dts, opts) if scoring else None
+        runs["logs_only"] = make_run(logs_from(lo_pred, rho, use_measured=False), opts,
+                                     depth_m, gr, residuals, opts.realisations)
+    if with_dtc:
+        dtc_pred = pred_with_dtc.reset_index(drop=True).iloc[order].reset_index(drop=True)
+        runs["with_dtc"] = make_run(logs_from(dtc_pred, rho, use_measured=True,
+                                              measured_shear=False),
+                                    opts, depth_m, gr, residuals, 0)
+    grid = run_forward(list(runs.values()), depth_m, tied)
+    scores = score_runs(runs["logs_only"], runs["measured"], grid, meas_dtc, meas_dts,
+                        opts) if scoring else None
+    if with_dtc:
+        shear = shear_scores(runs["with_dtc"], runs["measured"], grid, meas_dtc, meas_dts, opts)
+        if shear:
+            scores = {**(scores or {}), "with_measured_dtc": shear}
     frame = output_frame(depths.name, depths.values[order], main, logs, opts)
     frame = frame.iloc[back].reset_index(drop=True)
     options = {**opts.describe(), "residuals": residuals}
@@ -305,6 +332,9 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
         logs_only = pred if opts.ignore_measured else predict_extended(
             well, ensemble, ignore_measured=True, splice=True)
     card = getattr(ensemble, "card", None)
-    result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only)
+    # `pred` itself (unless measured sonic is ignored) carries the shear predicted from the
+    # measured DTC: the with-DTC scores judge it.
+    result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only,
+                        pred_with_dtc=None if opts.ignore_measured else pred)
     result.options["model"] = pred.attrs.get("model_reason") or getattr(ensemble, "name", "")
     return result

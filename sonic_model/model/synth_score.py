@@ -89,9 +89,32 @@ def score_runs(pred, meas, grid, meas_dtc: np.ndarray, meas_dts: np.ndarray, opt
     return out
 
 
+def shear_scores(pred, meas, grid, meas_dtc: np.ndarray, meas_dts: np.ndarray, opts) -> dict | None:
+    """Scores of run `pred` (the measured DTC with the shear predicted from it) against `meas`
+    (measured DTC and DTS), where both sonic logs are measured. Both runs share the measured
+    DTC's time-depth and its normal-incidence synthetic, so only what the shear changes is
+    kept: the angle synthetics beyond zero and the AVO gradient. None without DTS to judge."""
+    both = meas_dtc & meas_dts & np.isfinite(meas.rho[0]) & np.isfinite(pred.vs[0])
+    if both.sum() < MIN_ROWS:
+        return None
+    span = _span(meas.twt[0], both, grid.times)
+    out = {"rows_dts": int(both.sum()), "angles": {}}
+    for i, angle in enumerate(opts.angles):
+        if angle != 0:
+            out["angles"][f"{angle:g}"] = _pair(pred, meas, f"SYN_{i}", both, span)
+    out["avo_gradient"] = _pair(pred, meas, "AVO_B", both, span)
+    return out
+
+
 def expectations(card: dict | None) -> dict | None:
-    """The card's fit-for-purpose figures over held-out wells, or None when it has none."""
-    return ((card or {}).get("fit_for_purpose") or {}).get("summary") if card else None
+    """The card's fit-for-purpose figures over held-out wells (medians), or None when it has
+    none; with the AVO gradient's median with a measured DTC when the card has it."""
+    ffp = (card or {}).get("fit_for_purpose") or {}
+    summary = ffp.get("summary")
+    shear = (ffp.get("with_measured_dtc") or {}).get("summary") or {}
+    if summary and shear.get("avo_gradient_corr") is not None:
+        summary = {**summary, "avo_gradient_corr_with_dtc": shear["avo_gradient_corr"]}
+    return summary
 
 
 def _fmt(x, pattern="{:.2f}") -> str:
@@ -103,8 +126,8 @@ def score_lines(scores: dict | None, expected: dict | None) -> list[str]:
     expect on wells without sonic (from the card), or why either is absent."""
     lines = []
     if scores:
-        ni = next(iter(scores["angles"].values()), None) if scores["angles"] else None
-        ni = scores["angles"].get("0", ni)
+        angles = scores.get("angles") or {}
+        ni = angles.get("0", next(iter(angles.values()), None))
         if ni:
             lines.append(
                 f"this well, predicted vs measured sonic ({scores['rows_dtc']} samples): "
@@ -117,10 +140,23 @@ def score_lines(scores: dict | None, expected: dict | None) -> list[str]:
         if grad:
             lines.append(f"this well, AVO gradient correlation {_fmt(grad['depth_corr'])} in "
                          f"depth ({scores['rows_dts']} samples with measured DTS)")
-    else:
+        shear = scores.get("with_measured_dtc")
+        if shear:
+            lines.append(with_dtc_line(shear))
+    if not scores:
         lines.append("this well has no measured sonic to score the synthetic against")
     lines.append(expectation_line(expected))
     return lines
+
+
+def with_dtc_line(shear: dict) -> str:
+    """This well's with-DTC scores (shear_scores) as one line."""
+    far = max(shear["angles"], key=float, default=None)
+    angle = (f", {far} deg synthetic {_fmt(shear['angles'][far]['depth_corr'])}"
+             if far is not None else "")
+    return (f"this well, with its measured DTC and the shear predicted from it "
+            f"({shear['rows_dts']} samples with measured DTS): AVO gradient correlation "
+            f"{_fmt(shear['avo_gradient']['depth_corr'])} in depth{angle}")
 
 
 def expectation_line(expected: dict | None) -> str:
@@ -131,8 +167,14 @@ def expectation_line(expected: dict | None) -> str:
     return (f"what to expect without sonic (model card, {expected.get('wells', '?')} held-out "
             f"wells, median): synthetic correlation {_fmt(expected.get('ni_depth_corr'))} in "
             f"depth, {_fmt(expected.get('ni_time_corr'))} in time, AVO gradient "
-            f"{_fmt(expected.get('avo_gradient_corr'))}, P10-P90 coverage "
-            f"{_fmt(expected.get('coverage'))}")
+            f"{_fmt(expected.get('avo_gradient_corr'))}{_with_dtc(expected)}, P10-P90 "
+            f"coverage {_fmt(expected.get('coverage'))}")
+
+
+def _with_dtc(expected: dict) -> str:
+    if expected.get("avo_gradient_corr_with_dtc") is None:
+        return ""
+    return f" ({_fmt(expected['avo_gradient_corr_with_dtc'])} with a measured DTC)"
 
 
 def card_rows(card: dict | None) -> list[dict]:
@@ -140,16 +182,19 @@ def card_rows(card: dict | None) -> list[dict]:
     normal-incidence synthetic, time shift, band coverage and AVO gradient), then the medians
     (`expectations`); [] when the card has none."""
     ffp = (card or {}).get("fit_for_purpose") or {}
+    shear = (ffp.get("with_measured_dtc") or {}).get("wells") or {}
     rows = []
     for well, s in (ffp.get("wells") or {}).items():
         if not s:
             continue
+        with_dtc = (shear.get(well) or {}).get("avo_gradient") or {}
         ni = (s.get("angles") or {}).get("0") or {}
         rows.append({"well": well, "samples": s.get("rows_dtc"),
                      "corr_depth": ni.get("depth_corr"), "corr_time": ni.get("time_corr"),
                      "nrms_depth_pct": ni.get("depth_nrms"), "nrms_time_pct": ni.get("time_nrms"),
                      "base_shift_ms": s.get("base_shift_ms"), "coverage": ni.get("coverage"),
-                     "avo_gradient_corr": (s.get("avo_gradient") or {}).get("depth_corr")})
+                     "avo_gradient_corr": (s.get("avo_gradient") or {}).get("depth_corr"),
+                     "avo_gradient_corr_with_dtc": with_dtc.get("depth_corr")})
     summary = expectations(card)
     if summary and rows:
         rows.append({"well": f"median of {summary.get('wells', len(rows))} wells",
@@ -158,7 +203,8 @@ def card_rows(card: dict | None) -> list[dict]:
                      "nrms_depth_pct": summary.get("ni_depth_nrms"), "nrms_time_pct": None,
                      "base_shift_ms": summary.get("base_shift_ms"),   # median of |shift|
                      "coverage": summary.get("coverage"),
-                     "avo_gradient_corr": summary.get("avo_gradient_corr")})
+                     "avo_gradient_corr": summary.get("avo_gradient_corr"),
+                     "avo_gradient_corr_with_dtc": summary.get("avo_gradient_corr_with_dtc")})
     return rows
 
 

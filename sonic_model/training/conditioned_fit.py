@@ -151,9 +151,11 @@ def fit_weights(p: Prepared, cv: dict) -> dict:
 # ----------------------------------------------------------------------------- train / export
 
 def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
-                  log=print, logs_only: dict | None = None) -> tuple[dict, dict, dict] | None:
+                  log=print, logs_only: dict | None = None
+                  ) -> tuple[dict, dict, dict, dict] | None:
     """Validate, fit on all rows, write ARTIFACT. -> (files {name: path}, runtime section,
-    card section), or None when the wells hold too few rows with DTC and DTS."""
+    card section, {scheme: held-out (DTS, P10, P90) of the shipped route}), or None when the
+    wells hold too few rows with DTC and DTS."""
     y = _target(p)
     if (np.isfinite(y) & (p.cond_set != "")).sum() < MIN_ROWS:
         log("  conditioned shear: too few rows with logs, valid DTC and DTS; not trained")
@@ -193,17 +195,22 @@ def train_section(p: Prepared, out_dir: Path, schemes: dict, *, n_jobs: int = 2,
         log(f"  conditioned shear {scheme}: DTS RMSE conditioned {pooled['conditioned']['rmse']}, "
             f"logs-only {pooled['logs_only']['rmse']}, mudrock {pooled['mudrock']['rmse']}, "
             f"GC {pooled['greenberg_castagna']['rmse']} ({pooled['conditioned']['rows']} rows)")
-    return {ARTIFACT: path}, runtime, card
+    held_out = V.shipped_held_out(p, cv, weights, prior["prior"], logs_only, fusion["shipped"])
+    return {ARTIFACT: path}, runtime, card, held_out
 
 
 def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int = 2,
-                 log=print, logs_only: dict | None = None) -> dict | None:
+                 log=print, logs_only: dict | None = None,
+                 synth_frames: dict | None = None) -> dict | None:
     """Add the conditioned shear set to a trained model folder (trainer.train_model calls this).
 
     `wells`: dataset.TrainingWell-like objects (name, frame with inputs + DTC/DTS, depth_ft).
     Validates with leave-one-well-out over them (when there are several) and `blocked_folds`
     contiguous blocks, fits on all, writes ARTIFACT, adds runtime.json's RUNTIME_KEY section
     and the card's RUNTIME_KEY section, and re-lists both files' sha256 in the card.
+    With `synth_frames` (synth_figures.frames_from_training: the logs-only held-out frames,
+    row for row with `wells`), the card's fit_for_purpose also gains the figures with a
+    measured DTC (synth_figures.with_dtc_section).
     Returns the card section, or None when the wells teach no conditioned shear.
     """
     model_dir = Path(model_dir)
@@ -221,7 +228,7 @@ def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int 
     out = train_section(p, model_dir, schemes, n_jobs=n_jobs, log=log, logs_only=logs_only)
     if out is None:
         return None
-    files, runtime_section, card_section = out
+    files, runtime_section, card_section, held_out = out
     runtime_path = model_dir / RUNTIME_FILE
     runtime = json.loads(runtime_path.read_text(encoding="utf-8"))
     runtime[RUNTIME_KEY] = runtime_section
@@ -232,5 +239,9 @@ def extend_model(model_dir: Path, wells, *, blocked_folds: int = 0, n_jobs: int 
         card.setdefault("files", {})[name] = artifacts.file_entry(path)
     card_section["sha256"] = card["files"][ARTIFACT]["sha256"]
     card[RUNTIME_KEY] = card_section
+    if synth_frames and "lowo" in held_out and card.get("fit_for_purpose"):
+        from sonic_model.training.synth_figures import with_dtc_section
+
+        card["fit_for_purpose"].update(with_dtc_section(synth_frames, held_out["lowo"], log=log))
     card_path(model_dir).write_text(json.dumps(card, indent=1), encoding="utf-8")
     return card_section

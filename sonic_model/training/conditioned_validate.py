@@ -155,6 +155,25 @@ def fusion_choice(validation: dict) -> dict:
                     "the fusion rule itself fits nothing; bands nested)"}
 
 
+def shipped_held_out(p: Prepared, cv: dict, weights: dict, prior: dict | None,
+                     logs_only: dict | None, fused: bool) -> dict:
+    """{scheme: (DTS, P10, P90)} of the route as shipped (fused with the logs-only ensemble when
+    the fusion ships, else conditioned), held out row for row with its nested band: what the
+    card's fit-for-purpose figures with a measured DTC are made from."""
+    from sonic_model.model.fusion import fuse
+
+    bands = nested_bands(p, cv, weights, prior)
+    out = {}
+    for scheme, s in cv.items():
+        dts = shaped(p, s, weights, prior)[0]
+        lo, hi = bands[scheme]
+        if fused and logs_only and scheme in logs_only:
+            dts, lo, hi, _ = fuse(dts, lo, hi, *(np.asarray(a, dtype=float)
+                                                 for a in logs_only[scheme]))
+        out[scheme] = (dts, lo, hi)
+    return out
+
+
 # ----------------------------------------------------------------------------- the card's table
 
 def report(p: Prepared, cv: dict, weights: dict, prior: dict | None = None,

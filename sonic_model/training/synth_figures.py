@@ -155,9 +155,66 @@ def frames_from_training(ts, wells, full: dict, scheme: str = "lowo") -> dict[st
     return frames
 
 
-def card_section(ts, wells, full: dict, cv: dict, log=None) -> dict:
-    """{"fit_for_purpose": ...} for build_card from a leave-one-well-out run, {} without one
-    (a single well has no held-out well to score)."""
+def frames_for_card(ts, wells, full: dict, cv: dict) -> dict[str, pd.DataFrame] | None:
+    """frames_from_training for a leave-one-well-out run, None without one (a single well has
+    no held-out well to score)."""
     if "lowo" not in cv or "lowo" not in full.get("combined", {}):
-        return {}
-    return {"fit_for_purpose": fit_for_purpose(frames_from_training(ts, wells, full), log=log)}
+        return None
+    return frames_from_training(ts, wells, full)
+
+
+def card_section(ts, wells, full: dict, cv: dict, log=None) -> dict:
+    """{"fit_for_purpose": ...} for build_card from a leave-one-well-out run, {} without one."""
+    frames = frames_for_card(ts, wells, full, cv)
+    return {"fit_for_purpose": fit_for_purpose(frames, log=log)} if frames else {}
+
+
+# The figures with a measured DTC score no band (the shear band's coverage is the conditioned
+# route's own figure in the card): the predicted shear itself is what they judge.
+WITH_DTC_OPTIONS = SynthOptions(realisations=0, seed=0)
+
+
+def with_dtc_section(frames: dict[str, pd.DataFrame], held: tuple, log=None) -> dict:
+    """{"with_measured_dtc": ...}: per held-out well, the angle gather and AVO gradient made from
+    the measured DTC with the shear the shipped DTC route predicted for it without the well
+    (`held`: (DTS, P10, P90) row for row with the frames in order), against those from the
+    measured DTC and DTS; then the medians."""
+    per_well, start = {}, 0
+    for name, frame in frames.items():
+        rows = slice(start, start + len(frame))
+        start += len(frame)
+        frame = frame.copy()
+        dts = np.asarray(held[0], float)[rows]
+        routed = np.isfinite(dts)
+        for col, values in zip(("DTS_PRED", "DTS_P10", "DTS_P90"), held):
+            frame[col] = np.where(routed, np.asarray(values, float)[rows], frame[col])
+        per_well[name] = with_dtc_scores(frame)
+        if per_well[name] and log:
+            log(f"  {name}, with its measured DTC: AVO gradient corr "
+                f"{per_well[name]['avo_gradient']['depth_corr']}")
+    scored = [s for s in per_well.values() if s]
+    far = f"{max(WITH_DTC_OPTIONS.angles):g}"
+    return {"with_measured_dtc": {
+        "wells": per_well,
+        "summary": {"wells": len(scored),
+                    "avo_gradient_corr": _median(s["avo_gradient"]["depth_corr"] for s in scored),
+                    "far_angle": far,
+                    "far_angle_depth_corr": _median((s["angles"].get(far) or {}).get("depth_corr")
+                                                    for s in scored)},
+        "how": "held-out (leave-one-well-out) shear from the measured DTC, as shipped (fused "
+               "with the logs-only route where the card's fusion ships); synthetics from the "
+               "measured DTC and density with that shear vs with the measured DTS"}}
+
+
+def with_dtc_scores(frame: pd.DataFrame) -> dict | None:
+    """One well's scores with its measured DTC (model.synth_score.shear_scores), or None
+    without enough measured DTC and DTS."""
+    if np.isfinite(_valid(frame, "DTS")).sum() < 100 or \
+            not np.isfinite(_valid(frame, "ZDEN")).any():
+        return None
+    depth_ft = frame["DEPTH_FT"].to_numpy(dtype=float)
+    pred = prediction_frame(frame)
+    result = synthesize_logs(Depths("DEPTH_FT", depth_ft, depth_ft * FT_M),
+                             _valid(frame, "ZDEN"), np.full(len(frame), np.nan), pred,
+                             WITH_DTC_OPTIONS, pred_with_dtc=pred)
+    return (result.scores or {}).get("with_measured_dtc")

@@ -23,7 +23,7 @@ import numpy as np
 
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
-from sonic_model.training import baseline, card_build, export, logs_nested
+from sonic_model.training import baseline, card_build, export, logs_nested, synth_figures
 from sonic_model.training.crossval import (
     cross_validate,
     fit_sets,
@@ -124,7 +124,9 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_build.write_card(out_dir, card)
     card = _add_conditioned(out_dir, wells, card, plan, blocked_folds, n_jobs, log,
-                            logs_only=_logs_only_dts(ensembles["full"]))
+                            logs_only=_logs_only_dts(ensembles["full"]),
+                            synth_frames=synth_figures.frames_for_card(
+                                ts, wells, ensembles["full"], cv))
     _tick(progress, plan.n_folds + 2, plan.total, "fitted the DTC-conditioned shear set")
     base = baseline.section(ts, card, log)       # a plain XGBoost beside it, well by well
     if base:
@@ -173,7 +175,8 @@ def _logs_only_dts(full: dict) -> dict:
 
 
 def _add_conditioned(out_dir: Path, wells, card: dict, plan: _Plan, blocked_folds: int,
-                     n_jobs: int, log, logs_only: dict | None = None) -> dict:
+                     n_jobs: int, log, logs_only: dict | None = None,
+                     synth_frames: dict | None = None) -> dict:
     """The DTC-conditioned shear set (conditioned_fit.py): validated over the same wells (leave
     one well out, plus the same blocks), fitted on all; it adds its artifact and card section.
     The card's size figures follow the files it rewrites. -> the card as written."""
@@ -187,7 +190,8 @@ def _add_conditioned(out_dir: Path, wells, card: dict, plan: _Plan, blocked_fold
         log("  DTC-conditioned shear set not trained above the row budget")
         card["fit_rows"]["conditioned_shear"] = "not trained above the row budget"
     elif conditioned_fit.extend_model(out_dir, wells, blocked_folds=blocked_folds,
-                                      n_jobs=n_jobs, log=log, logs_only=logs_only) is not None:
+                                      n_jobs=n_jobs, log=log, logs_only=logs_only,
+                                      synth_frames=synth_frames) is not None:
         card = card_build.size_figures(load_card(out_dir))
     card_build.write_card(out_dir, card)
     return card
