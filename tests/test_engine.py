@@ -222,3 +222,26 @@ def test_knn_predicts_a_partly_unknown_target_from_the_references_that_know_it(u
     np.testing.assert_allclose(got[:, 1], vpvs.predict(X), rtol=1e-9)
     # novelty: distance to the nearest references of all kinds
     np.testing.assert_allclose(novelty, dtc.kneighbors(X)[0].mean(axis=1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("share, threads", [(None, 2), ("1", 1), ("8", 2), ("x", 1)])
+def test_knn_threads_stay_within_a_batch_workers_share(monkeypatch, share, threads):
+    # Long wells search with two threads, but a batch worker (OMP_NUM_THREADS = its share of
+    # the cores) never takes more than its share; the answer is the same either way.
+    from sonic_model.model import engine
+
+    if share is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", share)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    assert engine._query_threads() == threads
+    rng = np.random.default_rng(3)
+    ref, X = rng.standard_normal((800, 5)), rng.standard_normal((engine.PARALLEL_ROWS + 10, 5))
+    Y = np.column_stack([rng.standard_normal(800), rng.standard_normal(800)])
+    Y[::2, 1] = np.nan
+    got, novelty = NeighbourIndex(ref, Y, k=6).predict(X)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    one, one_novelty = NeighbourIndex(ref, Y, k=6).predict(X)
+    np.testing.assert_array_equal(got, one)
+    np.testing.assert_array_equal(novelty, one_novelty)

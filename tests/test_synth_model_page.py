@@ -49,6 +49,8 @@ def test_model_page_shows_the_chosen_models_fit_for_purpose_table(chosen):
     assert list(table["well"][:-1]) == list(ffp["wells"])
     assert table["corr_depth"].iloc[-1] == ffp["summary"]["ni_depth_corr"]
     assert table["avo_gradient_corr"].iloc[-1] == ffp["summary"]["avo_gradient_corr"]
+    assert table["avo_gradient_corr_with_dtc"].iloc[-1] == \
+        ffp["with_measured_dtc"]["summary"]["avo_gradient_corr"]
     text = " ".join(m.value for m in at.markdown)
     assert "made from the **predicted** sonic is compared" in text
     said = " ".join(c.value for c in at.caption)
@@ -69,7 +71,11 @@ def test_api_model_summary_carries_the_fit_for_purpose_figures(model_dir):
     assert {"model_version", "data", "ensembles", "leaderboard", "full_card"} <= set(brief)
     for answer, card in ((brief, full), (other, _card("north-sea"))):
         ffp = card["fit_for_purpose"]
-        assert answer["fit_for_purpose"]["summary"] == ffp["summary"]
+        summary = answer["fit_for_purpose"]["summary"]
+        assert {k: summary[k] for k in ffp["summary"]} == ffp["summary"]
+        # with a measured DTC (the usual well): the AVO gradient's median over held-out wells
+        assert summary["avo_gradient_corr_with_dtc"] == \
+            ffp["with_measured_dtc"]["summary"]["avo_gradient_corr"]
         well, scores = next(iter(ffp["wells"].items()))
         shown = answer["fit_for_purpose"]["wells"][well]
         assert shown["corr_time"] == scores["angles"]["0"]["time_corr"]

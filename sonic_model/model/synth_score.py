@@ -215,7 +215,7 @@ def card_figures(card: dict | None) -> dict | None:
     if not ffp:
         return None
     wells = set(ffp.get("wells") or ())
-    return {"summary": ffp.get("summary"),
+    return {"summary": expectations(card),
             "wells": {r["well"]: {k: v for k, v in r.items() if k != "well"}
                       for r in card_rows(card) if r["well"] in wells},
             "options": ffp.get("options"), "how": ffp.get("how")}
