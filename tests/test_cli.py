@@ -125,6 +125,23 @@ def test_info_prints_the_model_card(model_dir):
     assert proc.returncode == 0 and "XGBoost" in proc.stdout and "Full" in proc.stdout
 
 
+def test_info_says_how_far_the_predicted_logs_serve_a_synthetic_and_avo():
+    # The card's fit-for-purpose figures, per held-out well, with the AVO gradient from the
+    # logs alone and with a measured DTC, and the medians a user without sonic should expect.
+    proc = cli("info", "--model", "north-sea")
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads(cli("info", "--model", "north-sea", "--json").stdout)
+    ffp = card["fit_for_purpose"]
+    lines = proc.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Fit for purpose"))
+    first_well, scores = next((w, s) for w, s in ffp["wells"].items() if s)
+    row = lines[start + 1].split()
+    assert " ".join(row[:len(first_well.split())]) == first_well
+    assert f"{scores['angles']['0']['depth_corr']:.2f}" == row[len(first_well.split())]
+    with_dtc = ffp["with_measured_dtc"]["summary"]["avo_gradient_corr"]
+    assert any(f"({with_dtc:.2f} with a measured DTC)" in line for line in lines[start:])
+
+
 @pytest.mark.slow          # predicts whole wells in a subprocess
 def test_tampered_artifacts_make_predict_exit_2(contest_dir, model_dir, tmp_path):
     import shutil

@@ -68,6 +68,24 @@ def _nested(card: dict) -> None:
     print("  " + (nested_summary(card) or ""))
 
 
+def _fit_for_purpose(card: dict) -> None:
+    """The card's synthetic and AVO figures over held-out wells (synth_score.card_rows)."""
+    from sonic_model.model.synth_score import card_rows, expectation_line, expectations
+
+    rows = card_rows(card)
+    if not rows:
+        return
+    print("Fit for purpose, held-out wells: normal-incidence synthetic from predicted vs "
+          "measured sonic (correlation in depth / in time, shift at the base, share inside "
+          "P10-P90), AVO gradient correlation from the logs alone / with the measured DTC")
+    for r in rows:
+        print(f"  {r['well'][:26]:26s} {_cell(r['corr_depth'], 5)} {_cell(r['corr_time'], 5)} "
+              f"{_cell(r['base_shift_ms'], 7)} ms {_pct(r['coverage'])} "
+              f"{_cell(r['avo_gradient_corr'], 5)} {_cell(r['avo_gradient_corr_with_dtc'], 5)}")
+    line = expectation_line(expectations(card))
+    print("  " + line[0].upper() + line[1:])
+
+
 def _pct(value) -> str:
     return f"{value:5.1%}" if isinstance(value, (int, float)) else "    -"
 
@@ -118,5 +136,6 @@ def cmd_info(args) -> int:
         _tradeoff(card)
         _conditioned(card)
         _nested(card)
+        _fit_for_purpose(card)
         _per_interval(card)
     return 0
