@@ -148,3 +148,23 @@ def test_api_names_an_impossible_fluid_setting(well_file, api_server):
     assert r.status_code == 422 and "--rho-mineral 0.5" in r.json()["detail"]
     spec = requests.get(f"{server.url}/openapi.json", timeout=30).json()
     assert "/api/v1/synth" in spec["paths"]
+
+
+@pytest.mark.slow
+def test_with_auto_the_picked_models_card_draws_the_band_and_says_what_to_expect(tmp_path):
+    # auto gives this FORCE well north-sea: its realisations must use north-sea's residual
+    # correlation and its summary quote north-sea's held-out wells, not the contest card's.
+    from sonic_model import io as wells
+    from sonic_model.model.card import load_card
+    from sonic_model.model.choice import Auto, bundled_dir
+    from sonic_model.model.synth import residual_settings, synth_well
+    from sonic_model.model.synth_options import SynthOptions
+    from sonic_model.model.synth_score import expectations
+
+    path = write_subset("31_3-4", tmp_path, rows=ROWS)
+    result = synth_well(wells.read_well(path), Auto(), SynthOptions(realisations=12, seed=7))
+    assert result.options["model"].startswith("auto: north-sea")
+    card = load_card(bundled_dir("north-sea"))
+    assert result.expected == expectations(card)
+    assert result.options["residuals"] == residual_settings(card)
+    assert result.options["residuals"] != residual_settings(load_card(bundled_dir("contest")))

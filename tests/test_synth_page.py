@@ -49,6 +49,9 @@ def test_the_page_shows_the_pure_functions_scores_and_substitutes_sands_only(tmp
     ni = ref.scores["angles"]["0"]
     assert metrics["Synthetic corr., depth"] == f"{ni['depth_corr']:.2f}"
     assert metrics["Synthetic corr., time"] == f"{ni['time_corr']:.2f}"
+    # The well has DTC and DTS: the AVO from its DTC with the predicted shear is judged too.
+    shear = ref.scores["with_measured_dtc"]["avo_gradient"]["depth_corr"]
+    assert metrics["AVO corr., with DTC"] == f"{shear:.2f}"
     fluid = next(s for s in at.selectbox if s.label == "New pore fluid")
     fluid.select("gas").run()
     assert not at.exception, [e.value for e in at.exception]

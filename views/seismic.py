@@ -115,7 +115,9 @@ def _fit_for_purpose(result) -> None:
         m[4].metric("AVO gradient corr.", _f(grad.get("depth_corr")))
         if shear:
             # The usual well: DTC logged, shear predicted from it.
-            m[5].metric("AVO gradient corr., measured DTC", _f(shear.get("depth_corr")))
+            m[5].metric("AVO corr., with DTC", _f(shear.get("depth_corr")),
+                        help="AVO gradient from the well's measured DTC with the shear "
+                             "predicted from it, against the one with its measured DTS")
     for line in score_lines(scores, result.expected):
         st.caption(line)
 

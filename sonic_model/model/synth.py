@@ -326,12 +326,17 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
         logged = np.isfinite(depth_m) & np.isfinite(_density(well))
         tie_checkshot(opts, depth_m[logged], depth_column(well) == "DEPTH_FT")
     pred = predict_extended(well, ensemble, ignore_measured=opts.ignore_measured, splice=True)
+    # `auto` picked a bundled model for this well: its card holds the residual settings the
+    # realisations draw with and what to expect, and it makes the logs-only prediction too
+    # (already checked: no second pick, no second hand-chosen check).
+    picked = ensemble.model(pred.attrs["model"]) \
+        if hasattr(ensemble, "pick") and pred.attrs.get("model") else ensemble
     meas_dtc, _ = measured_masks(pred)
     logs_only = None
     if meas_dtc.any():
         logs_only = pred if opts.ignore_measured else predict_extended(
-            well, ensemble, ignore_measured=True, splice=True)
-    card = getattr(ensemble, "card", None)
+            well, picked, ignore_measured=True, splice=True, check_choice=False)
+    card = getattr(picked, "card", None)
     # `pred` itself (unless measured sonic is ignored) carries the shear predicted from the
     # measured DTC: the with-DTC scores judge it.
     result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only,
