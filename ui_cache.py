@@ -137,6 +137,21 @@ def get_card() -> dict:
     return load_card()
 
 
+def training_cards(choice: str) -> dict[str, dict]:
+    """{model name: card} an upload's in-sample check reads (model.card.in_sample_note): the
+    chosen model's, or with auto both bundled models'. From disk: no model is loaded."""
+    from sonic_model.model.card import load_card
+    from sonic_model.model.choice import BUNDLED, bundled_dir, canonical
+
+    if choice == "auto":
+        return {name: load_card(bundled_dir(name)) for name in BUNDLED}
+    if canonical(choice) in BUNDLED:
+        return {canonical(choice): load_card(bundled_dir(choice))}
+    from sonic_model.model import store
+
+    return {choice: store.get_card(choice)}
+
+
 def _mapping_arg(mapping: Mapping | None) -> dict | None:
     if not mapping:
         return None

@@ -416,8 +416,9 @@ def test_training_well_is_flagged_in_sample(model_dir, contest_dir):
     assert not is_training_data(data, {"data": {}})
     at = upload(run_app(), "train.csv", data)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any(w.value.startswith("This is Well #1, the training well: these scores are "
-                                  "in-sample, not validation") for w in at.warning)
+    assert any(w.value.startswith("This file is Well #1, one of the wells contest was trained "
+                                  "on: its scores against the measured sonic are in-sample")
+               for w in at.warning)
     assert any("in-sample" in h.value for h in at.subheader)
     assert "Combined RMSE (in-sample)" in {m.label for m in at.metric}
 

@@ -15,10 +15,11 @@ import streamlit as st
 
 from sonic_model.core import curves as C
 from sonic_model.core import metrics
+from sonic_model.core.digest import sha256_bytes
 from sonic_model.core.errors import SonicModelError
 from sonic_model.core.qc import QC_DESCRIPTIONS, QC_OK, count_reasons
 from sonic_model.model import advice, explain
-from sonic_model.model.card import is_training_data
+from sonic_model.model.card import in_sample_note
 from sonic_model.viz import plots
 
 import ui_cache
@@ -27,8 +28,6 @@ from views import predict_state, shear_section
 NONE = "— not used —"
 DEMO_LABEL = "Try the contest blind well"
 UPLOAD_TYPES = ["las", "csv", "txt", "dlis", "lis"]
-IN_SAMPLE_WARNING = ("This is Well #1, the training well: these scores are in-sample, not "
-                     "validation")
 # Canonical curves offered in the mapping editor: the inputs, then measured sonic for scoring.
 MAPPABLE = C.INPUTS + C.TARGETS
 MAP_COLUMNS = 4
@@ -309,7 +308,8 @@ def _scores_row(scores: dict, in_sample: bool) -> None:
     if "contest" in scores:
         cols[6].metric("Combined RMSE" + (" (in-sample)" if in_sample else ""),
                        f"{scores['contest']['rmse']:.2f}",
-                       help=("In-sample: Well #1 is the training well. " if in_sample else "")
+                       help=("In-sample: the model was trained on this well. " if in_sample
+                             else "")
                        + "us/ft: √((ΣΔDTC² + ΣΔDTS²) / 2n) over rows with both curves "
                             f"measured (n = {scores['contest']['n']:,}), the contest's formula "
                             "applied to this well.")
@@ -329,8 +329,8 @@ def measured_section(curves: pd.DataFrame, result: pd.DataFrame, in_sample: bool
               help="Samples in the selected range with measured sonic and a prediction.")
     c2.metric("QC-flagged among them", f"{ctx.flagged_share:.0%}", help=f"{ctx.flagged:,} samples")
     c3.caption(("In-sample scores: the models were fitted on these very rows, so they say how "
-                "well the models fit Well #1, not how they do on a new well (see the Model "
-                "page for cross-validation). " if in_sample else "")
+                "well the models fit this well, not how they do on a new well (see the Model "
+                "page for held-out figures). " if in_sample else "")
                + "RMSE, MAE and R² in us/ft on this well only: they depend on its rocks and "
                "on how much of it is flagged, so compare them with other wells' scores, not "
                "with the contest leaderboard (Well #2) or the cross-validation figures.")
@@ -421,11 +421,13 @@ def render() -> None:
                    "tracks show sample number. Its measured sonic was never published, so no "
                    "scores here; the Vp–Vs crossplot is the check.")
     try:
-        in_sample = is_training_data(data, ui_cache.get_card())
+        note = in_sample_note(sha256_bytes(data),
+                              ui_cache.training_cards(ui_cache.current_ensemble()))
     except SonicModelError:
-        in_sample = False  # no card: the prediction below reports the missing models
+        note = None  # no card: the prediction below reports the missing models
+    in_sample = note is not None
     if in_sample:
-        st.warning(IN_SAMPLE_WARNING, icon=":material/warning:")
+        st.warning(note[0].upper() + note[1:], icon=":material/warning:")
     header_summary(well)
 
     ensemble = ui_cache.current_ensemble()

@@ -103,6 +103,9 @@ def _synth(source: dict, read: dict, options: tuple, checkshot):
 def _fit_for_purpose(result) -> None:
     st.subheader("How far the predicted logs can be trusted here")
     scores = result.scores
+    in_sample = result.options.get("in_sample")
+    if in_sample and scores:     # e.g. a FORCE well from shared/ with north-sea
+        st.warning(in_sample[0].upper() + in_sample[1:], icon=":material/warning:")
     if scores and "angles" in scores:
         ni = scores["angles"].get("0") or next(iter(scores["angles"].values()), {})
         grad = scores.get("avo_gradient") or {}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.core import curves, units
+from sonic_model.core.digest import sha256_bytes
 from sonic_model.core.errors import InputValueError, MissingCurvesError
 from sonic_model.io.csvread import read_csv_table
 from sonic_model.io.depth import find_depth, map_nulls, order_rows, resolve_depth_unit
@@ -50,14 +51,19 @@ def read_well(source: str | os.PathLike | bytes, *, name: str | None = None,
         from sonic_model.io.dlisread import read_binary_table
 
         table = read_binary_table(source, raw, fname, fmt, frame=frame, resample=resample)
-        return _well_from(table, fname, stem, mapping, require)
+        return _fingerprinted(_well_from(table, fname, stem, mapping, require), raw)
     text, encoding = decode(raw, fname)
     table = read_las_table(text, fname) if is_las(text) else read_csv_table(text, fname)
     table.header["encoding"] = encoding
     if frame:
         table.warnings.append(f"frame {frame!r} ignored: frames exist in DLIS and LIS files "
                               "only")
-    return _well_from(table, fname, stem, mapping, require)
+    return _fingerprinted(_well_from(table, fname, stem, mapping, require), raw)
+
+
+def _fingerprinted(well: Well, raw: bytes) -> Well:
+    well.sha256 = sha256_bytes(raw)
+    return well
 
 
 def frame_choices(source: str | os.PathLike | bytes, *, name: str | None = None,

@@ -58,6 +58,9 @@ class Well:
     original: pd.DataFrame
     header: dict
     report: MappingReport
+    # sha256 of the file's bytes ("" when built from arrays): tells a model's own training
+    # file from a new well (model.card.training_well), so in-sample scores are said to be.
+    sha256: str = ""
 
     def depth_ft(self) -> np.ndarray | None:
         if self.depth is None:

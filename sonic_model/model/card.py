@@ -179,13 +179,40 @@ def ensemble_summaries(card: dict | None) -> dict[str, str]:
 
 
 def is_training_data(data: bytes, card: dict | None) -> bool:
-    """True when ``data`` is byte for byte the file the models were trained on (Well #1).
+    """True when ``data`` is byte for byte a file the models were trained on (training_well).
 
-    Scores on it are in-sample: the models have seen every row. Compares the sha256 with the
-    card's ``data.train_sha256``; False when the card does not record one.
+    Scores on it are in-sample: the models have seen every row.
     """
-    expected = str(((card or {}).get("data") or {}).get("train_sha256") or "").lower()
-    return bool(expected) and sha256_bytes(data) == expected
+    return training_well(sha256_bytes(data), card) is not None
+
+
+def training_well(digest: str, card: dict | None) -> str | None:
+    """The name of the training well whose file has sha256 ``digest`` ("Well #1" for the
+    contest's train.csv, else the card's ``data.wells[*].name``), or None. Compared with the
+    card's ``data.train_sha256`` and each well's ``sha256`` (a FORCE well's LAS file for
+    north-sea, each file of a model trained with ``train --wells``)."""
+    info = (card or {}).get("data") or {}
+    digest = str(digest or "").lower()
+    if not digest:
+        return None
+    if str(info.get("train_sha256") or "").lower() == digest:
+        return "Well #1"
+    for well in info.get("wells") or ():
+        if isinstance(well, dict) and str(well.get("sha256") or "").lower() == digest:
+            return str(well.get("name") or "a training well")
+    return None
+
+
+def in_sample_note(digest: str, cards: dict[str, dict]) -> str | None:
+    """A sentence when the file with sha256 ``digest`` is a training file of one of ``cards``
+    ({model name: card}: the model that predicts; with ``auto`` before it picks, both bundled
+    models'), else None: scores on it are in sample and must be read so."""
+    for name, card in cards.items():
+        well = training_well(digest, card)
+        if well is not None:
+            return (f"this file is {well}, one of the wells {name} was trained on: its scores "
+                    "against the measured sonic are in-sample, not validation")
+    return None
 
 
 def fold_rows(card: dict, scheme: str, long: bool = False) -> list[dict]:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sonic_model.core.errors import InputValueError
 from sonic_model.model import realisations as RZ
+from sonic_model.model.card import in_sample_note
 from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for, time_depth
 from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
 from sonic_model.model.synth_score import MIN_ROWS, expectations, score_runs, shear_scores
@@ -342,4 +343,8 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only,
                         pred_with_dtc=None if opts.ignore_measured else pred)
     result.options["model"] = pred.attrs.get("model_reason") or getattr(ensemble, "name", "")
+    note = in_sample_note(getattr(well, "sha256", ""),
+                          {pred.attrs.get("model") or getattr(picked, "name", "the model"): card})
+    if note:
+        result.options["in_sample"] = note
     return result

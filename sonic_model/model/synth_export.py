@@ -32,7 +32,7 @@ def header_lines(result, well_name: str = "") -> list[str]:
     note = checkshot_note(o.get("checkshot"))
     if note:
         lines.append(note)
-    lines += score_lines(result.scores, result.expected)
+    lines += score_lines(result.scores, result.expected, result.options.get("in_sample"))
     if result.scores:
         lines.append("scores: " + json.dumps(result.scores, separators=(",", ":")))
     return lines
@@ -72,7 +72,7 @@ def segy_payload(result, well_name: str = "") -> bytes:
 
 
 def summary_line(result, source: str, target: str) -> str:
-    first = score_lines(result.scores, result.expected)
+    first = score_lines(result.scores, result.expected, result.options.get("in_sample"))
     note = checkshot_note(result.options.get("checkshot"))
     if note:
         first.append(note)

@@ -121,10 +121,14 @@ def _fmt(x, pattern="{:.2f}") -> str:
     return "n/a" if x is None else pattern.format(x)
 
 
-def score_lines(scores: dict | None, expected: dict | None) -> list[str]:
-    """Plain-text lines for a summary, a CSV header or a page: this well's scores, then what to
-    expect on wells without sonic (from the card), or why either is absent."""
+def score_lines(scores: dict | None, expected: dict | None,
+                in_sample: str | None = None) -> list[str]:
+    """Plain-text lines for a summary, a CSV header or a page: this well's scores (first, when
+    the file is one the model was trained on, the `in_sample` note), then what to expect on
+    wells without sonic (from the card), or why either is absent."""
     lines = []
+    if scores and in_sample:
+        lines.append(in_sample)
     if scores:
         angles = scores.get("angles") or {}
         ni = angles.get("0", next(iter(angles.values()), None))

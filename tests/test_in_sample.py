@@ -1,0 +1,81 @@
+"""A file the chosen model was trained on is said to be so wherever its scores are shown: the
+contest's train.csv for contest, a FORCE 2020 well of shared/ for north-sea (the file a new
+user is most likely to try first), a file of one's own model's training wells. Matched by
+the file's sha256 against the model card; a changed byte, or another model, is not flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import force_well
+
+from sonic_model.core.digest import sha256_bytes
+from sonic_model.model.card import in_sample_note, training_well
+
+TRAINED_ON = "31_2-9"          # one of north-sea's training wells, the smallest file
+
+
+def _card(**data) -> dict:
+    return {"data": data}
+
+
+def test_training_well_names_the_matching_file_and_nothing_else():
+    wells = [{"name": "A-1", "sha256": "ab" * 32}, {"name": "B-2", "sha256": "CD" * 32}]
+    card = _card(train_sha256="ef" * 32, wells=wells)
+    assert training_well("ef" * 32, card) == "Well #1"
+    assert training_well("ab" * 32, card) == "A-1"
+    assert training_well("cd" * 32, card) == "B-2"           # case does not matter
+    assert training_well("00" * 32, card) is None
+    assert training_well("", card) is None                     # a well built from arrays
+    assert training_well("ab" * 32, None) is None
+    note = in_sample_note("cd" * 32, {"contest": _card(), "mine": card})
+    assert note == ("this file is B-2, one of the wells mine was trained on: its scores against "
+                    "the measured sonic are in-sample, not validation")
+    assert in_sample_note("00" * 32, {"mine": card}) is None
+
+
+@pytest.mark.slow      # a whole FORCE well through synth
+def test_synth_on_a_north_sea_training_file_says_its_scores_are_in_sample():
+    from sonic_model import io as wells
+    from sonic_model.model import store
+    from sonic_model.model.choice import Auto
+    from sonic_model.model.synth import synth_well
+    from sonic_model.model.synth_export import summary_line
+    from sonic_model.model.synth_options import SynthOptions
+
+    path = force_well(TRAINED_ON)
+    well = wells.read_well(path)
+    assert well.sha256 == sha256_bytes(path.read_bytes())
+    opts = SynthOptions(realisations=4, seed=1)
+    auto = synth_well(well, Auto(), opts)
+    assert auto.options["model"].startswith("auto: north-sea")
+    note = auto.options["in_sample"]
+    assert note.startswith(f"this file is {TRAINED_ON}, one of the wells north-sea was trained")
+    assert note in summary_line(auto, path.name, "out.csv")
+    # contest never saw it: its scores there are out of sample, and nothing says otherwise.
+    contest = synth_well(well, store.load("contest"), opts)
+    assert "in_sample" not in contest.options
+
+
+@pytest.mark.slow      # predicts a whole FORCE well in the app
+@pytest.mark.parametrize("choice, flagged", [("auto", True), ("north-sea", True),
+                                             ("contest", False)])
+def test_the_predict_page_flags_a_training_file_of_the_chosen_model(choice, flagged):
+    from streamlit.testing.v1 import AppTest
+
+    from test_app import APP, TIMEOUT
+
+    data = force_well(TRAINED_ON).read_bytes()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["ensemble"] = choice
+    at.run()
+    at.file_uploader[0].set_value((f"{TRAINED_ON}.las", data, "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warned = [w.value for w in at.warning if "in-sample" in w.value]
+    if flagged:
+        assert warned and warned[0].startswith(f"This file is {TRAINED_ON}, one of the wells "
+                                               "north-sea was trained on")
+        assert any("in-sample" in h.value for h in at.subheader)
+    else:
+        assert not warned
