@@ -5,6 +5,8 @@ the file's sha256 against the model card; a changed byte, or another model, is n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from support import force_well
@@ -79,3 +81,28 @@ def test_the_predict_page_flags_a_training_file_of_the_chosen_model(choice, flag
         assert any("in-sample" in h.value for h in at.subheader)
     else:
         assert not warned
+
+
+@pytest.mark.slow      # the batch CLI in a subprocess, one whole FORCE well
+def test_the_batch_report_says_which_wells_scores_are_in_sample(tmp_path):
+    import csv
+    import shutil
+
+    from forcewells import write_subset
+    from support import cli
+
+    from sonic_model.serving import batch
+
+    wells = tmp_path / "wells"
+    wells.mkdir()
+    shutil.copy(force_well(TRAINED_ON), wells / f"{TRAINED_ON}.las")
+    write_subset("31_3-4", wells, rows=600)       # rows cut from a training well: a new file
+    proc = cli("batch", wells, "-o", tmp_path / "out", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "out" / batch.REPORT_NAME, newline="", encoding="utf-8") as fh:
+        rows = {Path(r["file"]).name: r for r in csv.DictReader(fh)}
+    assert len(rows) == 2
+    trained = rows[f"{TRAINED_ON}.las"]
+    assert trained["rmse_dtc"] and "north-sea was trained on" in trained["message"]
+    other = next(r for name, r in rows.items() if name != f"{TRAINED_ON}.las")
+    assert other["rmse_dtc"] and "in-sample" not in other["message"]

@@ -101,6 +101,22 @@ def bundled_name(ens) -> str | None:
     return name if name in BUNDLED else None
 
 
+def predicted_by(ensemble, attrs: dict):
+    """The ensemble that made a prediction with these attrs: auto's pick (attrs["model"]),
+    else `ensemble` itself. Its card is the one to read the prediction with."""
+    name = attrs.get("model")
+    return ensemble.model(name) if hasattr(ensemble, "pick") and name else ensemble
+
+
+def in_sample_for(well, ensemble, attrs: dict) -> str | None:
+    """card.in_sample_note for `well`'s file and the model that predicted it."""
+    from sonic_model.model.card import in_sample_note
+
+    picked = predicted_by(ensemble, attrs)
+    name = attrs.get("model") or getattr(picked, "name", "the model")
+    return in_sample_note(getattr(well, "sha256", ""), {name: getattr(picked, "card", None)})
+
+
 def unfamiliar_share_from_qc(qc) -> float:
     """unfamiliar_share read off a prediction's QC column (every predicted row instead of a
     sample: the same two flags), NaN when nothing was predicted."""

@@ -20,7 +20,6 @@ import pandas as pd
 
 from sonic_model.core.errors import InputValueError
 from sonic_model.model import realisations as RZ
-from sonic_model.model.card import in_sample_note
 from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for, time_depth
 from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
 from sonic_model.model.synth_score import MIN_ROWS, expectations, score_runs, shear_scores
@@ -317,6 +316,7 @@ def time_traces(run: Run, opts: SynthOptions) -> dict:
 def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     """Predict (the same predict_extended every door uses), then synthesize. Where the well has
     measured sonic, a second prediction from the logs alone is what the scores judge."""
+    from sonic_model.model.choice import in_sample_for, predicted_by
     from sonic_model.model.extended import predict_extended
 
     opts = check_options(opts)
@@ -330,8 +330,7 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     # `auto` picked a bundled model for this well: its card holds the residual settings the
     # realisations draw with and what to expect, and it makes the logs-only prediction too
     # (already checked: no second pick, no second hand-chosen check).
-    picked = ensemble.model(pred.attrs["model"]) \
-        if hasattr(ensemble, "pick") and pred.attrs.get("model") else ensemble
+    picked = predicted_by(ensemble, pred.attrs)
     meas_dtc, _ = measured_masks(pred)
     logs_only = None
     if meas_dtc.any():
@@ -343,8 +342,7 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     result = synthesize(well, pred, opts, card=card, pred_logs_only=logs_only,
                         pred_with_dtc=None if opts.ignore_measured else pred)
     result.options["model"] = pred.attrs.get("model_reason") or getattr(ensemble, "name", "")
-    note = in_sample_note(getattr(well, "sha256", ""),
-                          {pred.attrs.get("model") or getattr(picked, "name", "the model"): card})
+    note = in_sample_for(well, ensemble, pred.attrs)
     if note:
         result.options["in_sample"] = note
     return result

@@ -256,6 +256,7 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         well = wells.read_well(job.source, name=Path(job.label).name, frame=job.frame,
                                resample=job.resample)
         # The CLI predict's default: DTS conditioned on the well's measured DTC where valid.
+        from sonic_model.model.choice import in_sample_for
         from sonic_model.model.extended import predict_extended
 
         result = predict_extended(well, ens)
@@ -269,11 +270,13 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
                                   "permissions of the output folder") from None
         flagged = float(np.mean(result["QC"].to_numpy() != "OK")) if len(result) else 0.0
         scores = metrics.sonic_metrics(well.curves, result)
-        note = _write_synth(job, well, ens) if job.synth else None
+        notes = [in_sample_for(well, ens, result.attrs) if scores else None,
+                 _write_synth(job, well, ens) if job.synth else None]
         return report_row(job, "ok", rows=len(result), qc_flagged_share=round(flagged, 4),
                           rmse_dtc=_rmse(scores, "DTC"), rmse_dts=_rmse(scores, "DTS"),
                           seconds=round(time.perf_counter() - start, 3),
-                          model=_model_label(choice, ens, result), message=note)
+                          model=_model_label(choice, ens, result),
+                          message="; ".join(n for n in notes if n) or None)
     except SonicModelError as exc:
         return report_row(job, "error", seconds=round(time.perf_counter() - start, 3),
                           message=str(exc), model=choice.label)
