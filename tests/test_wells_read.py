@@ -245,6 +245,21 @@ def test_cp1252_header_text(frame):
     assert well.name == "Bohrung Müller – Süd"
 
 
+def test_a_colon_in_a_header_description_stays_out_of_the_value(frame):
+    # Every FORCE 2020 file has "DATE.  2020-08-09 20:01:46   : Log Export Date {yyyy-MM-dd
+    # HH:mm:ss}"; lasio splits at the last colon, and the page showed the value as
+    # "2020-08-09 20:01:46 : Log Export Date {yyyy-MM-dd HH:mm".
+    lines = vendor_las(frame, GENERIC).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("DATE"))
+    lines[at] = "DATE.  2020-08-09 20:01:46   : Log Export Date {yyyy-MM-dd HH:mm:ss}"
+    text = "\n".join(lines) + "\n"
+    well = _read(text)
+    assert well.header["DATE"] == "2020-08-09 20:01:46"
+    item = next(i for i in well.header["sections"]["Well"] if i["mnemonic"] == "DATE")
+    assert item["descr"] == "Log Export Date {yyyy-MM-dd HH:mm:ss}"
+    assert well.header["COMP"] == "ACME Logging"           # a value without a colon: as it was
+
+
 def test_truncated_last_row_keeps_what_was_read(frame):
     text = vendor_las(frame, GENERIC).rstrip()
     text = text[: text.rstrip().rfind(" ", 0, len(text) - 30)]

@@ -60,7 +60,24 @@ def _item_value(item):
         return None
     if isinstance(v, (np.floating, np.integer)):
         v = v.item()
+    if isinstance(v, str):
+        v = _value_and_descr(v, "")[0]
     return v
+
+
+# lasio splits a header line at its last colon, so a description holding one ("DATE.
+# 2020-08-09 20:01:46 : Log Export Date {yyyy-MM-dd HH:mm:ss}", every FORCE 2020 file) leaves
+# "... : Log Export Date {yyyy-MM-dd HH:mm" in the value. A colon with white space on both sides
+# is the delimiter (a time or a ratio inside a value has none).
+_PADDED_COLON = re.compile(r"\s+:\s")
+
+
+def _value_and_descr(value: str, descr: str) -> tuple[str, str]:
+    m = _PADDED_COLON.search(value)
+    if not m:
+        return value, descr
+    rest = value[m.end():].strip()
+    return value[:m.start()].strip(), rest + (":" + descr if descr else "")
 
 
 def _las_header(las, version: str) -> tuple[dict, float | None]:
@@ -70,8 +87,11 @@ def _las_header(las, version: str) -> tuple[dict, float | None]:
             continue
         items = []
         for item in sec:
+            value, descr = _item_value(item), str(item.descr or "")
+            if isinstance(item.value, str):
+                descr = _value_and_descr(str(item.value), descr)[1]
             items.append({"mnemonic": str(item.original_mnemonic), "unit": str(item.unit or ""),
-                          "value": _item_value(item), "descr": str(item.descr or "")})
+                          "value": value, "descr": descr})
         sections[sec_name] = items
     other = las.sections.get("Other", "")
     header: dict = {"format": f"LAS {version}".strip(), "version": version,
