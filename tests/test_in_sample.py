@@ -106,3 +106,24 @@ def test_the_batch_report_says_which_wells_scores_are_in_sample(tmp_path):
     assert trained["rmse_dtc"] and "north-sea was trained on" in trained["message"]
     other = next(r for name, r in rows.items() if name != f"{TRAINED_ON}.las")
     assert other["rmse_dtc"] and "in-sample" not in other["message"]
+
+
+@pytest.mark.slow      # the session's own model (train --wells on four FORCE subsets)
+def test_a_file_of_ones_own_training_wells_is_in_sample_for_that_model_only(own_model):
+    from sonic_model import io as wells
+    from sonic_model.model.choice import load_bundled
+    from sonic_model.model.ensemble import load_ensemble
+    from sonic_model.model.synth import synth_well
+    from sonic_model.model.synth_options import SynthOptions
+
+    from forcewells import WITH_DTS
+
+    ens = load_ensemble("full", model_dir=own_model["store"] / own_model["name"])
+    path = next(own_model["wells"].glob(f"{WITH_DTS[0]}*"))
+    well = wells.read_well(path)
+    opts = SynthOptions(realisations=4, seed=1)
+    result = synth_well(well, ens, opts)
+    note = result.options.get("in_sample") or ""
+    assert note.startswith(f"this file is {WITH_DTS[0]}, one of the wells small was trained on")
+    # The bundled contest model never saw these rows.
+    assert "in_sample" not in synth_well(well, load_bundled("contest"), opts).options
