@@ -83,6 +83,32 @@ def test_a_bad_checkshot_is_named(text, message):
         read_checkshot(text, "--checkshot cs.txt")
 
 
+@pytest.mark.parametrize("header, factor_z, factor_t", [
+    ("", 1.0, 1.0),                                    # no header: m and two-way ms
+    ("depth_m,twt_ms", 1.0, 1.0),
+    ("MD (ft) TWT (ms)", 1 / 0.3048, 1.0),
+    ("MD(ft),TWT(s)", 1 / 0.3048, 1e-3),
+    ("Depth [feet]; One-way time [s]", 1 / 0.3048, 0.5e-3),
+    ("DEPTH_M\tOWT_MS", 1.0, 0.5),
+    ("TVDSS  TWT", 1.0, 1.0),                           # "ss" is not seconds
+], ids=["none", "m-ms", "ft-ms", "ft-s", "ft-owt-s", "m-owt-ms", "tvdss"])
+def test_a_checkshot_header_names_its_units(header, factor_z, factor_t):
+    # The same survey written in a vendor's units reads back in m and two-way seconds.
+    z, t_ms = np.array([1000.0, 1500.0, 2000.0]), np.array([900.0, 1250.0, 1560.0])
+    rows = "\n".join(f"{a * factor_z:.6f},{b * factor_t:.9f}" for a, b in zip(z, t_ms))
+    depth, twt = read_checkshot((header + "\n" if header else "") + rows, "cs.txt")
+    np.testing.assert_allclose(depth, z, rtol=1e-9)
+    np.testing.assert_allclose(twt, t_ms / 1000, rtol=1e-6)
+
+
+@pytest.mark.parametrize("text", ["depth,twt\n1000,0.9\n2000,1.56\n",      # s read as ms
+                                  "MD (ft),TWT (ms)\n1000,900\n2000,1560\n"],   # m said to be ft
+                         ids=["seconds-as-ms", "metres-as-feet"])
+def test_a_checkshot_no_rock_could_give_names_its_units(text):
+    with pytest.raises(S.CheckshotError, match=r"average velocity of [\d,]+ m/s.*units"):
+        read_checkshot(text, "--checkshot cs.txt")
+
+
 def test_realisations_keep_the_band_and_are_smooth_along_depth():
     depth = np.arange(4000) * STEP
     z = RZ.correlated_normals(400, depth, length_m=6.0, cross=0.8, seed=3)

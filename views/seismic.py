@@ -72,7 +72,9 @@ def _controls() -> tuple[tuple, object]:
     ignore = c6.checkbox("Predicted sonic everywhere (ignore the measured)", False)
     with st.expander("Time-depth and fluid substitution"):
         checkshot = st.file_uploader("Checkshot: depth (m), two-way time (ms)",
-                                     type=["csv", "txt"], key="seismic_checkshot")
+                                     type=["csv", "txt"], key="seismic_checkshot",
+                                     help="Two columns. A header line may name other units "
+                                          "or one-way time, e.g. 'MD (ft), OWT (s)'.")
         f1, f2, f3, f4 = st.columns(4)
         fluid = f1.selectbox("New pore fluid", ["none", "brine", "oil", "gas"],
                              help="Gassmann with Batzle-Wang fluids, porous sands only "

@@ -3,6 +3,7 @@ where they enter: every door builds a SynthOptions and check_options names a bad
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -106,11 +107,12 @@ def parse_number_list(text: str, option: str) -> tuple[float, ...]:
 
 
 def read_checkshot(data: bytes | str, source: str) -> tuple[np.ndarray, np.ndarray]:
-    """A checkshot text file: two columns, depth (m) then two-way time (ms), separated by
-    commas, tabs or spaces; a header line and '#' comments are skipped. Returns (depth m, twt s)
-    checked, or CheckshotError naming the file and the line."""
+    """A checkshot text file: two columns, depth then time, separated by commas, semicolons,
+    tabs or spaces; '#' comments are skipped. Without a header: depth in m, two-way time in ms.
+    A header line names other units and one-way time (checkshot_units: "MD (ft), OWT (s)").
+    Returns (depth m, two-way time s) checked, or CheckshotError naming the file and the line."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    rows = []
+    rows, header = [], None
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -120,12 +122,41 @@ def read_checkshot(data: bytes | str, source: str) -> tuple[np.ndarray, np.ndarr
             values = [float(p) for p in parts[:2]]
         except ValueError:
             if not rows:          # a header line
+                header = line
                 continue
             raise S.CheckshotError(f"{source}: line {number} ({line[:40]!r}) is not two "
-                                   "numbers (depth m, two-way time ms)") from None
+                                   "numbers (depth, time)") from None
         if len(values) < 2:
             raise S.CheckshotError(f"{source}: line {number} has one column; expected depth "
-                                   "(m) and two-way time (ms)")
+                                   "and time (by default m and two-way ms)")
         rows.append(values)
     arr = np.array(rows, dtype=float).reshape(-1, 2)
-    return S.check_checkshot(arr[:, 0], arr[:, 1] / 1000.0, source)
+    to_m, to_twt_s = checkshot_units(header)
+    return S.check_checkshot(arr[:, 0] * to_m, arr[:, 1] * to_twt_s, source)
+
+
+# Units named in a checkshot's header (vendor exports: "MD(ft),TWT(ms)", "DEPTH_M OWT_S",
+# "Depth [feet]; One-way time [s]"): a whole word or a bracketed/suffixed unit, nothing inside
+# another word ("tvdss" is not seconds).
+_FEET = re.compile(r"(?<![a-z])(ft|feet|foot)(?![a-z])")
+_MILLISECONDS = re.compile(r"(?<![a-z])(ms|msec|millisec\w*)(?![a-z])")
+_SECONDS = re.compile(r"(?<![a-z])(s|sec|secs|second|seconds)(?![a-z])")
+_TIME_WORD = re.compile(r"(twt|owt|time|one|two|1-way|2-way)")
+_ONE_WAY = re.compile(r"(?<![a-z])(owt|one[\s_-]?way|1[\s_-]?way)(?![a-z])")
+
+
+def checkshot_units(header: str | None) -> tuple[float, float]:
+    """(factor to metres, factor to two-way seconds) for a checkshot's two columns, read from
+    its header line: depth in ft or m (default m); time in s or ms (default ms), one-way when
+    the header says OWT / one-way (doubled). No header: m and two-way ms."""
+    if not header:
+        return 1.0, 1e-3
+    cols = re.split(r"[,;\t]+|\s{2,}", header.strip().lower())
+    if len(cols) < 2:        # single spaces: the time label starts at its first time word
+        words = header.strip().lower().split()
+        at = next((i for i, w in enumerate(words) if i and _TIME_WORD.search(w)), 1)
+        cols = [" ".join(words[:at]), " ".join(words[at:])]
+    depth, time = cols[0], " ".join(cols[1:])
+    to_m = 0.3048 if _FEET.search(depth) else 1.0
+    to_s = 1e-3 if _MILLISECONDS.search(time) or not _SECONDS.search(time) else 1.0
+    return to_m, to_s * (2.0 if _ONE_WAY.search(time) else 1.0)

@@ -88,6 +88,11 @@ def twt_from_velocity(depth_m: np.ndarray, vp: np.ndarray, datum: int = 0) -> np
     return out
 
 
+# Average velocity between a checkshot's first and last level, m/s: water to the fastest
+# evaporites and basement, with room to spare.
+MIN_CHECKSHOT_VELOCITY, MAX_CHECKSHOT_VELOCITY = 1000.0, 8000.0
+
+
 def check_checkshot(depth_m, twt_s, source: str = "checkshot") -> tuple[np.ndarray, np.ndarray]:
     """(depth, twt) sorted by depth, or CheckshotError naming the problem: fewer than two
     points, a non-finite or negative value, or time that does not increase with depth."""
@@ -107,6 +112,15 @@ def check_checkshot(depth_m, twt_s, source: str = "checkshot") -> tuple[np.ndarr
             f"{source}: two-way time must increase with depth, but {z[i]:g} m -> "
             f"{t[i] * 1000:g} ms and {z[i + 1]:g} m -> {t[i + 1] * 1000:g} ms do not; "
             "check the columns (depth first, then two-way time in ms) and their units")
+    # Rock between the first and last level: 2 dz / dt far outside any rock's velocity is a
+    # unit mix-up (ft read as m, s as ms), not a survey: say so before it bends the tie.
+    velocity = 2 * (z[-1] - z[0]) / (t[-1] - t[0])
+    if not MIN_CHECKSHOT_VELOCITY <= velocity <= MAX_CHECKSHOT_VELOCITY:
+        raise CheckshotError(
+            f"{source}: {z[0]:g}-{z[-1]:g} m in {t[0] * 1000:g}-{t[-1] * 1000:g} ms two-way is "
+            f"an average velocity of {velocity:,.0f} m/s, which no rock has; check the units "
+            "(by default depth in m and two-way time in ms; a header line such as "
+            "'MD (ft), OWT (s)' names others)")
     return z, t
 
 

@@ -35,7 +35,8 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed of the realisations")
     p.add_argument("--checkshot", metavar="FILE",
                    help="time-depth from a checkshot: two columns, depth (m) and two-way time "
-                        "(ms); default: from the sonic")
+                        "(ms), or the units a header line names (e.g. 'MD (ft), OWT (s)'); "
+                        "default: from the sonic")
     p.add_argument("--segy", metavar="OUT.sgy",
                    help="also write the time-domain traces (per angle: P10, P50, P90) as SEG-Y")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
