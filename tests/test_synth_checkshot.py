@@ -105,3 +105,12 @@ def test_api_answers_400_naming_the_checkshot(well, tmp_path, model_dir):
     detail = r.json()["detail"]
     assert detail.startswith("checkshot shallow.txt: none of its 2 levels")
     assert f"({top:.1f}-{base:.1f} m)" in detail and "\n" not in detail
+
+
+def test_a_checkshot_for_a_well_without_depth_is_one_line(tmp_path, contest_dir):
+    cs = tmp_path / "cs.txt"
+    cs.write_text("1000,900\n2000,1560\n")
+    proc = cli("synth", contest_dir / "test.csv", "-o", tmp_path / "o.csv", "--checkshot", cs)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "has no depth column" in proc.stderr
+    assert str(cs) in proc.stderr and "Traceback" not in proc.stderr

@@ -79,3 +79,18 @@ def test_the_pages_door_gives_the_functions_numbers(tmp_path):
     np.testing.assert_allclose(page.frame[numeric].to_numpy(float),
                                ref.frame[numeric].to_numpy(float), atol=1e-6, equal_nan=True)
     assert page.scores == ref.scores
+
+
+@pytest.mark.slow
+def test_the_contest_blind_well_without_depth_gets_its_synthetic_on_the_contests_spacing(
+        contest_dir):
+    # Predict's demo button loads Well #2 (no depth column): the page used to refuse it.
+    data = (contest_dir / "test.csv").read_bytes()
+    at = _page()
+    at.session_state["demo"] = {"name": "PDDA2020_Well2_test.csv", "data": data,
+                                "origin": "demo"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert any(i.value.startswith("No depth column: rows taken 0.1 m apart") for i in at.info)
+    assert any("no measured sonic to score" in c.value for c in at.caption)

@@ -33,8 +33,9 @@ def _well() -> dict | None:
     upload = st.file_uploader("Well file (LAS, CSV, TXT, DLIS or LIS) — or choose one on "
                               "Predict", type=UPLOAD_TYPES, key="seismic_upload")
     if upload is None:
-        st.info("Drop a well with depth, GR, CNC (neutron), HRD (deep resistivity) and ZDEN "
-                "(density); measured sonic, where the well has some, is used and scored.")
+        st.info("Drop a well with GR, CNC (neutron), HRD (deep resistivity) and ZDEN "
+                "(density), and depth (without one, rows are taken 0.1 m apart, the contest's "
+                "layout); measured sonic, where the well has some, is used and scored.")
         return None
     st.session_state.uploaded = {"name": upload.name, "data": upload.getvalue(),
                                  "origin": "upload"}
@@ -170,6 +171,9 @@ def render() -> None:
     note = checkshot_note(result.options.get("checkshot"))
     if note:
         st.info(note[0].upper() + note[1:], icon=":material/schedule:")
+    note = result.options.get("depth_note")
+    if note:       # the contest's layout, e.g. its blind well from Predict's demo button
+        st.info(note[0].upper() + note[1:], icon=":material/straighten:")
     _fit_for_purpose(result)
     tabs = st.tabs(["Synthetic and angle gather", "Intercept–gradient", "Fluid substitution"])
     with tabs[0]:

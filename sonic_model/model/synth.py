@@ -161,16 +161,36 @@ def synthesize(well, pred: pd.DataFrame, opts: SynthOptions, card: dict | None =
     """The pure pipeline: a well and its predict_extended(splice=True) frame in, a SynthResult
     out. `pred_logs_only` (predictions with ignore_measured) is what the scores judge; without
     it, or without measured sonic, no scores. `pred_with_dtc`: see synthesize_logs."""
-    if well.depth is None:
-        raise SynthInputError(f"{well.name}: no depth column; a synthetic needs depth "
-                              "(a LAS index or a DEPT/DEPTH column)")
+    _check_depth_for_checkshot(well, opts)
     curves = well.curves.reset_index(drop=True)
-    result = synthesize_logs(
-        Depths(depth_column(well), np.asarray(well.depth, float), well.depth_ft() * FT_M),
-        _density(well), _col(curves, "GR", len(curves)), pred, opts, card, pred_logs_only,
-        pred_with_dtc)
+    if well.depth is None:
+        # The contest's layout (its blind Well #2 included): rows 0.1 m apart in depth order,
+        # as predict reads such a file; the depth is relative to the first row.
+        relative = np.arange(len(curves)) * CONTEST_STEP_M
+        depths = Depths(RELATIVE_DEPTH, relative, relative)
+    else:
+        depths = Depths(depth_column(well), np.asarray(well.depth, float),
+                        well.depth_ft() * FT_M)
+    result = synthesize_logs(depths, _density(well), _col(curves, "GR", len(curves)), pred,
+                             opts, card, pred_logs_only, pred_with_dtc)
     result.frame.index = well.curves.index
+    if well.depth is None:
+        result.options["depth_note"] = NO_DEPTH_NOTE
     return result
+
+
+CONTEST_STEP_M = 0.1
+RELATIVE_DEPTH = "DEPTH_REL_M"
+NO_DEPTH_NOTE = (f"no depth column: rows taken 0.1 m apart in file order, the contest's layout "
+                 f"({RELATIVE_DEPTH} is depth below the first row); if yours are spaced "
+                 "otherwise, give the file a depth column")
+
+
+def _check_depth_for_checkshot(well, opts: SynthOptions) -> None:
+    if well.depth is None and opts.checkshot is not None:
+        raise SynthInputError(f"{opts.checkshot_source}: a checkshot ties depths, and "
+                              f"{well.name} has no depth column; add one (a LAS index or a "
+                              "DEPT/DEPTH column) or leave the checkshot out")
 
 
 @dataclass
@@ -320,6 +340,7 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     from sonic_model.model.extended import predict_extended
 
     opts = check_options(opts)
+    _check_depth_for_checkshot(well, opts)
     if opts.checkshot is not None and well.depth is not None:
         # A checkshot beside the logs fails before the prediction: checked on the depths with
         # a density here, on those with a sonic too once it is predicted.

@@ -29,9 +29,9 @@ def header_lines(result, well_name: str = "") -> list[str]:
              "SYN_<angle>: synthetic at each sample's two-way time (Zoeppritz reflectivity, "
              "convolved); AVO_A, AVO_B: Shuey intercept and gradient, convolved; _P10/_P90 "
              "from realisations of the predicted logs inside their bands"]
-    note = checkshot_note(o.get("checkshot"))
-    if note:
-        lines.append(note)
+    for note in (checkshot_note(o.get("checkshot")), o.get("depth_note")):
+        if note:
+            lines.append(note)
     lines += score_lines(result.scores, result.expected, result.options.get("in_sample"))
     if result.scores:
         lines.append("scores: " + json.dumps(result.scores, separators=(",", ":")))
@@ -73,7 +73,8 @@ def segy_payload(result, well_name: str = "") -> bytes:
 
 def summary_line(result, source: str, target: str) -> str:
     first = score_lines(result.scores, result.expected, result.options.get("in_sample"))
-    note = checkshot_note(result.options.get("checkshot"))
-    if note:
-        first.append(note)
+    for note in (checkshot_note(result.options.get("checkshot")),
+                 result.options.get("depth_note")):
+        if note:
+            first.append(note)
     return f"{source} -> {target}: {len(result.frame)} rows; " + "; ".join(first)

@@ -297,7 +297,8 @@ def synth_output(job: Job) -> Path:
 
 def _write_synth(job: Job, well, ens) -> str | None:
     """The synth CSV (model.synth with the CLI's defaults); a well that cannot be modelled
-    (no depth, no density) keeps its prediction and says why in the report's message."""
+    (no density) keeps its prediction and says why in the report's message; one without depth
+    gets its synthetic and the report says what depth it was given."""
     from sonic_model.model.synth import SynthOptions, synth_well
     from sonic_model.model.synth_export import csv_bytes
 
@@ -310,7 +311,8 @@ def _write_synth(job: Job, well, ens) -> str | None:
     except OSError as exc:
         raise BatchWriteError(f"{Path(job.label).name}: cannot write '{synth_output(job)}' "
                               f"({exc.strerror or exc})") from None
-    return None
+    note = result.options.get("depth_note")
+    return f"synth: {note}" if note else None
 
 
 def _rmse(scores: dict, curve: str) -> float | None:
