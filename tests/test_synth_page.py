@@ -94,3 +94,6 @@ def test_the_contest_blind_well_without_depth_gets_its_synthetic_on_the_contests
     assert not at.error, [e.value for e in at.error]
     assert any(i.value.startswith("No depth column: rows taken 0.1 m apart") for i in at.info)
     assert any("no measured sonic to score" in c.value for c in at.caption)
+    # The tracks say the depth is relative, in words.
+    specs = [c.proto.spec for c in at.main.get("plotly_chart")]
+    assert any("Depth below the first row (m)" in spec for spec in specs)

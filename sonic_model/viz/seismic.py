@@ -30,6 +30,15 @@ def depth_column(frame: pd.DataFrame) -> str:
     return next(c for c in frame.columns if c.startswith("DEPTH") or c == "SAMPLE")
 
 
+# Axis titles in words: a depth without a file depth column is relative (model.synth).
+DEPTH_TITLES = {"DEPTH_M": "Depth (m)", "DEPTH_FT": "Depth (ft)",
+                "DEPTH_REL_M": "Depth below the first row (m)", "SAMPLE": "Sample"}
+
+
+def depth_title(column: str) -> str:
+    return DEPTH_TITLES.get(column, column)
+
+
 def angle_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith("SYN_") and not c.endswith(("_P10", "_P90"))]
 
@@ -83,7 +92,7 @@ def seismic_tracks(frame: pd.DataFrame, height: int = 900) -> go.Figure:
     fig.update_xaxes(row=1, col=4, tickvals=[k * spacing for k in range(len(angles))],
                      ticktext=[a.removeprefix("SYN_").replace("p", ".") + "°" for a in angles])
     fig.update_xaxes(row=1, col=3, range=[-1.1 * peak, 1.1 * peak])
-    fig.update_yaxes(autorange="reversed", title_text=dcol, row=1, col=1)
+    fig.update_yaxes(autorange="reversed", title_text=depth_title(dcol), row=1, col=1)
     fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 50, "b": 30},
                       showlegend=False, plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="rgba(0,0,0,0.12)")
@@ -98,7 +107,7 @@ def intercept_gradient(frame: pd.DataFrame, height: int = 520) -> go.Figure:
     fig = go.Figure(go.Scattergl(
         x=f["AVO_A"], y=f["AVO_B"], mode="markers",
         marker={"size": 4, "color": f[dcol], "colorscale": "Viridis",
-                "colorbar": {"title": dcol}, "opacity": 0.7},
+                "colorbar": {"title": depth_title(dcol)}, "opacity": 0.7},
         hovertemplate="A %{x:.4f}, B %{y:.4f}<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#888", "width": 1})
     fig.add_vline(x=0, line={"color": "#888", "width": 1})
@@ -131,7 +140,7 @@ def fluid_tracks(after: pd.DataFrame, before: pd.DataFrame | None = None,
                                  line={"color": BEFORE_COLOR, "width": 1}), 1, 3)
     fig.add_trace(go.Scatter(x=f[first], y=depth, mode="lines", name="synthetic substituted",
                              line={"color": AFTER_COLOR, "width": 1}), 1, 3)
-    fig.update_yaxes(autorange="reversed", title_text=dcol, row=1, col=1)
+    fig.update_yaxes(autorange="reversed", title_text=depth_title(dcol), row=1, col=1)
     fig.update_layout(height=height, plot_bgcolor="white",
                       margin={"l": 60, "r": 20, "t": 50, "b": 30},
                       legend={"orientation": "h", "y": -0.04})
