@@ -179,6 +179,8 @@ def with_dtc_section(frames: dict[str, pd.DataFrame], held: tuple, log=None) -> 
     the measured DTC with the shear the shipped DTC route predicted for it without the well
     (`held`: (DTS, P10, P90) row for row with the frames in order), against those from the
     measured DTC and DTS; then the medians."""
+    if sum(len(f) for f in frames.values()) != len(held[0]):
+        return {}           # not row for row (a well dropped on one side): nothing to pair
     per_well, start = {}, 0
     for name, frame in frames.items():
         rows = slice(start, start + len(frame))

@@ -73,7 +73,8 @@ async def synth_file(
     realisations: Annotated[int, Form(ge=0, le=1000)] = 100,
     seed: Annotated[int, Form()] = 0,
     checkshot: Annotated[UploadFile | None, File(
-        description="two columns: depth (m), two-way time (ms); a header line may name other units, e.g. 'MD (ft), OWT (s)'")] = None,
+        description="two columns: depth (m), two-way time (ms); a header line may name "
+                    "other units, e.g. 'MD (ft), OWT (s)'")] = None,
     fluid: Annotated[Literal["brine", "oil", "gas"] | None, Form()] = None,
     sw: Num = None, k_mineral: Num = None, rho_mineral: Num = None, k_fluid: Num = None,
     rho_fluid: Num = None, salinity: Num = None, oil_api: Num = None, gas_gravity: Num = None,
