@@ -127,3 +127,26 @@ def test_a_file_of_ones_own_training_wells_is_in_sample_for_that_model_only(own_
     assert note.startswith(f"this file is {WITH_DTS[0]}, one of the wells small was trained on")
     # The bundled contest model never saw these rows.
     assert "in_sample" not in synth_well(well, load_bundled("contest"), opts).options
+
+
+@pytest.mark.slow      # uvicorn over HTTP, one whole FORCE well
+def test_the_api_says_when_an_uploaded_file_is_a_training_file(api_server, tmp_path):
+    import requests
+
+    from forcewells import write_subset
+
+    server = api_server()
+    fresh = write_subset("31_3-4", tmp_path, rows=600)
+    cases = [(force_well(TRAINED_ON), "auto", "north-sea was trained on"),
+             (force_well(TRAINED_ON), "contest", None),       # contest never saw it
+             (fresh, "auto", None)]                            # rows cut into a new file
+    for path, model, said in cases:
+        with open(path, "rb") as fh:
+            r = requests.post(f"{server.url}/api/v1/predict/file", timeout=120,
+                              files={"file": (path.name, fh)}, data={"model": model})
+        assert r.status_code == 200, r.text
+        note = r.json()["in_sample"]
+        if said:
+            assert note.startswith(f"this file is {TRAINED_ON}, one of the wells ") and said in note
+        else:
+            assert note is None, (path.name, model, note)

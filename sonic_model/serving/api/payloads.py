@@ -223,6 +223,8 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
     for c in extra:
         results[c] = (result[c].fillna("").astype(str).tolist() if c in TEXT_COLUMNS
                       else _rounded(result[c].to_numpy(dtype=float)))
+    from sonic_model.model.choice import in_sample_for
+
     ens = models.get(name)
     card = ens.card or {}
     depth_ft = well.depth_ft()
@@ -238,6 +240,7 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
         "depth_ft": None if depth_ft is None else _rounded(np.asarray(depth_ft, dtype=float)),
         "results": results, "qc_summary": count_reasons(result["QC"]),
         "mapping": well.report.to_dict(),
+        "in_sample": in_sample_for(well, ens, result.attrs),
     }
 
 

@@ -83,6 +83,9 @@ class PredictResponse(BaseModel):
     qc_summary: dict[str, int] = Field(description="rows per QC reason ('OK' = clean)")
     mapping: dict[str, Any] = Field(description="which input curve became which canonical "
                                                 "curve, with units and conversions")
+    in_sample: str | None = Field(None, description="set when the uploaded file is one the "
+                                  "predicting model was trained on (matched by sha256): scores "
+                                  "against its measured sonic are in-sample, not validation")
 
 
 class Health(BaseModel):
