@@ -10,6 +10,8 @@ import streamlit as st
 
 from sonic_model.core.errors import SonicModelError
 from sonic_model.model.card import (
+    blend_rows,
+    blend_summary,
     fold_rows,
     format_size,
     interval_rows,
@@ -236,6 +238,24 @@ def _fit_for_purpose(card: dict) -> None:
                "medians on wells without sonic.")
 
 
+def _blend(card: dict) -> None:
+    """auto on contest's field: contest's DTC averaged with north-sea's trees, held out."""
+    rows = blend_rows(card)
+    if not rows:
+        return
+    st.subheader("auto on contest's field: both models' DTC averaged")
+    st.caption("Each of Well #1's wells held out by both models; the weight is chosen on the "
+               "other wells only (nested). 'alone': contest by itself, 'blended': what auto "
+               "gives a well it picks contest for. Coverage is the share inside P10–P90 "
+               "(ideal 80 %); beyond 3 sigma: sigma = P10–P90 width / 2.563.")
+    st.markdown(blend_summary(card) or "")
+    shares = [c for c in rows[0] if "coverage" in c or "sigma" in c]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="auto_blend",
+                 column_config={**{c: st.column_config.NumberColumn(c, format="percent")
+                                   for c in shares},
+                                **{c: NUM2 for c in rows[0] if "RMSE" in c or "score" in c}})
+
+
 def _members_and_studies(card: dict) -> None:
     st.subheader("Members")
     st.dataframe(pd.DataFrame(member_rows(card)), hide_index=True, width="stretch",
@@ -302,5 +322,6 @@ def render() -> None:
     _intervals(card, scheme)
     _nested_bands(card)
     _fit_for_purpose(card)
+    _blend(card)
     _members_and_studies(card)
     _files_and_licence(card)

@@ -317,3 +317,42 @@ def nested_summary(card: dict | None) -> str | None:
             f"the band{' (no QC flag raised)' if silent else ''}, {bound} the "
             f"{SILENT_BOUND:.0%} bound; band calibrated without that {kind.split()[-1]} "
             "(out of sample).")
+
+
+def blend_rows(card: dict | None) -> list[dict]:
+    """auto's blend on contest's field (training/auto_blend.py), one row per held-out well:
+    the weight chosen without it, then contest alone against blended (RMSE, P10-P90 coverage,
+    share beyond 3 sigma). [] when the card has no blend."""
+    wells = ((card or {}).get("auto_blend") or {}).get("wells") or {}
+    rows = []
+    for name, w in wells.items():
+        row = {"held-out well": name, "weight (contest)": w.get("weight")}
+        for key, label in (("contest_alone", "alone"), ("blended", "blended")):
+            part = w.get(key) or {}
+            row[f"contest score, {label}"] = part.get("contest")
+            for t in ("DTC", "DTS"):
+                row[f"{t} RMSE, {label}"] = (part.get(t) or {}).get("rmse")
+            row[f"DTC coverage, {label}"] = (part.get("DTC") or {}).get("coverage")
+            row[f"DTC beyond 3 sigma, {label}"] = (part.get("DTC") or {}).get("beyond_3_sigma")
+        rows.append(row)
+    return rows
+
+
+def blend_summary(card: dict | None) -> str | None:
+    """One sentence on auto's blend, or None when the card has none."""
+    b = (card or {}).get("auto_blend")
+    if not b:
+        return None
+    s = b.get("summary") or {}
+    alone, mixed = s.get("contest_alone") or {}, s.get("blended") or {}
+    figures = (f"held out on Well #1's wells (weight chosen without the well), geometric mean "
+               f"DTC {alone.get('DTC')} -> {mixed.get('DTC')}, DTS {alone.get('DTS')} -> "
+               f"{mixed.get('DTS')}, contest score {alone.get('contest')} -> "
+               f"{mixed.get('contest')} us/ft")
+    if not b.get("ships"):
+        return (f"auto does not blend the two models on contest's field: {figures}; worse on "
+                f"{', '.join(b.get('worse_wells') or []) or 'average'}.")
+    share = float(b.get("weight", 1.0))
+    return (f"When auto picks contest, its DTC is averaged with north-sea's tree members "
+            f"({share:.2f} / {1 - share:.2f}) and the shear follows through contest's Vp/Vs: "
+            f"{figures}. Naming contest gives contest alone.")

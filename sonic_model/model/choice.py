@@ -105,7 +105,11 @@ def predicted_by(ensemble, attrs: dict):
     """The ensemble that made a prediction with these attrs: auto's pick (attrs["model"]),
     else `ensemble` itself. Its card is the one to read the prediction with."""
     name = attrs.get("model")
-    return ensemble.model(name) if hasattr(ensemble, "pick") and name else ensemble
+    if not (hasattr(ensemble, "pick") and name):
+        return ensemble
+    if name == CONTEST and attrs.get("dtc_blend"):      # auto's contest with north-sea's DTC
+        return ensemble.blended() or ensemble.model(name)
+    return ensemble.model(name)
 
 
 def in_sample_for(well, ensemble, attrs: dict) -> str | None:
@@ -191,4 +195,19 @@ class Auto:
         chosen = NORTH_SEA if n + MARGIN < c else CONTEST
         why = (f"auto: {chosen} ({c:.0%} of samples unfamiliar to contest, {n:.0%} to "
                f"north-sea; contest unless north-sea is {MARGIN:.0%} more familiar)")
+        if chosen == CONTEST:
+            blend = self.blended()
+            if blend is not None:
+                return blend, chosen, f"{why}; {blend.reason}"
         return self.model(chosen), chosen, why
+
+    def blended(self):
+        """contest with north-sea's DTC averaged in (dtc_blend.py), as contest's card says
+        its training run validated it; None when it does not ship."""
+        from sonic_model.model.dtc_blend import blended
+
+        contest = self.model(CONTEST)
+        spec = contest.card.get("auto_blend")
+        if not (spec and spec.get("ships")):
+            return None
+        return blended(contest, self.model(NORTH_SEA), spec)

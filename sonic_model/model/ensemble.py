@@ -295,6 +295,8 @@ def predict(frame: pd.DataFrame, ensemble: Ensemble | str = "full", *,
         result = predict(frame, chosen, depth_ft=depth_ft, ff=ff)
         result.attrs.update(model=name, model_reason=reason)
         return result
+    if hasattr(type(ensemble), "predict_blended"):   # dtc_blend.Blended: auto's contest
+        return ensemble.predict_blended(frame, depth_ft=depth_ft, ff=ff)
     if isinstance(ensemble, str):
         ensemble = load_ensemble(ensemble)  # type: ignore[arg-type]
     if not isinstance(frame, pd.DataFrame):

@@ -67,7 +67,8 @@ def card_extra(contest: list[TrainingWell], force: list[TrainingWell]) -> dict:
 
 
 def train_north_sea(out_dir: Path, data_dir: Path | None = None, force_folder: Path | None = None,
-                    log=print, cv_cache: Path | None = None, measure: bool = False) -> dict:
+                    log=print, cv_cache: Path | None = None, measure: bool = False,
+                    sink: dict | None = None) -> dict:
     """Train the bundled north-sea model into ``out_dir``; returns its card."""
     from sonic_model.training.bundled import contest_wells
     from sonic_model.training.trainer import train_model
@@ -78,4 +79,4 @@ def train_north_sea(out_dir: Path, data_dir: Path | None = None, force_folder: P
     log(f"north-sea: {len(contest)} Well #1 wells + {len(force)} FORCE wells "
         f"({HELD_OUT_WELL} held out)")
     return train_model(wells, Path(out_dir), log=log, measure=measure,
-                       card_extra=card_extra(contest, force), cv_cache=cv_cache)
+                       card_extra=card_extra(contest, force), cv_cache=cv_cache, sink=sink)

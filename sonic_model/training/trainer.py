@@ -23,7 +23,14 @@ import numpy as np
 
 from sonic_model.model.artifacts import RUNTIME_FILE
 from sonic_model.model.card import load_card
-from sonic_model.training import baseline, card_build, export, logs_nested, synth_figures
+from sonic_model.training import (
+    auto_blend,
+    baseline,
+    card_build,
+    export,
+    logs_nested,
+    synth_figures,
+)
 from sonic_model.training.crossval import (
     cross_validate,
     fit_sets,
@@ -70,7 +77,8 @@ def _tick(progress, done: int, total: int, message: str) -> None:
 def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int = 0,
                 log=print, progress=None, measure: bool = False, n_jobs: int = 2,
                 card_extra: dict | None = None, cv_cache: Path | None = None,
-                other_fields: list | None = None, row_budget: int = ROW_BUDGET) -> dict:
+                other_fields: list | None = None, row_budget: int = ROW_BUDGET,
+                sink: dict | None = None) -> dict:
     """Validate (leave-one-well-out, plus `blocked_folds` contiguous blocks if > 0), fit on
     all wells, write `out_dir` (member .npz files, runtime.json, model_card.json). Returns the
     card.
@@ -83,6 +91,7 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
     `cv_cache`: a file of held-out predictions from an earlier run with the same wells (an
     .npz, crossval.save_cv_cache), reused when present and written otherwise (a development
     shortcut of `python -m sonic_model train --cv-cache`).
+    `sink`: filled with the held-out parts auto_blend.section reads (bundled_train.train).
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -123,10 +132,11 @@ def train_model(wells: list[TrainingWell], out_dir: Path, *, blocked_folds: int 
             s == "lowo" for s, _ in fold_tasks(ts, plan.schemes, plan.keep))}
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     card_build.write_card(out_dir, card)
+    frames = synth_figures.frames_for_card(ts, wells, ensembles["full"], cv)
     card = _add_conditioned(out_dir, wells, card, plan, blocked_folds, n_jobs, log,
-                            logs_only=_logs_only_dts(ensembles["full"]),
-                            synth_frames=synth_figures.frames_for_card(
-                                ts, wells, ensembles["full"], cv))
+                            logs_only=_logs_only_dts(ensembles["full"]), synth_frames=frames)
+    if sink is not None:        # held-out parts for auto's blend of the bundled models
+        sink.update(auto_blend.sink_entry(ts, wells, cv, runtime, frames))
     _tick(progress, plan.n_folds + 2, plan.total, "fitted the DTC-conditioned shear set")
     base = baseline.section(ts, card, log)       # a plain XGBoost beside it, well by well
     if base:

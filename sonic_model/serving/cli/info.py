@@ -86,6 +86,22 @@ def _fit_for_purpose(card: dict) -> None:
     print("  " + line[0].upper() + line[1:])
 
 
+def _blend(card: dict) -> None:
+    from sonic_model.model.card import blend_rows, blend_summary
+
+    rows = blend_rows(card)
+    if not rows:
+        return
+    print("auto on contest's field, per held-out well: weight, contest score alone -> blended, "
+          "DTC and DTS RMSE alone -> blended (us/ft)")
+    for r in rows:
+        print(f"  {r['held-out well'][:26]:26s} {_cell(r['weight (contest)'], 5)} "
+              f"{_cell(r['contest score, alone'])} -> {_cell(r['contest score, blended'])}   "
+              f"{_cell(r['DTC RMSE, alone'])} -> {_cell(r['DTC RMSE, blended'])}   "
+              f"{_cell(r['DTS RMSE, alone'])} -> {_cell(r['DTS RMSE, blended'])}")
+    print("  " + (blend_summary(card) or ""))
+
+
 def _pct(value) -> str:
     return f"{value:5.1%}" if isinstance(value, (int, float)) else "    -"
 
@@ -137,5 +153,6 @@ def cmd_info(args) -> int:
         _conditioned(card)
         _nested(card)
         _fit_for_purpose(card)
+        _blend(card)
         _per_interval(card)
     return 0
