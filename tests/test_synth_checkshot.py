@@ -79,13 +79,42 @@ def test_cli_uses_a_checkshot_partly_outside_and_says_what_became_of_the_rest(we
     assert twt[np.argmin(depth)] == pytest.approx(np.interp(top, z, t), abs=1e-3)
 
 
-def test_a_checkshot_in_feet_on_a_metre_well_is_told_to_convert():
+@pytest.mark.parametrize("levels, hint", [
+    # feet read as metres (no header): 5000-5600 ft are 1524-1707 m
+    ([5000.0, 5300.0, 5600.0], r"read as feet they would fit, 1524\.0-1706\.9 m: convert"),
+    # metres a header called feet: 1600-1700 m became 487.7-518.2 m
+    ([1600 * 0.3048, 1700 * 0.3048], r"calls them feet but they are metres, they would fit as "
+                                     r"1600\.0-1700\.0 m: correct the header"),
+], ids=["feet-read-as-metres", "metres-called-feet"])
+def test_a_checkshot_that_would_fit_after_a_feet_metre_slip_says_so(levels, hint):
     from sonic_model.physics import seismic as S
 
-    feet = np.array([5000.0, 5300.0, 5600.0])
-    with pytest.raises(S.CheckshotRangeError, match="read as feet they would fit: convert"):
-        S.checkshot_ties(feet, np.array([1.5, 1.6, 1.7]), 1500.0, 1750.0, "cs.txt",
-                         feet_well=True)
+    z = np.array(levels)
+    with pytest.raises(S.CheckshotRangeError, match=hint):
+        S.checkshot_ties(z, np.linspace(1.5, 1.7, len(z)), 1500.0, 1750.0, "cs.txt")
+
+
+def test_a_checkshot_beside_the_logs_either_way_gets_no_unit_hint():
+    from sonic_model.physics import seismic as S
+
+    with pytest.raises(S.CheckshotRangeError) as err:
+        S.checkshot_ties(np.array([100.0, 200.0]), np.array([0.1, 0.2]), 1500.0, 1750.0)
+    assert "feet" not in str(err.value) and "(1500.0-1750.0 m" in str(err.value)
+
+
+@pytest.mark.slow
+def test_cli_tells_a_metre_well_that_its_checkshot_looks_like_feet(well, tmp_path):
+    """The reviewer's case: a metre well, levels in feet, no header. Refused before predicting,
+    with the hint (only feet wells had it)."""
+    path, top, base = well
+    feet = [top / 0.3048 + 50, (top + base) / 2 / 0.3048, base / 0.3048 - 50]
+    cs = _checkshot(tmp_path, [(z, 1500 + k * 40) for k, z in enumerate(feet)])
+    proc = cli("synth", path, "-o", tmp_path / "out.csv", "--checkshot", cs, *QUICK)
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert line.count("\n") == 0 and "Traceback" not in line
+    assert f"lies within the well's depths ({top:.1f}-{base:.1f} m)" in line
+    assert "read as feet they would fit" in line and "convert them to metres" in line
 
 
 @pytest.mark.slow

@@ -20,7 +20,8 @@ import pandas as pd
 
 from sonic_model.core.errors import InputValueError
 from sonic_model.model import realisations as RZ
-from sonic_model.model.synth_forward import Grid, datum_index, forward, grid_for, time_depth
+from sonic_model.model.synth_forward import (Grid, datum_index, forward, grid_for, reference_twt,
+                                             time_depth)
 from sonic_model.model.synth_options import SynthOptions, angle_label, check_options
 from sonic_model.model.synth_score import MIN_ROWS, expectations, score_runs, shear_scores
 from sonic_model.physics import fluids as FL
@@ -85,18 +86,31 @@ def logs_from(pred: pd.DataFrame, rho: np.ndarray, *, use_measured: bool,
     n = len(pred)
     dtc, dts = _col(pred, "DTC_PRED", n), _col(pred, "DTS_PRED", n)
     bands = [(_col(pred, f"{t}_P10", n), _col(pred, f"{t}_P90", n)) for t in ("DTC", "DTS")]
-    source = np.full(n, "DTC predicted, DTS predicted", dtype=object)
+    measured = [np.zeros(n, bool), np.zeros(n, bool)]
     if use_measured and "SPLICE_SOURCE" in pred.columns:
-        source = pred["SPLICE_SOURCE"].astype(str).to_numpy(dtype=object)
-        if not measured_shear:
-            source = np.array([s.replace("DTS measured", "DTS predicted") for s in source],
-                              dtype=object)
+        splice_source = pred["SPLICE_SOURCE"].astype(str)
         for k, (t, values) in enumerate((("DTC", dtc), ("DTS", dts))):
-            meas = np.char.find(source.astype(str), f"{t} measured") >= 0
+            if t == "DTS" and not measured_shear:
+                continue
+            meas = splice_source.str.contains(f"{t} measured", regex=False).to_numpy()
             splice = _col(pred, f"{t}_SPLICE", n)
             values[meas] = splice[meas]
             bands[k] = tuple(np.where(meas, splice, b) for b in bands[k])
-    return Logs(dtc, dts, bands[0], bands[1], rho, source)
+            measured[k] = meas & np.isfinite(splice)
+    return Logs(dtc, dts, bands[0], bands[1], rho, sonic_source(dtc, dts, *measured))
+
+
+def sonic_source(dtc: np.ndarray, dts: np.ndarray, meas_dtc: np.ndarray,
+                 meas_dts: np.ndarray) -> np.ndarray:
+    """Per row, which sonic the row's logs hold: "DTC measured, DTS predicted", "DTC measured,
+    no DTS", ..., "no sonic" where there is neither (the rows a synthetic leaves blank)."""
+    def part(name, values, meas):
+        return np.where(~np.isfinite(values), f"no {name}",
+                        np.where(meas, f"{name} measured", f"{name} predicted"))
+
+    c, s = part("DTC", dtc, meas_dtc), part("DTS", dts, meas_dts)
+    both = np.char.add(np.char.add(c, ", "), s)
+    return np.where(np.isfinite(dtc) | np.isfinite(dts), both, "no sonic").astype(object)
 
 
 def measured_masks(pred: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -145,11 +159,15 @@ def make_run(logs: Logs, opts: SynthOptions, depth_m, gr, residuals: dict, n_rea
 
 
 def run_forward(runs: list[Run], depth_m, opts: SynthOptions) -> Grid:
+    """Time-depth, grid and forward model of every run; runs[0] is the output's (its sonic,
+    measured where valid, sets the time above the sample where every run has a velocity)."""
     datum = datum_index([r.vp for r in runs])
+    reference = reference_twt(depth_m, runs[0].vp[0])
     for r in runs:
-        r.twt = time_depth(depth_m, r.vp, opts.checkshot, datum)
+        r.twt = time_depth(depth_m, r.vp, opts.checkshot, datum, reference)
     wavelet = opts.wavelet_array()
-    grid = grid_for([r.twt for r in runs], opts.dt, len(wavelet) * opts.dt / 2)
+    known = np.logical_or.reduce([np.isfinite(r.vp[0]) & np.isfinite(r.rho[0]) for r in runs])
+    grid = grid_for([r.twt for r in runs], known, opts.dt, len(wavelet) * opts.dt / 2)
     for r in runs:
         r.out = forward(depth_m, r.vp, r.vs, r.rho, r.twt, grid, wavelet, opts.angles)
     return grid
@@ -220,7 +238,9 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
         raise SynthInputError("no depth interval has a sonic (measured or predicted) and a "
                               "density: the synthetic would be empty; check the QC column of "
                               "`predict` for why the logs could not be predicted")
-    tied, checkshot = tie_checkshot(opts, depth_m[usable], depths.name == "DEPTH_FT")
+    # The checkshot ties the time-depth curve, which every sample with a P sonic shapes,
+    # whether or not it has a density.
+    tied, checkshot = tie_checkshot(opts, depth_m[np.isfinite(logs.dtc)])
     main = make_run(logs, opts, depth_m, gr, residuals, opts.realisations, opts.fluid)
     runs = {"main": main}
     meas_dtc, meas_dts = measured_masks(pred)
@@ -258,16 +278,26 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
                        grid.times * 1000.0, options)
 
 
-def tie_checkshot(opts: SynthOptions, logged_m: np.ndarray,
-                  feet_well: bool = False) -> tuple[SynthOptions, dict | None]:
-    """The options with the checkshot reduced to its ties inside the logged depths (sorted, m;
-    S.checkshot_ties: levels outside only place the logs' top and base), and what was done with
-    its levels; CheckshotRangeError when fewer than two levels lie inside the logs."""
-    if opts.checkshot is None or not len(logged_m):
+def tie_checkshot(opts: SynthOptions, sonic_m: np.ndarray) -> tuple[SynthOptions, dict | None]:
+    """The options with the checkshot reduced to its ties inside the depths with a sonic
+    (measured or predicted; sorted, m; S.checkshot_ties: levels outside only place the sonic's
+    top and base), and what was done with its levels; CheckshotRangeError when fewer than two
+    levels lie inside."""
+    if opts.checkshot is None or not len(sonic_m):
         return opts, None
-    z, t, info = S.checkshot_ties(*opts.checkshot, float(np.min(logged_m)),
-                                  float(np.max(logged_m)), opts.checkshot_source, feet_well)
+    z, t, info = S.checkshot_ties(*opts.checkshot, float(np.min(sonic_m)),
+                                  float(np.max(sonic_m)), opts.checkshot_source)
     return replace(opts, checkshot=(z, t)), info
+
+
+def precheck_checkshot(opts: SynthOptions, depth_m: np.ndarray) -> None:
+    """Before predicting: a checkshot with fewer than two levels inside the well's depths cannot
+    fit any sonic the prediction could give (CheckshotRangeError, the same line as after it)."""
+    z = np.asarray(opts.checkshot[0], dtype=float)
+    top, base = float(np.nanmin(depth_m)), float(np.nanmax(depth_m))
+    if ((z >= top) & (z <= base)).sum() < 2:
+        raise S.CheckshotRangeError(S.range_message(opts.checkshot_source, z, top, base,
+                                                    S.WELL_DEPTHS))
 
 
 def depth_column(well) -> str:
@@ -298,12 +328,15 @@ def _band(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def output_frame(depth_name: str, depth_values, run: Run, logs: Logs,
                  opts: SynthOptions) -> pd.DataFrame:
+    # Each log where it is known and blank elsewhere; TWT_MS everywhere (the time-depth curve
+    # runs through gaps and, at the replacement velocity, above the first sonic).
     vp, vs, rho = run.vp[0], run.vs[0], run.rho[0]
     missing = ~np.isfinite(logs.rho) | ~np.isfinite(logs.dtc)
     cols = {depth_name: depth_values,
             "TWT_MS": run.twt[0] * 1000.0,
-            "VP": np.where(missing, np.nan, vp), "VS": np.where(missing, np.nan, vs),
-            "RHOB": np.where(missing, np.nan, rho)}
+            "VP": np.where(np.isfinite(logs.dtc), vp, np.nan),
+            "VS": np.where(np.isfinite(logs.dts), vs, np.nan),
+            "RHOB": np.where(np.isfinite(logs.rho), rho, np.nan)}
     cols["AI"] = cols["VP"] * cols["RHOB"]
     cols["VPVS"] = cols["VP"] / cols["VS"]
     keys = [f"SYN_{i}" for i in range(len(opts.angles))] + ["AVO_A", "AVO_B"]
@@ -342,11 +375,9 @@ def synth_well(well, ensemble, opts: SynthOptions) -> SynthResult:
     opts = check_options(opts)
     _check_depth_for_checkshot(well, opts)
     if opts.checkshot is not None and well.depth is not None:
-        # A checkshot beside the logs fails before the prediction: checked on the depths with
-        # a density here, on those with a sonic too once it is predicted.
-        depth_m = np.asarray(well.depth_ft(), float) * FT_M
-        logged = np.isfinite(depth_m) & np.isfinite(_density(well))
-        tie_checkshot(opts, depth_m[logged], depth_column(well) == "DEPTH_FT")
+        # A checkshot beside the well fails before the prediction; one beside its sonic (known
+        # once predicted) fails in synthesize.
+        precheck_checkshot(opts, np.asarray(well.depth_ft(), float) * FT_M)
     pred = predict_extended(well, ensemble, ignore_measured=opts.ignore_measured, splice=True)
     # `auto` picked a bundled model for this well: its card holds the residual settings the
     # realisations draw with and what to expect, and it makes the logs-only prediction too

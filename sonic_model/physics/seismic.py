@@ -73,6 +73,30 @@ def fill_gaps(values: np.ndarray) -> np.ndarray:
     return v
 
 
+# An interior gap in a log up to this long (a washout's density, a tool join) is bridged
+# linearly for the reflectivity: far below a quarter of the shortest wavelength (~20 m at 30 Hz
+# in 2500 m/s rock), a straight line across it can neither make nor hide an event. A longer gap,
+# and anything beyond a log's ends, is unknown rock: no reflection is invented there.
+MAX_BRIDGED_GAP_M = 5.0
+
+
+def bridge_gaps(values: np.ndarray, depth_m: np.ndarray,
+                max_gap_m: float = MAX_BRIDGED_GAP_M) -> np.ndarray:
+    """NaN runs between two valid samples at most `max_gap_m` apart filled linearly along the
+    last axis; longer gaps and the ends stay NaN."""
+    v = np.array(values, dtype=float, copy=True)
+    z = np.asarray(depth_m, dtype=float)
+    for row in v.reshape(-1, v.shape[-1]):
+        ok = np.flatnonzero(np.isfinite(row))
+        if len(ok) < 2:
+            continue
+        jumps = np.flatnonzero(np.diff(ok) > 1)
+        for a, b in zip(ok[jumps], ok[jumps + 1]):
+            if z[b] - z[a] <= max_gap_m:
+                row[a + 1:b] = np.interp(z[a + 1:b], [z[a], z[b]], [row[a], row[b]])
+    return v
+
+
 def twt_from_velocity(depth_m: np.ndarray, vp: np.ndarray, datum: int = 0) -> np.ndarray:
     """Two-way time (s) at each sample. At sample `datum` (the first one every run has a
     velocity for) and above it, the depth at the replacement velocity; below it, plus the
@@ -124,27 +148,19 @@ def check_checkshot(depth_m, twt_s, source: str = "checkshot") -> tuple[np.ndarr
     return z, t
 
 
-def checkshot_ties(cs_depth, cs_twt, top: float, base: float, source: str = "checkshot",
-                   feet_well: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
-    """The levels the sonic time is tied to, for logs spanning top..base (m): the checkshot's
-    levels inside the logs, plus, where it has levels beyond them, its time at the logs' top and
-    base interpolated between the last level outside and the first inside (constant interval
-    velocity). Levels outside are used for nothing else: there is no sonic there to compare them
-    with. Returns (depth, twt, info); CheckshotRangeError when fewer than two levels lie inside."""
+def checkshot_ties(cs_depth, cs_twt, top: float, base: float,
+                   source: str = "checkshot") -> tuple[np.ndarray, np.ndarray, dict]:
+    """The levels the sonic time is tied to, for a sonic (measured or predicted) spanning
+    top..base (m): the checkshot's levels inside it, plus, where it has levels beyond, its time
+    at the sonic's top and base interpolated between the last level outside and the first inside
+    (constant interval velocity). Levels outside are used for nothing else: there is no sonic
+    there to compare them with. Returns (depth, twt, info); CheckshotRangeError when fewer than
+    two levels lie inside."""
     z, t = np.asarray(cs_depth, dtype=float), np.asarray(cs_twt, dtype=float)
     inside = (z >= top) & (z <= base)
     above, below = int((z < top).sum()), int((z > base).sum())
     if inside.sum() < 2:
-        hint = ""
-        as_feet = z * 0.3048
-        if feet_well and ((as_feet >= top) & (as_feet <= base)).sum() >= 2:
-            hint = " (read as feet they would fit: convert them to metres)"
-        some = "none" if not inside.any() else "only one"
-        raise CheckshotRangeError(
-            f"{source}: {some} of its {len(z)} levels ({z.min():g}-{z.max():g} m) lies within "
-            f"the logged interval ({top:.1f}-{base:.1f} m){hint}; a tie needs at least two "
-            "levels inside the logs: give a checkshot of this well whose depths are metres "
-            "from the well's depth datum, or run without it (time from the sonic)")
+        raise CheckshotRangeError(range_message(source, z, top, base, LOGGED_SONIC))
     zi, ti = z[inside], t[inside]
     ends = []
     if above and zi[0] > top:
@@ -157,6 +173,47 @@ def checkshot_ties(cs_depth, cs_twt, top: float, base: float, source: str = "che
             "interpolated_at": ends, "logs_top_m": round(float(top), 2),
             "logs_base_m": round(float(base), 2)}
     return zi, ti, info
+
+
+# The one interval a checkshot is tied over, named the same in every message: the depths whose
+# two-way time comes from a sonic (measured where valid, predicted elsewhere). Density does not
+# enter: the time-depth curve needs only the P-wave sonic.
+LOGGED_SONIC = "the logged interval ({}: the depths with a sonic, measured or predicted)"
+# Before the prediction only the file's depth range is known: a checkshot beside it cannot fit
+# whatever is predicted, and is refused without waiting for the model.
+WELL_DEPTHS = "the well's depths ({})"
+FT = 0.3048
+
+
+def interval_text(top: float, base: float) -> str:
+    return f"{top:.1f}-{base:.1f} m"
+
+
+def range_message(source: str, z: np.ndarray, top: float, base: float, what: str) -> str:
+    """One line: a checkshot with fewer than two levels in `what` (LOGGED_SONIC or WELL_DEPTHS,
+    spanning top..base m), with a hint when a feet<->metres slip would make them fit."""
+    inside = int(((z >= top) & (z <= base)).sum())
+    some = "none" if not inside else "only one"
+    return (f"{source}: {some} of its {len(z)} levels ({z.min():g}-{z.max():g} m) lies within "
+            f"{what.format(interval_text(top, base))}{unit_hint(z, top, base)}; a tie needs at "
+            "least two levels inside the logs: give a checkshot of this well whose depths are "
+            "metres from the well's depth datum, or run without it (time from the sonic)")
+
+
+def unit_hint(z: np.ndarray, top: float, base: float) -> str:
+    """A hint when the levels would fit top..base after a feet<->metres conversion (either way:
+    feet read as metres, or metres a header line called feet); "" otherwise."""
+    def fits(values):
+        return int(((values >= top) & (values <= base)).sum()) >= 2
+
+    if fits(z * FT):
+        return (f" (read as feet they would fit, {z.min() * FT:.1f}-{z.max() * FT:.1f} m: "
+                "convert them to metres, or name the unit in a header line such as "
+                "'MD (ft), TWT (ms)')")
+    if fits(z / FT):
+        return (f" (if a header line calls them feet but they are metres, they would fit as "
+                f"{z.min() / FT:.1f}-{z.max() / FT:.1f} m: correct the header's unit to m)")
+    return ""
 
 
 def calibrate(depth_m: np.ndarray, twt: np.ndarray, cs_depth: np.ndarray,
@@ -176,8 +233,9 @@ def calibrate(depth_m: np.ndarray, twt: np.ndarray, cs_depth: np.ndarray,
 
 def normal_incidence(impedance: np.ndarray) -> np.ndarray:
     """Reflection coefficients (Z2 - Z1) / (Z2 + Z1) at the interfaces between samples
-    (one fewer than samples, along the last axis)."""
-    z = fill_gaps(impedance)
+    (one fewer than samples, along the last axis); NaN where either side is unknown (bridge
+    short gaps first: bridge_gaps)."""
+    z = np.asarray(impedance, dtype=float)
     return (z[..., 1:] - z[..., :-1]) / (z[..., 1:] + z[..., :-1])
 
 
