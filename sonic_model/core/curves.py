@@ -98,6 +98,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
             "DTSHEAR"),
 }
 
+# Auxiliary curves: recognised, converted to canonical units and carried in Well.curves beside
+# the canonical ones, but never in INPUTS: no model reads them. The bit size is the hole the
+# bit drilled, so QC measures a washout as CAL - BS where the file logs it; the caliper's own
+# rolling low percentile (physics.borehole) sees every bit-size change as a washout.
+AUXILIARY: dict[str, Curve] = {
+    "BS": Curve("BS", "in", "Bit size (QC's washout reference; not a model input)",
+                (3.0, 40.0), "auxiliary"),
+}
+AUX_ALIASES: dict[str, tuple[str, ...]] = {
+    "BS": ("BS", "BIT", "BITSIZE", "BIT_SIZE", "BITSZ", "BSZ", "BIT_DIAMETER"),
+}
+
 # Index curves: the first curve of a LAS file is the index; these names say it is depth.
 DEPTH_ALIASES: tuple[str, ...] = (
     "DEPT", "DEPTH", "DEPTH_FT", "DEPTH_M", "MD", "TDEP", "DEP", "DPTH", "MDEPTH", "TVD",

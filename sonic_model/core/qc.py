@@ -28,7 +28,9 @@ QC_DESCRIPTIONS: dict[str, str] = {
                               "the models extrapolate and the band is widened.",
     "unfamiliar log combination": "The combination of inputs is far from any training sample; "
                                   "expect errors well above the validation RMSE.",
-    "washout": "Caliper reads well above the bit size: density and neutron may read the mud.",
+    "washout": "Caliper reads well above the bit size (the file's bit-size curve where it has "
+               "one, else the caliper's low percentile over 400 ft): density and neutron may "
+               "read the mud.",
     "model chosen by hand": "The bundled model was chosen by hand and the other bundled model "
                             "knows this well clearly better; the band was calibrated on "
                             "another field's wells and can be confidently wrong here.",

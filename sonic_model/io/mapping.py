@@ -82,7 +82,9 @@ def listing(names: list[str], unit_of: dict[str, str] | None = None) -> str:
 def select_curves(table: Table, data: np.ndarray, depth_col: int | None,
                   mapping: dict[str, str], fname: str, report: MappingReport) -> dict[str, int]:
     """{canonical: column}: the user's mapping first, then the alias table (first alias wins,
-    then the most samples); the report says why each was chosen and why others were not."""
+    then the most samples); the report says why each was chosen and why others were not.
+    Auxiliary curves (curves.AUXILIARY, e.g. the bit size) found are in it too: read, listed
+    as ignored with what they are for, never in ``report.used``."""
     names = table.names
     counts = np.sum(np.isfinite(data), axis=0) if data.size else np.zeros(len(names), dtype=int)
     chosen = _user_choices(table, depth_col, mapping, fname, report)
@@ -99,12 +101,36 @@ def select_curves(table: Table, data: np.ndarray, depth_col: int | None,
         if col is not None:
             chosen[canon] = col
     used_cols = set(chosen.values())
+    for aux, col in _auxiliary(names, counts, depth_col, used_cols).items():
+        chosen[aux] = col
+        lost[col] = AUX_REASONS[aux]
     for i, n in enumerate(names):
         if i == depth_col or i in used_cols:
             continue
         report.ignored.append({"mnemonic": n, "reason": lost.get(i, "not a model input")})
     report.ignored.extend(table.ignored)
     return chosen
+
+
+# Why an auxiliary curve is in the report's ignored list although it is read: it is no model
+# input, and the user should see what it is used for instead.
+AUX_REASONS: dict[str, str] = {
+    "BS": "bit size: QC's washout reference (CAL - BS), not a model input",
+}
+
+
+def _auxiliary(names: list[str], counts: np.ndarray, depth_col: int | None,
+               used_cols: set[int]) -> dict[str, int]:
+    """{auxiliary name: column} for curves.AUXILIARY: first alias, then the most samples;
+    columns the canonical curves took and columns without a value are passed over."""
+    out: dict[str, int] = {}
+    for aux, aliases in curves.AUX_ALIASES.items():
+        cands = sorted((aliases.index(m), -int(counts[i]), i) for i, n in enumerate(names)
+                       if (m := curves.normalize_mnemonic(n)) in aliases
+                       and i != depth_col and i not in used_cols and counts[i] > 0)
+        if cands:
+            out[aux] = cands[0][2]
+    return out
 
 
 def _alias_hits(names: list[str]):

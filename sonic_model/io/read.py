@@ -197,10 +197,27 @@ def _canonical_frame(table: Table, data: np.ndarray, chosen: dict[str, int],
         report.warnings.append(f"no unit given for {', '.join(assumed)}; read in canonical "
                                "units (" + ", ".join(f"{c} {curves.CURVES[c].unit}"
                                                      for c in assumed) + "), value ranges agree")
+    for aux in curves.AUXILIARY:
+        if aux in chosen:
+            frame[aux] = _auxiliary_values(aux, data[:, chosen[aux]], table.units[chosen[aux]],
+                                           table.names[chosen[aux]], report)
     report.used = {k: report.used[k] for k in CANONICAL_ORDER if k in report.used}
     report.missing = [c for c in curves.REQUIRED if c not in chosen] + \
                      [c for c in curves.OPTIONAL if c not in chosen]
     return pd.DataFrame(frame, index=pd.RangeIndex(len(data)))
+
+
+def _auxiliary_values(aux: str, values: np.ndarray, unit: str, mnemonic: str,
+                      report: MappingReport) -> np.ndarray:
+    """An auxiliary curve in its canonical unit, impossible values null. The bit size is a
+    length in inches like the caliper, so it takes the caliper's unit rules."""
+    conv = units.to_canonical("CAL", values, unit, mnemonic)
+    if conv.warning:
+        report.warnings.append(conv.warning.replace(f"{mnemonic} (CAL)", f"{mnemonic} ({aux})"))
+    lo, hi = curves.AUXILIARY[aux].valid
+    out = conv.values.copy()
+    out[~((out >= lo) & (out <= hi))] = np.nan
+    return out
 
 
 def _missing_curves_error(table: Table, missing: list[str], fname: str,

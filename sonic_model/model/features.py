@@ -19,7 +19,7 @@ import pandas as pd
 
 from sonic_model.core.curves import CURVES, INPUTS, NULL_SENTINELS, REQUIRED
 from sonic_model.io.depth import sampling_step_ft
-from sonic_model.physics.borehole import bit_size_proxy
+from sonic_model.physics.borehole import bit_size_proxy, logged_bit_size, washout_excess
 
 # Resistivity spikes reach 60,000 ohm.m in Well #1; work in log10 and cap at physical extremes.
 LOG_RES_LIMITS = (-1.5, 4.0)
@@ -135,7 +135,8 @@ def gradient_in_runs(x: np.ndarray, ids: np.ndarray, half: int) -> np.ndarray:
 class FeatureFrame:
     """Features for one well (feature_columns(set) picks a model's inputs) plus what QC needs."""
     clean: pd.DataFrame            # cleaned canonical inputs (NaN where null/impossible)
-    base: pd.DataFrame             # per-sample working curves (LRD, LRM, PE filled, flags)
+    base: pd.DataFrame             # per-sample working curves (LRD, LRM, PE filled, flags);
+                                   # its CAL_X is QC's washout measure, not the feature
     features: pd.DataFrame         # every feature column (NaN where undefined)
     step_ft: float
     pe_fill: float = 5.0           # what stood in for missing PE (reuse needs the same)
@@ -148,7 +149,10 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
     step = sampling_step_ft(depth_ft)
     depth = None if depth_ft is None else np.asarray(depth_ft, dtype=float)
     base = pd.DataFrame(index=cleaned.index)
-    base["CAL_X"] = cleaned["CAL"] - bit_size_proxy(cleaned["CAL"], step)
+    # base CAL_X is the washout measure QC reads: over the logged bit size where the file has
+    # one. The model's CAL_X feature (below) stays over the proxy, as the models were trained.
+    cal_over_proxy = (cleaned["CAL"] - bit_size_proxy(cleaned["CAL"], step)).to_numpy()
+    base["CAL_X"] = washout_excess(cleaned["CAL"], cal_over_proxy, logged_bit_size(frame))
     base["CNC"] = cleaned["CNC"]
     base["GR"] = cleaned["GR"]
     base["LRD"] = np.clip(np.log10(cleaned["HRD"]), *LOG_RES_LIMITS)
@@ -159,7 +163,8 @@ def build_features(frame: pd.DataFrame, depth_ft: np.ndarray | None = None,
     base["PE_MISSING"] = pe_missing.astype(float)
 
     feats: dict[str, np.ndarray] = {}
-    for name in ("CAL_X", "CNC", "GR", "LRD", "LRM", "ZDEN", "PE", "PE_MISSING"):
+    feats["CAL_X"] = cal_over_proxy
+    for name in ("CNC", "GR", "LRD", "LRM", "ZDEN", "PE", "PE_MISSING"):
         feats[name] = base[name].to_numpy(dtype=float)
     # Neutron-density separation (limestone density porosity) and invasion profile.
     feats["ND_SEP"] = feats["CNC"] - (2.71 - feats["ZDEN"]) / 1.71
