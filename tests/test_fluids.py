@@ -94,3 +94,54 @@ def test_brine_back_to_brine_is_the_identity():
 def test_impossible_settings_are_named(settings, option):
     with pytest.raises(F.FluidSettingError, match=option.replace(".", r"\.")):
         F.check_settings(settings)
+
+
+def _suspect_sands():
+    """Four low-GR samples at 1700 m: a sound porous sand, a washed-out density (PHI 0.58), a
+    frame stiffer than quartz, and a brine sand (Vp/Vs 1.87) whose dry frame has a negative
+    Poisson's ratio (gas-filled it would show Vp/Vs 1.29); then two shales (high GR)."""
+    vp = np.array([3000.0, 1900.0, 6500.0, 2530.0, 3000.0, 3000.0])
+    vs = np.array([1600.0, 700.0, 3500.0, 1350.0, 1300.0, 1300.0])
+    rho = np.array([2.2, 1.69, 2.3, 2.2, 2.45, 2.45])
+    gr = np.array([30.0, 32.0, 31.0, 33.0, 130.0, 140.0])
+    return vp, vs, rho, gr, np.full(6, 1700.0)
+
+
+def test_gassmann_is_applied_only_where_it_describes_a_rock():
+    vp, vs, rho, gr, z = _suspect_sands()
+    out = F.substitute(vp, vs, rho, gr, z, F.check_settings(F.FluidSettings("gas")))
+    assert out["FLUID_SUB"].tolist() == [F.SUBSTITUTED, F.SKIP_POROSITY, F.SKIP_FRAME_STIFF,
+                                         F.SKIP_POISSON, F.KEPT_SHALE, F.KEPT_SHALE]
+    assert out["SUBSTITUTED"].tolist() == [True] + [False] * 5
+    kept = ~out["SUBSTITUTED"]
+    for name, before in (("VP", vp), ("VS", vs), ("RHOB", rho)):
+        np.testing.assert_array_equal(out[name][kept], before[kept])   # in situ, untouched
+    assert out["VP"][0] < 0.9 * vp[0]
+    # Whatever was substituted is still a rock: Poisson's ratio >= 0, i.e. Vp/Vs >= sqrt(2).
+    assert np.all(out["VP"] / out["VS"] >= np.sqrt(2) - 1e-9)
+
+
+def test_realisations_are_judged_sample_by_sample():
+    vp, vs, rho, gr, z = _suspect_sands()
+    stack = [np.vstack([a, a]) for a in (vp, vs, rho)]
+    out = F.substitute(*stack, gr, z, F.FluidSettings("gas"))
+    assert out["FLUID_SUB"].shape == (2, 6) and out["SUBSTITUTED"][:, 0].all()
+    assert not out["SUBSTITUTED"][:, 1:].any()
+
+
+def test_the_summary_says_how_many_were_skipped_and_why():
+    vp, vs, rho, gr, z = _suspect_sands()
+    out = F.substitute(vp, vs, rho, gr, z, F.FluidSettings("gas"))
+    assert F.skipped_counts(out["FLUID_SUB"]) == {F.SKIP_POROSITY: 1, F.SKIP_FRAME_STIFF: 1,
+                                                 F.SKIP_POISSON: 1}
+    line = F.summary_line(out["FLUID_SUB"], "gas")
+    assert line.startswith("gas substitution: 1 samples substituted; 3 skipped, in-situ logs "
+                           "kept (1 porosity above the cap")
+    assert "Poisson's ratio < 0" in line and line.endswith("2 shale") and "\n" not in line
+
+
+def test_the_porosity_cap_is_a_setting_checked_like_the_others():
+    with pytest.raises(F.FluidSettingError, match=r"--phi-max 0\.9"):
+        F.check_settings(F.FluidSettings("gas", phi_max=0.9))
+    with pytest.raises(F.FluidSettingError, match=r"^phi_max 0\.9: "):
+        F.check_settings(F.FluidSettings("gas", phi_max=0.9), {"phi_max": "phi_max"})

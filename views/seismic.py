@@ -60,6 +60,24 @@ def _read_as_on_predict(source: dict) -> dict:
     return read
 
 
+# The options as this page names them in its messages: its controls' labels, not CLI flags.
+PAGE_NAMES = {"wavelet": '"Wavelet"', "freq": '"Frequency (Hz)"', "angles": '"Angles (degrees)"',
+              "realisations": '"Realisations (P10/P90)"', "fluid": '"New pore fluid"',
+              "sw": '"Sw after"', "k_mineral": '"Mineral K (GPa)"',
+              "rho_mineral": '"Grain density (g/cm³)"'}
+
+
+def _check(options: tuple) -> None:
+    """The synth's own option checks, run here first so a message names this page's label."""
+    from sonic_model.model.synth_options import SynthOptions, check_options
+    from sonic_model.physics.fluids import FluidSettings
+
+    opts = dict(options)
+    fluid = opts.pop("fluid", None)
+    check_options(SynthOptions(fluid=FluidSettings(**dict(fluid)) if fluid else None, **opts),
+                  PAGE_NAMES)
+
+
 def _controls() -> tuple[tuple, object]:
     """The options as (key, value) pairs, and the checkshot upload (or None)."""
     c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
@@ -86,8 +104,9 @@ def _controls() -> tuple[tuple, object]:
         rho_min = f4.number_input("Grain density (g/cm³)", 1.5, 5.0, 2.65)
     from sonic_model.model.synth_options import parse_number_list
 
-    options = {"wavelet": wavelet, "freq": parse_number_list(freq, "Frequency"),
-               "angles": parse_number_list(angles, "Angles"), "realisations": realisations,
+    options = {"wavelet": wavelet, "freq": parse_number_list(freq, PAGE_NAMES["freq"]),
+               "angles": parse_number_list(angles, PAGE_NAMES["angles"]),
+               "realisations": realisations,
                "seed": seed, "ignore_measured": ignore}
     if fluid != "none":
         options["fluid"] = tuple({"fluid": fluid, "sw": None if fluid == "brine" else sw,
@@ -157,6 +176,7 @@ def render() -> None:
     read = _read_as_on_predict(source)
     try:
         options, checkshot = _controls()
+        _check(options)
         with st.spinner("Predicting, drawing realisations, modelling…"):
             result = _synth(source, read, options, checkshot)
             before = None

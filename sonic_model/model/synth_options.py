@@ -22,6 +22,19 @@ class SynthOptionError(InputValueError):
     """A synth option out of its range (names the option, the value and the range)."""
 
 
+# How each door names an option in its messages (field -> name): a user is told the name they
+# typed, a CLI flag on the command line, a form field over HTTP, a control's label on the page.
+CLI_NAMES = {"wavelet": "--wavelet", "freq": "--freq", "angles": "--angles",
+             "realisations": "--realisations", **FL.CLI_NAMES}
+API_NAMES = {"wavelet": "wavelet", "freq": "freq", "angles": "angles",
+             "realisations": "realisations", "fluid": "fluid", "sw": "sw",
+             "k_mineral": "k_mineral", "mu_mineral": "mu_mineral", "rho_mineral": "rho_mineral",
+             "salinity_ppm": "salinity",
+             "oil_api": "oil_api", "gas_gravity": "gas_gravity", "temperature_c": "temperature",
+             "pressure_mpa": "pressure", "k_fluid": "k_fluid", "rho_fluid": "rho_fluid",
+             "vsh_max": "vsh_max", "phi_min": "phi_min", "phi_max": "phi_max"}
+
+
 @dataclass(frozen=True)
 class SynthOptions:
     wavelet: str = "ricker"
@@ -53,31 +66,49 @@ def _bad(option: str, value, why: str) -> SynthOptionError:
     return SynthOptionError(f"{option} {value}: {why}")
 
 
-def check_options(o: SynthOptions) -> SynthOptions:
-    """The options back (freq and angles as float tuples), or SynthOptionError."""
+def check_options(o: SynthOptions, names: dict | None = None) -> SynthOptions:
+    """The options back (freq and angles as float tuples), or SynthOptionError naming the
+    option as the calling door does (`names`: field -> name, CLI_NAMES by default)."""
+    n = {**CLI_NAMES, **(names or {})}
     if o.wavelet not in WAVELETS:
-        raise _bad("--wavelet", o.wavelet, f"choose {' or '.join(WAVELETS)}")
+        raise _bad(n["wavelet"], o.wavelet, f"choose {' or '.join(WAVELETS)}")
     freq = tuple(float(f) for f in o.freq)
     nyquist = 0.5 / o.dt
     if o.wavelet == "ricker" and (len(freq) != 1 or not 1 <= freq[0] < nyquist / 2):
-        raise _bad("--freq", ",".join(f"{f:g}" for f in freq),
+        raise _bad(n["freq"], ",".join(f"{f:g}" for f in freq),
                    f"a Ricker wavelet takes one peak frequency between 1 and {nyquist / 2:g} Hz")
     if o.wavelet == "ormsby":
         if len(freq) != 4 or freq[-1] >= nyquist:
-            raise _bad("--freq", ",".join(f"{f:g}" for f in freq),
+            raise _bad(n["freq"], ",".join(f"{f:g}" for f in freq),
                        f"an Ormsby wavelet takes four corners f1,f2,f3,f4 below {nyquist:g} Hz")
         S.ormsby(freq, o.dt)            # checks that they rise
     angles = tuple(float(a) for a in o.angles)
     if not angles or len(angles) > 20 or any(not 0 <= a <= MAX_ANGLE for a in angles) \
             or len(set(angles)) != len(angles):
-        raise _bad("--angles", ",".join(f"{a:g}" for a in angles),
+        raise _bad(n["angles"], ",".join(f"{a:g}" for a in angles),
                    f"give 1 to 20 distinct incidence angles between 0 and {MAX_ANGLE:g} degrees")
     if not 0 <= int(o.realisations) <= MAX_REALISATIONS:
-        raise _bad("--realisations", o.realisations, f"between 0 (no band) and "
+        raise _bad(n["realisations"], o.realisations, f"between 0 (no band) and "
                    f"{MAX_REALISATIONS}")
     if o.fluid is not None:
-        FL.check_settings(o.fluid)
+        FL.check_settings(o.fluid, n)
     return replace(o, freq=freq, angles=angles, realisations=int(o.realisations))
+
+
+def fluid_settings(fluid: str | None, names: dict | None = None,
+                   **given) -> FL.FluidSettings | None:
+    """The FluidSettings of a door's fluid fields (`given`: FluidSettings fields, None where
+    not given), None without a fluid. A setting without a fluid would be silently ignored, so
+    it is an error naming it (`names` as check_options)."""
+    n = {**CLI_NAMES, **(names or {})}
+    given = {k: v for k, v in given.items() if v is not None}
+    if fluid is None:
+        if given:
+            first = "sw" if "sw" in given else next(iter(given))
+            raise SynthOptionError(f"{n[first]} is a fluid-substitution setting: add "
+                                   f"{n['fluid']} brine, oil or gas")
+        return None
+    return FL.FluidSettings(fluid=fluid, **given)
 
 
 def default_model() -> str:

@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from sonic_model.physics.fluids import FluidSettings
 from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import download_name, read_upload, well_from_upload
 from sonic_model.serving.api.schemas import error_responses
@@ -82,20 +81,24 @@ async def synth_file(
 ) -> Response:
     from sonic_model.model.synth import synth_well
     from sonic_model.model.synth_options import (
+        API_NAMES,
         SynthOptions,
         check_options,
         default_model,
+        fluid_settings,
         parse_number_list,
         read_checkshot,
     )
 
     choice = model or default_model()
     await models.ready(choice)
-    fluid_opts = {"k_mineral": k_mineral, "rho_mineral": rho_mineral, "k_fluid": k_fluid,
-                  "rho_fluid": rho_fluid, "salinity_ppm": salinity, "oil_api": oil_api,
-                  "gas_gravity": gas_gravity, "temperature_c": temperature,
-                  "pressure_mpa": pressure}
-    fluid_opts = {k: v for k, v in fluid_opts.items() if v is not None}
+    # Messages name this door's form fields (sw, not the CLI's --sw); a fluid setting without
+    # `fluid` is refused, as the CLI does, rather than ignored.
+    fluid_opts = fluid_settings(fluid, API_NAMES, sw=sw, k_mineral=k_mineral,
+                                rho_mineral=rho_mineral, k_fluid=k_fluid, rho_fluid=rho_fluid,
+                                salinity_ppm=salinity, oil_api=oil_api,
+                                gas_gravity=gas_gravity, temperature_c=temperature,
+                                pressure_mpa=pressure)
     cs, cs_source = None, f"checkshot {checkshot.filename or ''}".strip() if checkshot else ""
     if checkshot is not None:
         cs = read_checkshot(await checkshot.read(), cs_source)
@@ -104,8 +107,7 @@ async def synth_file(
                                                          else "30"), "freq"),
         angles=parse_number_list(angles, "angles"), realisations=realisations, seed=seed,
         ignore_measured=ignore_measured, checkshot=cs,
-        checkshot_source=cs_source or "checkshot",
-        fluid=FluidSettings(fluid=fluid, sw=sw, **fluid_opts) if fluid else None))
+        checkshot_source=cs_source or "checkshot", fluid=fluid_opts), API_NAMES)
     data, filename, overrides = await read_upload(file, mapping)
 
     def work() -> Response:
