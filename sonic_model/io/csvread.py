@@ -13,7 +13,7 @@ import pandas as pd
 
 from sonic_model.core import curves
 from sonic_model.io.encoding import fail
-from sonic_model.io.well import Table
+from sonic_model.io.well import Table, text_cells
 
 _UNIT_IN_NAME = re.compile(r"^\s*(.*?)\s*[\[(]\s*([^\])]*)\s*[\])]\s*$")
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
@@ -126,10 +126,10 @@ def _column_name_and_unit(raw: str, unit: str, position: int) -> tuple[str, str]
 
 
 def _numeric_columns(frame: pd.DataFrame, file_units: list[str], decimal: str,
-                     warnings: list[str]) -> tuple[list[str], list[str], list, list[dict]]:
-    """(names, units, float columns, ignored text columns); duplicates become GR:1, GR:2."""
+                     texts: dict[str, dict]) -> tuple[list[str], list[str], list, list[dict]]:
+    """(names, units, float columns, ignored text columns); duplicates become GR:1, GR:2.
+    ``texts`` gets each column's text cells (well.text_cells), text columns included."""
     names, unit_list, cols, ignored = [], [], [], []
-    bad_total = 0
     seen: dict[str, int] = {}
     for i, col in enumerate(frame.columns):
         unit = file_units[i].strip() if i < len(file_units) else ""
@@ -139,20 +139,22 @@ def _numeric_columns(frame: pd.DataFrame, file_units: list[str], decimal: str,
             s = s.str.replace(",", ".", regex=False)
         nums = pd.to_numeric(s, errors="coerce")
         present = s.ne("") & ~s.str.lower().isin(_NULL_TEXT)
+        info = text_cells(frame[col], nums)
         if nums.notna().sum() == 0 and present.any():
             ignored.append({"mnemonic": name, "reason": "text column, not a curve"})
+            if info:
+                texts[name] = info
             continue
-        bad_total += int((nums.isna() & present).sum())
         if name in seen:
             seen[name] += 1
             name = f"{name}:{seen[name]}"
         else:
             seen[name] = 0
+        if info:
+            texts[name] = info
         names.append(name)
         unit_list.append(unit)
         cols.append(nums.to_numpy(dtype=float, na_value=np.nan))
-    if bad_total:
-        warnings.append(f"{bad_total} non-numeric value(s) read as null")
     return names, unit_list, cols, ignored
 
 
@@ -175,7 +177,8 @@ def read_csv_table(text: str, fname: str) -> Table:
     warnings: list[str] = []
     frame = _parse_text("\n".join(all_lines[start:]), delim, skip_units, decimal, fname,
                         warnings)
-    names, units, cols, ignored = _numeric_columns(frame, file_units, decimal, warnings)
+    texts: dict[str, dict] = {}
+    names, units, cols, ignored = _numeric_columns(frame, file_units, decimal, texts)
     if not cols or not any(np.isfinite(c).any() for c in cols):
         raise fail(fname, _NOT_A_TABLE if delim == r"\s+" else
                    "has no numeric columns; expected one column per curve")
@@ -188,4 +191,4 @@ def read_csv_table(text: str, fname: str) -> Table:
               "sections": {}, "other": ""}
     return Table(names=names, units=units, descriptions=[""] * len(names), data=data,
                  depth_col=depth_col, header=header, null=None, warnings=warnings,
-                 ignored=ignored)
+                 ignored=ignored, text_cells=texts)

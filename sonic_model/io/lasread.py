@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sonic_model.io.encoding import fail
-from sonic_model.io.well import Table
+from sonic_model.io.well import Table, text_cells
 
 _SECTION_RE = re.compile(r"^[ \t]*~", re.M)
 
@@ -126,20 +126,23 @@ def _version_of(text: str) -> tuple[str, bool, str]:
             (dlm.group(1).upper() if dlm else "SPACE"))
 
 
-def _numeric(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
-    """Float matrix from a parsed frame; non-numeric cells -> NaN, and how many there were."""
-    bad = 0
+def _numeric(frame: pd.DataFrame) -> tuple[np.ndarray, dict[int, dict]]:
+    """Float matrix from a parsed frame; non-numeric cells -> NaN, and per column position
+    the text cells that were (well.text_cells)."""
+    texts: dict[int, dict] = {}
     cols = []
-    for col in frame.columns:
+    for i, col in enumerate(frame.columns):
         s = frame[col]
         if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
             conv = pd.to_numeric(s, errors="coerce")
-            bad += int((conv.isna() & s.notna()).sum())
+            info = text_cells(s, conv)
+            if info:
+                texts[i] = info
             s = conv
         cols.append(s.to_numpy(dtype=float, na_value=np.nan))
     if not cols:
-        return np.empty((len(frame), 0)), 0
-    return np.column_stack(cols), bad
+        return np.empty((len(frame), 0)), texts
+    return np.column_stack(cols), texts
 
 
 def _parse_tokens(data_text: str, ncols: int, warnings: list[str]) -> np.ndarray:
@@ -325,14 +328,13 @@ def read_las_table(text: str, fname: str) -> Table:
         las, messages = _lasio_read(header_text, fname, ignore_data=True)
     ncols = _curve_count(las, fname)
     data = _repair_rows(data_text, ncols, wrapped and not las3, dlm, first_line, warnings)
+    texts: dict[int, dict] = {}
     if data is None:
         # One ~A title for every version: lasio reads a 3.0 ~Log_Data body the same way.
         las, messages = _lasio_read(header_text + "~A\n" + data_text, fname)
         ncols = _curve_count(las, fname)
         frame = pd.DataFrame({i: c.data for i, c in enumerate(las.curves)})
-        data, bad = _numeric(frame)
-        if bad:
-            warnings.append(f"{bad} non-numeric value(s) in the data section read as null")
+        data, texts = _numeric(frame)
     messages = [m for m in messages if not m.startswith(_LASIO_CHATTER)
                 and "no data in ~A" not in m and "empty" not in m]
     version = version or str(_item_value(las.version["VERS"]) if "VERS" in las.version else "")
@@ -340,6 +342,7 @@ def read_las_table(text: str, fname: str) -> Table:
     header["wrapped"] = wrapped
     warnings.extend(f"lasio: {m}" for m in messages[:5])
     names = [str(c.mnemonic) for c in las.curves]
+    texts = {names[i]: info for i, info in texts.items() if i < len(names)}
     return Table(names=names, units=[str(c.unit or "") for c in las.curves],
                  descriptions=[str(c.descr or "") for c in las.curves], data=data,
-                 depth_col=0, header=header, null=null, warnings=warnings)
+                 depth_col=0, header=header, null=null, warnings=warnings, text_cells=texts)

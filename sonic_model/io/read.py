@@ -16,7 +16,7 @@ from sonic_model.io.depth import find_depth, map_nulls, order_rows, resolve_dept
 from sonic_model.io.encoding import binary_format, decode, fail, is_las, load_bytes
 from sonic_model.io.lasread import read_las_table
 from sonic_model.io.mapping import ALIAS_INDEX, listing, select_curves
-from sonic_model.io.well import CANONICAL_ORDER, MappingReport, Table, Well
+from sonic_model.io.well import CANONICAL_ORDER, MappingReport, Table, Well, text_cell_warning
 
 
 def _check_mapping_keys(mapping: dict[str, str], fname: str) -> None:
@@ -112,11 +112,15 @@ def well_from_table(names: list[str], units: list[str], data: np.ndarray, *, nam
 def _well_from(table: Table, fname: str, stem: str, mapping: dict[str, str],
                require: bool) -> Well:
     report = MappingReport(warnings=list(table.warnings))
+    report.text_cells = {n: info["count"] for n, info in table.text_cells.items()
+                         if n in table.names and info["numbers"]}
+    report.warnings += [text_cell_warning(n, table.text_cells[n]) for n in report.text_cells]
     data = map_nulls(table.data, table.null)
     depth_col = _check_has_data(table, data, fname, report.warnings)
     data, depth, depth_unit = _place_rows(table, data, depth_col, fname, report)
     original = pd.DataFrame(data, columns=pd.Index(table.names, dtype=object))
     chosen = select_curves(table, data, depth_col, mapping, fname, report)
+    _note_text_curves(table, report)
     canon_frame = _canonical_frame(table, data, chosen, report)
     header = table.header
     well_name = str(header.get("WELL") or "").strip()
@@ -220,9 +224,46 @@ def _auxiliary_values(aux: str, values: np.ndarray, unit: str, mnemonic: str,
     return out
 
 
+def _text_curves(table: Table) -> dict[str, tuple[str, dict]]:
+    """{column: (canonical, text_cells)} for columns named as a canonical curve that hold
+    text and not one number: a curve the user has, in a form no reader can use."""
+    out = {}
+    for name, info in table.text_cells.items():
+        hit = ALIAS_INDEX.get(curves.normalize_mnemonic(name))
+        if hit and not info["numbers"]:
+            out[name] = (hit[0], info)
+    return out
+
+
+def _text_phrase(name: str, canon: str, info: dict, noun: str) -> str:
+    shown = name if curves.normalize_mnemonic(name) == canon else f"{name} (read as {canon})"
+    return (f"{shown} is in the {noun} but holds text, not numbers (e.g. "
+            f"{info['example']!r} at row {info['row']})")
+
+
+def _note_text_curves(table: Table, report: MappingReport) -> None:
+    """The report's ignored list says why a canonical curve's text column was not used."""
+    found = _text_curves(table)
+    for d in report.ignored:
+        if d["mnemonic"] in found:
+            canon, info = found[d["mnemonic"]]
+            d["reason"] = _text_phrase(d["mnemonic"], canon, info, table.noun)
+
+
 def _missing_curves_error(table: Table, missing: list[str], fname: str,
                           report: MappingReport) -> MissingCurvesError:
     unit_of = dict(zip(table.names, table.units))
+    text = {n: v for n, v in _text_curves(table).items() if v[0] in missing}
+    if text:
+        # The curve is there, as words: "not found" would send the user hunting for it.
+        name, (canon, info) = next(iter(text.items()))
+        others = [m for m in missing if m not in {c for c, _ in text.values()}]
+        rest = (f"; required curve(s) {', '.join(others)} not found either, map them "
+                f"explicitly, e.g. {others[0]}=<mnemonic>") if others else ""
+        return MissingCurvesError(
+            f"{fname}: {_text_phrase(name, canon, info, table.noun)}: write its values as "
+            f"numbers (empty cells for missing ones), or map {canon} to a numeric curve, e.g. "
+            f"{canon}=<mnemonic>{rest}", missing=missing, available=table.names)
     # A candidate that was found but holds no data is a different problem from no
     # candidate at all: say so, or the user hunts for a curve that is right there.
     empty = [d["mnemonic"] for d in report.ignored

@@ -21,6 +21,8 @@ class MappingReport:
     warnings: list[str] = field(default_factory=list)
     # The index curve: {"mnemonic", "unit" (as in file), "conversion"}; None without depth.
     depth: dict | None = None
+    # file column -> cells of text read as null (Table.text_cells), for a door's summary line.
+    text_cells: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -29,6 +31,7 @@ class MappingReport:
             "missing": list(self.missing),
             "warnings": list(self.warnings),
             "depth": dict(self.depth) if self.depth else None,
+            "text_cells": dict(self.text_cells),
         }
 
     def as_rows(self) -> list[dict]:
@@ -88,4 +91,34 @@ class Table:
     warnings: list[str] = field(default_factory=list)
     ignored: list[dict] = field(default_factory=list)   # columns that are not curves (text)
     noun: str = "file"               # what error messages call the source: "the file has ..."
+    # column name -> text_cells(): cells that held text and were read as null (text columns
+    # dropped from ``names`` are here too), so the report can say so instead of "not found".
+    text_cells: dict[str, dict] = field(default_factory=dict)
+
+
+# The float spelling of a missing value: a cell reading "nan" is a null, not stray text.
+_NAN_TEXT = frozenset({"nan", "+nan", "-nan"})
+
+
+def text_cells(raw: pd.Series, numbers: pd.Series) -> dict | None:
+    """{"count", "example", "row" (1-based data row), "numbers" (real values)} for the cells
+    of one column that hold text where a number should be (blank and "nan" cells are nulls,
+    not text), or None when there are none."""
+    text = raw.astype(str).str.strip()
+    bad = (numbers.isna() & raw.notna() & text.ne("")
+           & ~text.str.lower().isin(_NAN_TEXT)).to_numpy()
+    if not bad.any():
+        return None
+    first = int(np.flatnonzero(bad)[0])
+    return {"count": int(bad.sum()), "example": str(text.iloc[first]), "row": first + 1,
+            # Null sentinels are not numbers a curve holds: "high" with -999.25 is all text.
+            "numbers": int((numbers.notna() & ~numbers.isin(curves.NULL_SENTINELS)).sum())}
+
+
+def text_cell_warning(name: str, info: dict) -> str:
+    """One reader note for a numeric column with stray text cells."""
+    k = info["count"]
+    return (f"{name}: {k} cell{'s' if k != 1 else ''} of text read as null "
+            f"(e.g. {info['example']!r} at row {info['row']}); write numbers there, or leave "
+            "the cells empty for missing values")
 
