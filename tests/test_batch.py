@@ -71,12 +71,18 @@ def test_cli_scores_every_readable_well_and_reports_every_bad_file(field, model_
         row = by_rel[rel]
         assert row["status"] == "error" and row["output"] == ""
         assert re.search(pattern, row["message"], re.I), (rel, row["message"])
-        assert row["message"].startswith(Path(rel).name)   # names the file
+        # the file column names the file: the message does not repeat it
+        assert not row["message"].startswith(Path(rel).name), row["message"]
+        assert f"{Path(rel).name}: {Path(rel).name}:" not in proc.stderr
     outputs = sorted(p.name for p in out.iterdir() if p.name != batch.REPORT_NAME)
     assert len(outputs) == len(field.readable)               # one output per readable well
     for rel, rows in field.readable.items():
         row = by_rel[rel]
         assert row["status"] == "ok", row
+        # the model auto picked for this well and its version; why, in a column of its own
+        picked = row["model"].split(" ")[0]
+        assert picked in ("contest", "north-sea") and len(row["model"].split(" ")) == 2, row
+        assert row["model_reason"].startswith(f"auto: {picked} (")
         frame = pd.read_csv(out / row["output"])
         assert len(frame) == rows == int(row["rows"])
         assert READER_COLUMNS <= set(frame.columns)
@@ -330,7 +336,7 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     tty = io.StringIO()
     bar = ProgressPrinter(tty, tty=True)
     bar(_row("ok"), 1, 4)
-    bar(_row("error", "bad.las", "bad.las: file is empty"), 2, 4)
+    bar(_row("error", "bad.las", "file is empty"), 2, 4)
     bar(_row("ok"), 3, 4)
     text = tty.getvalue()
     assert "\r[" in text and "3/4 files, 1 failed" in text and "left" in text
@@ -341,11 +347,11 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     plain = io.StringIO()
     lines = ProgressPrinter(plain, tty=False)
     lines(_row("ok"), 1, 2)
-    lines(_row("error", "bad.las", "bad.las: file is empty"), 2, 2)
+    lines(_row("error", "bad.las", "file is empty"), 2, 2)
     assert "\r" not in plain.getvalue()
     assert plain.getvalue().splitlines() == [
         "[1/2] ok      w.las -> w_sonic_full.csv (0.5 s)",
-        "[2/2] error   bad.las bad.las: file is empty"]
+        "[2/2] error   bad.las: file is empty"]        # the file named once
 
 
 # --------------------------------------------------------------------------- the app page

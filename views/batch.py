@@ -30,6 +30,10 @@ SHOWN_COLUMNS = {
     "rmse_dts": st.column_config.NumberColumn("DTS RMSE", format="%.2f",
                                               help="Against the well's measured DTS, us/ft"),
     "seconds": st.column_config.NumberColumn("s", format="%.2f"),
+    "model": st.column_config.TextColumn("model", help="The model that predicted the well "
+                                         "(auto's pick for it) and its model_version"),
+    "model_reason": st.column_config.TextColumn("why this model", help="Why auto picked it, "
+                                                "or why a model chosen by hand is questioned"),
     "output": st.column_config.TextColumn("output file"),
     "message": st.column_config.TextColumn("message", width="large"),
 }
@@ -39,7 +43,7 @@ SHOWN_COLUMNS = {
 TABLE_COLUMNS = {
     col: st.column_config.TextColumn(
         cfg.get("label") or col, help=cfg.get("help"),
-        width="large" if col in ("message", "output") else None)
+        width="large" if col in ("message", "output", "model_reason") else None)
     for col, cfg in SHOWN_COLUMNS.items()}
 
 

@@ -37,7 +37,7 @@ __all__ = ["ModelChoice", "Job", "Found", "BatchInputError", "BatchWriteError", 
 
 WELL_SUFFIXES = (".las", ".csv", ".txt", ".dlis", ".lis")   # case-insensitive: .LAS counts
 REPORT_COLUMNS = ("file", "output", "status", "rows", "qc_flagged_share", "rmse_dtc",
-                  "rmse_dts", "seconds", "model", "message")
+                  "rmse_dts", "seconds", "model", "model_reason", "message")
 STATUSES = ("ok", "skipped", "error")
 # The message prefix of a row that failed through our bug (or a lost worker), not the file's.
 INTERNAL = "internal error"
@@ -231,12 +231,25 @@ def report_row(job: Job, status: str, **values) -> dict:
     return row
 
 
-def _model_label(choice: ModelChoice, ens, result=None) -> str:
-    attrs = {} if result is None else result.attrs
-    if attrs.get("model_reason"):       # auto: which bundled model, its version, and why
-        return f"{choice.label} {attrs.get('model_version')} {attrs['model_reason']}"
-    version = ens.card.get("model_version") if getattr(ens, "card", None) else None
-    return f"{choice.label} {version}" if version else choice.label
+def _model_label(choice: ModelChoice, ens, result) -> str:
+    """The model that predicted and its version ("north-sea 39a7cc742352"): auto's pick, not
+    "auto"; why it was picked goes in the model_reason column."""
+    from sonic_model.model.choice import canonical
+
+    attrs = result.attrs
+    # auto: the well's pick; otherwise the name the user gave (a stored model's folder name),
+    # full/light as what they stand for.
+    name = (attrs.get("model") if choice.ensemble == "auto" else None) or canonical(choice.label)
+    version = attrs.get("model_version") or (
+        ens.card.get("model_version") if getattr(ens, "card", None) else None)
+    return f"{name} {version}" if version else name
+
+
+def _without_file_name(message: str, job: Job) -> str:
+    # Readers start their messages with the file's name; the report's file column (and every
+    # display of a row: CLI, progress, Batch page) already names it.
+    name = f"{Path(job.label).name}: "
+    return message[len(name):] if message.startswith(name) else message
 
 
 def score_one(job: Job, choice: ModelChoice) -> dict:
@@ -265,7 +278,7 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
         try:
             atomic_write(job.output, payload)
         except OSError as exc:
-            raise BatchWriteError(f"{Path(job.label).name}: cannot write '{job.output}' "
+            raise BatchWriteError(f"cannot write '{job.output}' "
                                   f"({exc.strerror or exc}); check the free space and "
                                   "permissions of the output folder") from None
         flagged = float(np.mean(result["QC"].to_numpy() != "OK")) if len(result) else 0.0
@@ -276,10 +289,11 @@ def score_one(job: Job, choice: ModelChoice) -> dict:
                           rmse_dtc=_rmse(scores, "DTC"), rmse_dts=_rmse(scores, "DTS"),
                           seconds=round(time.perf_counter() - start, 3),
                           model=_model_label(choice, ens, result),
+                          model_reason=result.attrs.get("model_reason") or None,
                           message="; ".join(n for n in notes if n) or None)
     except SonicModelError as exc:
         return report_row(job, "error", seconds=round(time.perf_counter() - start, 3),
-                          message=str(exc), model=choice.label)
+                          message=_without_file_name(str(exc), job), model=choice.label)
     except Exception as exc:  # a bug, not the file's fault: say so, keep the batch going
         if os.environ.get("SONIC_DEBUG"):
             traceback.print_exc()
@@ -305,11 +319,11 @@ def _write_synth(job: Job, well, ens) -> str | None:
     try:
         result = synth_well(well, ens, SynthOptions())
     except SonicModelError as exc:
-        return f"synth skipped: {exc}"
+        return f"synth skipped: {_without_file_name(str(exc), job)}"
     try:
         atomic_write(synth_output(job), csv_bytes(result, well.name))
     except OSError as exc:
-        raise BatchWriteError(f"{Path(job.label).name}: cannot write '{synth_output(job)}' "
+        raise BatchWriteError(f"cannot write '{synth_output(job)}' "
                               f"({exc.strerror or exc})") from None
     note = result.options.get("depth_note")
     return f"synth: {note}" if note else None

@@ -35,15 +35,15 @@ class ProgressPrinter:
         elif row["status"] == "ok":
             self.worked += 1
         if not self.tty:
-            detail = (row["message"] if row["status"] == "error"
-                      else f"-> {row['output']}" + (f" ({row['seconds']} s)"
-                                                    if row["status"] == "ok" else " (up to date)"))
-            print(f"[{done}/{total}] {row['status']:7s} {row['file']} {detail}",
+            detail = (f": {row['message']}" if row["status"] == "error"
+                      else f" -> {row['output']}" + (f" ({row['seconds']} s)"
+                                                     if row["status"] == "ok" else " (up to date)"))
+            print(f"[{done}/{total}] {row['status']:7s} {row['file']}{detail}",
                   file=self.stream, flush=True)
             return
         if row["status"] == "error":  # failures stay on screen above the bar
             self._clear()
-            print(f"error: {row['message']}", file=self.stream)
+            print(f"error: {row['file']}: {row['message']}", file=self.stream)
         elapsed = time.perf_counter() - self.start
         # ETA from the wells actually computed: skipped ones cost nothing.
         left = total - done

@@ -58,7 +58,7 @@ def carried_row(job: Job, choice: ModelChoice, earlier: dict[str, dict], report_
     if is_up_to_date(job, newest_model):
         same = old.get("output") == Path(job.output).name
         kept = {k: old.get(k, "") if same else "" for k in
-                ("rows", "qc_flagged_share", "rmse_dtc", "rmse_dts", "model")}
+                ("rows", "qc_flagged_share", "rmse_dtc", "rmse_dts", "model", "model_reason")}
         return report_row(job, "skipped", **kept, seconds=0.0, message=SKIP_MESSAGE)
     if (old.get("status") == "error" and not old.get("message", "").startswith(INTERNAL)
             and old.get("model", "").split(" ")[0] == choice.label
