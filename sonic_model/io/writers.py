@@ -85,11 +85,49 @@ def _las_mnemonic(name: str) -> str:
     return re.sub(r"[\s.:]+", "_", name.strip()) or "CURVE"
 
 
-def _qc_legend() -> str:
+# What each bundled model was trained on, for the QC legend: the core description names
+# Well #1, which is true only of contest; the legend must be true for the model that predicted.
+_TRAINED_ON = {
+    "contest": "Well #1 of the SPWLA PDDA 2020 contest",
+    "north-sea": "Well #1's three wells and nine FORCE 2020 North Sea wells",
+}
+
+
+def _trained_on(model: str | None) -> str:
+    if not model:
+        return "the predicting model's training wells"
+    return (f"model {model}'s training data ({_TRAINED_ON[model]})" if model in _TRAINED_ON
+            else f"the wells model {model} was trained on (its model card lists them)")
+
+
+def _qc_legend(model: str | None = None) -> str:
     lines = ["QC curve: sum of bit flags, 0 = OK."]
     for reason, bit in qc.QC_FLAGS.items():
-        lines.append(f"  {bit} = {reason}: {qc.QC_DESCRIPTIONS.get(reason, '')}")
+        text = qc.QC_DESCRIPTIONS.get(reason, "")
+        if reason == "outside training range":
+            text = (f"An input value lies outside the range seen in {_trained_on(model)}; "
+                    "the models extrapolate and the band is widened.")
+        lines.append(f"  {bit} = {reason}: {text}")
     return "\n".join(lines)
+
+
+def model_lines(attrs: dict) -> list[str]:
+    """Which model predicted, its version and, when it was chosen (auto) or second-guessed
+    (chosen by hand), why: what a reader of the output needs to trust or redo it."""
+    from sonic_model.core.version import __version__
+
+    model = attrs.get("model") or attrs.get("ensemble")
+    head = f"Sonic curves predicted by SonicPredict {__version__}"
+    if model:
+        head += f" with model {model}"
+        if attrs.get("model_version"):
+            head += f" (model_version {attrs['model_version']})"
+    lines = [head + "."]
+    if attrs.get("model_reason"):
+        lines.append(f"Model choice: {attrs['model_reason']}.")
+    if attrs.get("dtc_blend") and "averaged" not in str(attrs.get("model_reason", "")):
+        lines.append(f"DTC_PRED blends two models' DTC: {attrs['dtc_blend']}.")
+    return lines
 
 
 _LAS_FIELD = 10           # minimum width of a ~A value, as lasio writes them
@@ -245,6 +283,7 @@ def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray]
     las.append_curve(index_name, empty, unit=index_unit, descr=index_descr)
     extra = _extra_columns(result)
     reserved = set(curves.RESULT_COLUMNS) | set(extra) | {index_name.upper()}
+    unitless = _unitless_inputs(well)
     for col in well.original.columns:
         if col == depth_name:
             continue
@@ -252,8 +291,14 @@ def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray]
         mn = _las_mnemonic(str(col))
         if mn.upper() in reserved:
             mn = f"{mn}_IN"
-        las.append_curve(mn, empty, unit=meta.get("unit", ""), descr=meta.get("descr", ""))
-        columns.append(well.original[col].to_numpy(dtype=float))
+        unit, descr = meta.get("unit", ""), meta.get("descr", "")
+        values = well.original[col]
+        if col in unitless:
+            canon = unitless[col]
+            unit, descr = curves.CURVES[canon].unit, _converted_descr(well, canon)
+            values = well.curves[canon]
+        las.append_curve(mn, empty, unit=unit, descr=descr)
+        columns.append(values.to_numpy(dtype=float))
         decimals.append(5)
     for c in curves.RESULT_COLUMNS:
         if c == "QC":
@@ -276,6 +321,25 @@ def _las_curves(las, well: Well, result: pd.DataFrame) -> tuple[list[np.ndarray]
     return columns, decimals
 
 
+def _unitless_inputs(well: Well) -> dict[str, str]:
+    """File column -> canonical curve, for the curves the reader recognised but whose file
+    gave no unit (every column of a CSV or of an API frame). A LAS curve must carry a unit;
+    the only unit known for sure is the canonical one the reader converted to, so these are
+    written as the model read them: canonical unit, converted values."""
+    out = {}
+    for canon, used in well.report.used.items():
+        if canon in well.curves.columns and not str(used.get("unit") or "").strip():
+            out[used["mnemonic"]] = canon
+    return out
+
+
+def _converted_descr(well: Well, canon: str) -> str:
+    conversion = well.report.used[canon].get("conversion") or "none"
+    how = "no conversion" if conversion == "none" else f"converted {conversion}"
+    return (f"{curves.CURVES[canon].description} ({canon}); no unit in the input, "
+            f"{how}, as the model read it")
+
+
 def _las_parameters(las, well: Well) -> None:
     import lasio
 
@@ -290,13 +354,8 @@ def _las_parameters(las, well: Well) -> None:
 
 def _las_other(well: Well, result: pd.DataFrame, index_values: np.ndarray) -> str:
     """~Other: who made the file, the QC legend, rows without depth, the input's ~Other."""
-    from sonic_model.core.version import __version__
-
-    other = [f"Sonic curves predicted by SonicPredict {__version__}."]
-    ens = result.attrs.get("ensemble")
-    if ens:
-        other[0] = other[0][:-1] + f" (ensemble {ens})."
-    other.append(_qc_legend())
+    other = model_lines(result.attrs)
+    other.append(_qc_legend(result.attrs.get("model") or result.attrs.get("ensemble")))
     if _extra_columns(result):
         other.append(legend())
     no_index = ~np.isfinite(index_values)
