@@ -30,6 +30,7 @@ from sonic_model.model.synth_score import expectation_line, expectations
 from sonic_model.viz.plots import tradeoff_chart
 
 import ui_cache
+from views import predict_state
 
 NUM2 = st.column_config.NumberColumn(format="%.2f")
 
@@ -164,7 +165,11 @@ def _intervals(card: dict, scheme: str) -> None:
     st.caption("Held-out figures of the full ensemble per fold, per measured Vp/Vs band and "
                "per DTC band (same scheme as above): RMSE and bias (predicted − measured) "
                "in us/ft, the share of measured values inside P10–P90, and the median band "
-               "width. Shear fails in slow, high-Vp/Vs rock; the band widens there.")
+               "width. Shear fails in slow, high-Vp/Vs rock; the band widens there. Every "
+               "figure here is over the held-out rows with **both** DTC and DTS measured (a "
+               "Vp/Vs band needs both), so a fold where the two logs rarely overlap has few "
+               "rows here and many more in the bands table below, which scores each log on "
+               "every row where that log is measured.")
     st.dataframe(pd.DataFrame(intervals), hide_index=True, width="stretch",
                  column_config={c: NUM2 for c in intervals[0]
                                 if c.endswith(("rmse", "bias", "coverage"))})
@@ -182,7 +187,9 @@ def _nested_bands(card: dict) -> None:
                "(sigma = P10–P90 width / 2.563), and the share beyond 3 sigma that no QC flag "
                "warns about (unfamiliar log combination, outside training range, washout). "
                "'in sample' is the shipped band on the same rows: it was calibrated on them, "
-               "so it is not a test.")
+               "so it is not a test. 'rows with DTC' / 'rows with DTS': the held-out rows "
+               "where that log is measured, each log on its own rows (the table above counts "
+               "only rows with both).")
     summary = nested_summary(card)
     if summary:
         st.markdown(summary)
@@ -192,20 +199,37 @@ def _nested_bands(card: dict) -> None:
                                 for c in shares})
 
 
-FIT_COLUMNS = {
-    "well": st.column_config.TextColumn("held-out well"),
-    **_numbers({
-        "samples": ("samples", "%d"),
-        "corr_depth": ("synthetic corr., depth", "%.2f"),
-        "corr_time": ("synthetic corr., time", "%.2f"),
-        "nrms_depth_pct": ("NRMS depth %", "%.0f"),
-        "nrms_time_pct": ("NRMS time %", "%.0f"),
-        "base_shift_ms": ("shift at base (ms)", "%+.1f"),
-        "coverage": ("inside P10–P90", "percent"),
-        "avo_gradient_corr": ("AVO gradient corr.", "%.2f"),
-        "avo_gradient_corr_with_dtc": ("AVO gradient corr., measured DTC", "%.2f"),
-    }),
+FIT_NUMBERS = {
+    "samples": ("samples", "%d"),
+    "corr_depth": ("synthetic corr., depth", "%.2f"),
+    "corr_time": ("synthetic corr., time", "%.2f"),
+    "nrms_depth_pct": ("NRMS depth %", "%.0f"),
+    "nrms_time_pct": ("NRMS time %", "%.0f"),
+    "base_shift_ms": ("shift at base (ms)", "%+.1f"),
+    "coverage": ("inside P10–P90", "percent"),
+    "avo_gradient_corr": ("AVO gradient corr.", "%.2f"),
+    "avo_gradient_corr_with_dtc": ("AVO gradient corr., measured DTC", "%.2f"),
 }
+FIT_COLUMNS = {"well": st.column_config.TextColumn("held-out well"), **_numbers(FIT_NUMBERS)}
+MISSING = "—"
+
+
+def _cell_text(value, fmt: str) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    return f"{value:.0%}" if fmt == "percent" else fmt % value
+
+
+def _dash_missing(table: pd.DataFrame, numbers: dict[str, tuple[str, str]],
+                  config: dict) -> tuple[pd.DataFrame, dict]:
+    """A number column with an empty cell as right-aligned text, the empty cell "—": the grid
+    draws a missing number as the word "None" (the median row has no sample count)."""
+    table, config = table.copy(), dict(config)
+    for col, (header, fmt) in numbers.items():
+        if col in table.columns and table[col].isna().any():
+            table[col] = [_cell_text(v, fmt) for v in table[col]]
+            config[col] = st.column_config.TextColumn(header, alignment="right")
+    return table, config
 
 
 def _fit_for_purpose(card: dict) -> None:
@@ -231,8 +255,9 @@ def _fit_for_purpose(card: dict) -> None:
         "the predicted shear; *with measured DTC*: the same from the well's measured DTC with "
         "the shear predicted from it, held out as shipped (the usual well: DTC logged, no "
         "shear). The last row holds the medians (of the absolute shift).")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config=FIT_COLUMNS, key="fit_for_purpose")
+    table, config = _dash_missing(pd.DataFrame(rows), FIT_NUMBERS, FIT_COLUMNS)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config,
+                 key="fit_for_purpose")
     line = expectation_line(expectations(card))
     st.caption(line[0].upper() + line[1:] + ". The Seismic page and `synth` quote these "
                "medians on wells without sonic.")
@@ -298,6 +323,21 @@ def _files_and_licence(card: dict) -> None:
                    f"Source: {data.get('url', '')}")
 
 
+def _which_model(used: dict | None, in_use: str, shown: str) -> None:
+    """Which model predicted the well on Predict, so that this page's figures are read against
+    the model a well really used (auto picks per well; Seismic quotes that model's card)."""
+    if used is not None:
+        how = f" ({used['reason']})" if used.get("reason") else ""
+        blend = (f"; its DTC blended with north-sea's trees ({used['blend']}), held-out "
+                 "figures in 'auto on contest's field' below" if used.get("blend") else "")
+        other = "" if used["model"] == shown else f" This page now shows **{shown}**'s card."
+        st.info(f"**{used['well']}** (on Predict) was predicted by **{used['model']}**"
+                f"{how}{blend}.{other}", icon=":material/alt_route:")
+    elif in_use == "auto":
+        st.caption(f"Showing **{shown}**'s card. With auto each well gets its own model: "
+                   "predict a well on Predict and this page opens on the model it used.")
+
+
 def render() -> None:
     st.title("The model")
     try:
@@ -307,11 +347,14 @@ def render() -> None:
         return
     cards = ui_cache.bundled_cards()
     in_use = ui_cache.current_ensemble()
+    used = predict_state.predicted_model(in_use)
+    default = (used or {}).get("model", in_use)
     shown = st.segmented_control(
         "Bundled model", list(cards) or ["contest"], key="model_page_card",
-        default=in_use if in_use in cards else "contest",
+        default=default if default in cards else "contest",
         help="contest: Well #1 only. north-sea: Well #1 and nine FORCE 2020 wells. With "
              "'auto' each well gets the one it is closest to.") or "contest"
+    _which_model(used, in_use, shown)
     card = cards.get(shown, card)
     chosen = "full"
     _header(card)

@@ -210,9 +210,17 @@ def header_summary(well) -> None:
 
 
 def qc_summary(result: pd.DataFrame) -> None:
-    counts = count_reasons(result["QC"])
+    """QC counts over the predicted samples (explain.predicted_rows, the advice's base); the
+    samples never predicted (a required input missing) are counted apart, not as a QC reason
+    of a prediction that does not exist."""
+    predicted = explain.predicted_rows(result["QC"])
+    counts = count_reasons(result["QC"][predicted])
+    counts.pop("missing input", None)
     parts = [f"**{counts.pop(QC_OK):,}** OK"] + [f"**{k:,}** {r}" for r, k in counts.items()]
-    st.caption("QC of predicted samples: " + " · ".join(parts),
+    skipped = int((~predicted).sum())
+    st.caption(f"QC of the {int(predicted.sum()):,} predicted samples: " + " · ".join(parts)
+               + (f". **{skipped:,}** samples not predicted (a required input is missing)."
+                  if skipped else ""),
                help="\n\n".join(f"**{r}**: {d}" for r, d in QC_DESCRIPTIONS.items()))
 
 
@@ -377,6 +385,7 @@ def predicted(well, source: tuple, ensemble: str, show_inputs) -> pd.DataFrame |
         st.error(str(exc))
         return None
     seen.add(key)
+    predict_state.remember_model(data, name, ensemble, result.attrs)   # the Model page's default
     if result.attrs.get("model_reason"):      # "auto": which bundled model, and why
         st.caption(f":material/alt_route: Model {result.attrs['model_reason']}")
     trust_notice(result, ensemble)

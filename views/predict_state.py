@@ -77,3 +77,26 @@ def describe(well, auto, read: dict) -> str:
     if read.get("resample"):
         text += ", other frames resampled onto it"
     return text
+
+
+MODEL_KEY = "predict_model"
+
+
+def remember_model(data: bytes, name: str, choice: str, attrs: dict) -> None:
+    """The model that predicted this file on Predict (``attrs``: the result's; with "auto" its
+    pick, the reason and any DTC blend), for the Model page to show that model's card."""
+    st.session_state[MODEL_KEY] = {
+        "digest": digest(data), "well": name, "choice": choice,
+        "model": attrs.get("model") or choice, "reason": attrs.get("model_reason"),
+        "blend": attrs.get("dtc_blend")}
+
+
+def predicted_model(choice: str) -> dict | None:
+    """{"well", "model", "reason", "blend"} of the well on Predict when it was predicted with
+    the sidebar's current ``choice``; None when no well is loaded, it has not been predicted
+    yet, or the choice changed since (the model that predicted it is then not the one chosen)."""
+    kept = st.session_state.get(MODEL_KEY)
+    source = st.session_state.get("uploaded") or st.session_state.get("demo")
+    if not kept or not source or kept["choice"] != choice:
+        return None
+    return kept if digest(source["data"]) == kept["digest"] else None

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from sonic_model.core.columns import SOURCE_CONDITIONED
+from sonic_model.model.explain import predicted_rows
 from sonic_model.viz import shear as shear_figures
 
 
@@ -34,14 +35,27 @@ def options(well) -> tuple[str, ...]:
     return tuple(chosen + (["elastic"] if elastic else []) + (["splice"] if splice else []))
 
 
+def route_caption(result: pd.DataFrame) -> str:
+    """How many samples' DTS come from the measured DTC, as a share of the predicted samples
+    (explain.predicted_rows): the base the advice's share uses, so the page quotes one figure."""
+    predicted = predicted_rows(result["QC"])
+    source = result["DTS_SOURCE"].fillna("").astype(str)
+    cond = int((source.str.startswith(SOURCE_CONDITIONED) & predicted).sum())
+    n = int(predicted.sum())
+    skipped = len(result) - n
+    share = f" ({100 * cond / n:.0f} %)" if n else ""   # as the advice writes it
+    return (f"DTS from the measured DTC on **{cond:,}** of the {n:,} predicted samples{share}; "
+            "the rest from the logs alone (the DTS_SOURCE column says why per sample)"
+            + (f". {skipped:,} samples have no prediction (a required input is missing)."
+               if skipped else "."))
+
+
 def render(curves: pd.DataFrame, result: pd.DataFrame, depth, depth_unit: str) -> None:
     has_dtc = "DTC" in curves.columns and curves["DTC"].notna().any()
     if has_dtc:
         st.subheader("Shear: measured DTC, logs only, rock physics")
         if "DTS_SOURCE" in result.columns:
-            cond = int(result["DTS_SOURCE"].str.startswith(SOURCE_CONDITIONED).sum())
-            st.caption(f"DTS from the measured DTC on **{cond:,}** of {len(result):,} samples; "
-                       "the rest from the logs alone (the DTS_SOURCE column says why per sample).")
+            st.caption(route_caption(result))
         st.plotly_chart(shear_figures.shear_tracks(curves, result, depth, depth_unit=depth_unit),
                         width="stretch", key="shear_tracks")
         st.plotly_chart(shear_figures.vp_vs_by_route(result, curves), width="stretch",

@@ -58,6 +58,13 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
+def predicted_rows(qc: pd.Series | list[str]) -> np.ndarray:
+    """(n,) mask of the rows with a prediction: no required input missing there. The one
+    definition of "predicted samples" the Predict page's QC line, shear caption and advice
+    (whose shares are of the predicted samples) share."""
+    return (qc_bits(qc) & QC_FLAGS["missing input"]) == 0
+
+
 def well_trust(qc: pd.Series | list[str]) -> Trust:
     """The trust verdict on a prediction from its QC column.
 
@@ -67,7 +74,7 @@ def well_trust(qc: pd.Series | list[str]) -> Trust:
     """
     bits = qc_bits(qc)
     n = int(bits.size)
-    missing = (bits & QC_FLAGS["missing input"]) != 0
+    missing = ~predicted_rows(qc)
     unlike_bits = 0
     for reason in UNLIKE_TRAINING:
         unlike_bits |= QC_FLAGS[reason]

@@ -181,10 +181,17 @@ def _with_dtc(expected: dict) -> str:
     return f" ({_fmt(expected['avo_gradient_corr_with_dtc'])} with a measured DTC)"
 
 
+def _median(values: list) -> float | None:
+    """The median of the numbers among ``values``; None when there is none. Older cards' summary
+    holds no median of the time-domain NRMS, which the well rows do."""
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and np.isfinite(v)]
+    return round(float(np.median(numbers)), 2) if numbers else None
+
+
 def card_rows(card: dict | None) -> list[dict]:
     """The card's fit-for-purpose figures as table rows: one per held-out well (its
     normal-incidence synthetic, time shift, band coverage and AVO gradient), then the medians
-    (`expectations`); [] when the card has none."""
+    (`expectations`; "samples" None there: a count has no median); [] when the card has none."""
     ffp = (card or {}).get("fit_for_purpose") or {}
     shear = (ffp.get("with_measured_dtc") or {}).get("wells") or {}
     rows = []
@@ -204,7 +211,9 @@ def card_rows(card: dict | None) -> list[dict]:
         rows.append({"well": f"median of {summary.get('wells', len(rows))} wells",
                      "samples": None, "corr_depth": summary.get("ni_depth_corr"),
                      "corr_time": summary.get("ni_time_corr"),
-                     "nrms_depth_pct": summary.get("ni_depth_nrms"), "nrms_time_pct": None,
+                     "nrms_depth_pct": summary.get("ni_depth_nrms"),
+                     "nrms_time_pct": summary.get("ni_time_nrms", _median(
+                         [r["nrms_time_pct"] for r in rows])),
                      "base_shift_ms": summary.get("base_shift_ms"),   # median of |shift|
                      "coverage": summary.get("coverage"),
                      "avo_gradient_corr": summary.get("avo_gradient_corr"),
