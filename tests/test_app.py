@@ -130,16 +130,22 @@ def test_sidebar_keeps_our_numbers_out_of_the_well2_leaderboard(model_dir):
     assert {"16.31", "16.51"} <= {v for _, v in board}
     (ours_md,) = [m.value for m in at.sidebar.markdown if "| model |" in m.value]
     assert ours_md.startswith("**Ours — held-out validation (not a Well #2 score)**")
-    ours = {r[0]: r[1:] for r in tables["model"]}
+    # One column per model, one row per figure: five columns were cut at the sidebar's edge.
+    head = [ln for ln in ours_md.splitlines() if ln.startswith("| model |")][0]
+    models = [c.strip() for c in head.strip("|").split("|")][1:]
+    assert models == ["contest", "north-sea"]
+    ours = {r[0]: dict(zip(models, r[1:])) for r in tables["model"]}
+    assert set(ours) == {"disk", "RAM MB", "blocked", "well out"}
     from sonic_model.model.choice import bundled_dir
 
     for name in ("contest", "north-sea"):       # both bundled models, from their own cards
         full = load_card(bundled_dir(name))["ensembles"]["full"]
         m, rss = full["metrics"], full["resources"]["peak_rss_mb"]
         blocked = f"{m['blocked']['contest']:.2f}" if "blocked" in m else "–"
-        assert ours[name][1:] == [f"{rss:.0f}", blocked, f"{m['lowo']['contest']:.2f}"]
-    # the seed's trade-off beside ours: its random forest alone was 2.1 GB
-    assert any("2.1 GB" in r for r in ours.values())
+        assert [ours[k][name] for k in ("RAM MB", "blocked", "well out")] == \
+            [f"{rss:.0f}", blocked, f"{m['lowo']['contest']:.2f}"]
+    # the seed's trade-off beside ours, under the table: its random forest alone was 2.1 GB
+    assert any("2.1 GB" in c.value and "random forest" in c.value for c in at.sidebar.caption)
     # One plain sentence on why these are not comparable, with the comparable figures.
     (why,) = [c.value for c in at.sidebar.caption if c.value.startswith("Not comparable")]
     folds = [f["contest"] for f in card["ensembles"]["full"]["metrics"]["blocked"]["per_fold"]]
@@ -289,14 +295,14 @@ def test_upload_predicts_with_metrics_charts_and_downloads(model_dir):
     # The figures shown are the library's own on the same file, to the digit shown.
     from sonic_model import io as wells
     from sonic_model.core import metrics
-    from sonic_model.model import ensemble
+    from sonic_model.model import store
     from sonic_model.model.extended import predict_extended
 
     data = synthetic_las(800)
     well = wells.read_well(data, name="synth.las", require=False)
-    # the page's default: DTS conditioned on the well's measured DTC where it is valid
-    expected = metrics.sonic_metrics(well.curves, predict_extended(
-        well, ensemble.load_ensemble("full")))
+    # the page's default: the sidebar's auto (contest here, its DTC blended with north-sea's
+    # trees), DTS conditioned on the well's measured DTC where it is valid
+    expected = metrics.sonic_metrics(well.curves, predict_extended(well, store.load("auto")))
     shown = {m.label: m.value for m in at.metric}
     assert shown["Combined RMSE"] == f"{expected['contest']['rmse']:.2f}"
     for curve in ("DTC", "DTS"):

@@ -144,7 +144,7 @@ def run_page(title: str, render: Callable[[], None]) -> None:
 
 # The seed app's trade-off (SonicPredict 2020): its random forest alone was 2.1 GB on disk and
 # the whole ensemble over 2 GB, for a 1 GB host; shown beside our bundled models' real figures.
-SEED_TRADEOFF = ("SonicPredict 2020 random forest", "2.1 GB", "over 1 GB host")
+SEED_TRADEOFF = ("SonicPredict 2020 random forest", "2.1 GB", "more than a 1 GB host holds")
 
 
 def _bundled_row(card: dict | None) -> dict:
@@ -213,6 +213,20 @@ def _tradeoff_chart(rows: dict[str, dict]) -> None:
                     key="sidebar_tradeoff")
 
 
+def ours_table(rows: dict[str, dict]) -> str:
+    """The sidebar's table of our held-out figures, in markdown: one column per model, one
+    row per figure. The sidebar is 300 px wide; five columns (model, disk, RAM, blocked,
+    well out) were 350 px even with short headers and were cut at its edge."""
+    lines = [("disk", lambda r: format_size(r["size"]).replace(" ", chr(160))),
+             ("RAM MB", lambda r: _cell(r["ram"], ".0f")),
+             ("blocked", lambda r: _cell(r["blocked"])),
+             ("well out", lambda r: _cell(r["lowo"]))]
+    return ("**Ours — held-out validation (not a Well #2 score)**\n\n"
+            f"| model | {' | '.join(rows)} |\n|:--|{'--:|' * len(rows)}\n"
+            + "\n".join(f"| {label} | " + " | ".join(cell(r) for r in rows.values()) + " |"
+                         for label, cell in lines))
+
+
 def _cell(value, fmt: str = ".2f") -> str:
     return "–" if value is None else format(value, fmt)
 
@@ -256,16 +270,11 @@ def sidebar() -> None:
                     + "\n".join(f"| {label} | {rmse:.2f} |" for label, rmse in board))
         if cards:
             rows = {name: _bundled_row(c) for name, c in cards.items()}
-            st.markdown("**Ours — held-out validation (not a Well #2 score)**\n\n"
-                        "| model | size | RAM MB | blocked CV | well out |\n"
-                        "|:--|--:|--:|--:|--:|\n"
-                        + "\n".join(f"| {n} | {format_size(r['size'])} | "
-                                     f"{_cell(r['ram'], '.0f')} | {_cell(r['blocked'])} | "
-                                     f"{_cell(r['lowo'])} |" for n, r in rows.items())
-                        + f"\n| {SEED_TRADEOFF[0]} | {SEED_TRADEOFF[1]} | "
-                          f"{SEED_TRADEOFF[2]} | – | – |")
+            st.markdown(ours_table(rows))
+            st.caption(f"For scale: the {SEED_TRADEOFF[0]} alone was {SEED_TRADEOFF[1]} on "
+                       f"disk, {SEED_TRADEOFF[2]}.")
             _tradeoff_chart(rows)
-            st.caption("Blocked CV: contiguous blocks of Well #1 (contest only). Well out: "
-                       "each training well left out in turn (contest: Well #1's three wells; "
+            st.caption("Blocked: cross-validation on contiguous blocks of Well #1 (contest "
+                       "only). Well out: each training well left out in turn (contest: Well #1's three wells; "
                        "north-sea: its 12 wells). RAM: peak memory loaded and predicting.")
             st.caption(cv_versus_leaderboard(card, "full"))
