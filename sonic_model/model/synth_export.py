@@ -8,6 +8,7 @@ import json
 
 from sonic_model.io.segy import segy_bytes, table_csv
 from sonic_model.model.synth_score import score_lines
+from sonic_model.physics.seismic import interval_text
 
 
 def header_lines(result, well_name: str = "") -> list[str]:
@@ -47,9 +48,11 @@ def checkshot_note(info: dict | None) -> str | None:
     ends = " and ".join(info["interpolated_at"])
     use = (f"used only to interpolate the checkshot time at the {ends} of the logs"
            if ends else "ignored (a level inside lies at the logs' end)")
+    # The same interval, written the same way, as the refusal (S.range_message) names.
+    logged = interval_text(info["logs_top_m"], info["logs_base_m"])
     return (f"checkshot: {info['inside']} of its {info['levels']} levels lie within the logs "
-            f"({info['logs_top_m']:g}-{info['logs_base_m']:g} m); the levels outside ({where}) "
-            f"have no sonic to compare with and were {use}")
+            f"({logged}, the depths with a sonic, measured or predicted); the levels outside "
+            f"({where}) have no sonic to compare with and were {use}")
 
 
 def csv_bytes(result, well_name: str = "") -> bytes:
