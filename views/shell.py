@@ -93,6 +93,11 @@ def _load_bundled_models() -> None:
         except Exception as exc:  # noqa: BLE001 - reported where the model is used
             logging.getLogger(__name__).info("not preloading model %s: %s", name, exc)
     plots.depth_tracks(pd.DataFrame({"GR": [50.0, 60.0]}))  # plotly's validators load lazily
+    # The Seismic page's code (synth, AVO, fluids, SEG-Y, its figures; scipy.signal): about
+    # 1.2 s of imports its first visit would otherwise wait for, once per server process.
+    from sonic_model.model import synth, synth_export  # noqa: F401
+    from sonic_model.physics import fluids  # noqa: F401
+    from sonic_model.viz import seismic  # noqa: F401
 
 
 def warm_models() -> None:
