@@ -280,6 +280,6 @@ def sidebar() -> None:
                        f"disk, {SEED_TRADEOFF[2]}.")
             _tradeoff_chart(rows)
             st.caption("Blocked: cross-validation on contiguous blocks of Well #1 (contest "
-                       "only). Well out: each training well left out in turn (contest: Well #1's three wells; "
-                       "north-sea: its 12 wells). RAM: peak memory loaded and predicting.")
+                       "only). Well out: each training well left out in turn (contest: Well "
+                       "#1's three wells; north-sea: its 12 wells). RAM: peak memory loaded and predicting.")
             st.caption(cv_versus_leaderboard(card, "full"))
