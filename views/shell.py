@@ -281,5 +281,6 @@ def sidebar() -> None:
             _tradeoff_chart(rows)
             st.caption("Blocked: cross-validation on contiguous blocks of Well #1 (contest "
                        "only). Well out: each training well left out in turn (contest: Well "
-                       "#1's three wells; north-sea: its 12 wells). RAM: peak memory loaded and predicting.")
+                       "#1's three wells; north-sea: its 12 wells). RAM: peak memory loaded "
+                       "and predicting.")
             st.caption(cv_versus_leaderboard(card, "full"))
