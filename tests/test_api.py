@@ -182,7 +182,8 @@ def test_missing_curves_is_422_naming_them(client):
 @pytest.mark.parametrize("body, status, match", [
     (b"{not json", 400, "not valid JSON"),
     (b"", 400, "not valid JSON"),
-    (json.dumps("{half a frame").encode(), 400, "not valid JSON"),
+    (json.dumps("{half a frame").encode(), 400, "is a JSON string, but the string"),
+    (json.dumps("just a string").encode(), 400, "not a split-orient frame's JSON"),
     (b"[1, 2, 3]", 400, "split-orient"),
     (b'{"columns": ["CNC"]}', 422, "data"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"data":[[0.3,50,1]]}', 422, "row 0"),
@@ -198,8 +199,8 @@ def test_missing_curves_is_422_naming_them(client):
      "'index' label 0 is NaN"),
     (b'{"columns":["CNC","GR","HRD","ZDEN"],"index":[0,Infinity],"data":[[0.3,5,1,2.3],'
      b'[0.3,5,1,2.3]]}', 422, "'index' label 1 is Infinity"),
-], ids=["broken", "empty", "broken-inner-string", "array", "no-data", "ragged-row", "flat-rows",
-        "non-numeric", "no-rows", "index-length", "not-utf8", "huge-integer", "nan-label",
+], ids=["broken", "empty", "broken-inner-string", "plain-string", "array", "no-data",
+        "ragged-row", "flat-rows", "non-numeric", "no-rows", "index-length", "not-utf8", "huge-integer", "nan-label",
         "infinite-label"])
 def test_malformed_bodies_are_client_errors(client, body, status, match):
     r = client.post("/api/get_predictions", content=body,
@@ -280,6 +281,8 @@ def test_healthz_ok(client):
     assert r.status_code == 200
     assert r.json()["status"] == "ok"
     assert r.json()["ensembles"] == {"full": True, "light": True}
+    assert r.json()["aliases"] == {"full": "contest", "light": "contest"}
+    assert r.json()["models"]["contest"] is True
 
 
 def test_healthz_503_when_nothing_loaded():

@@ -68,7 +68,8 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     # A body that is not JSON at all is 400 on every endpoint, as /api/get_predictions answers
     # it; 422 is for JSON whose fields or values are wrong.
     status = 400 if any(err.get("type") == "json_invalid" for err in errors) else 422
-    hint = content_type_hint(request.headers.get("content-type", ""), errors)
+    hint = content_type_hint(request.headers.get("content-type", ""), errors,
+                             has_body=_has_body(request))
     if hint:
         return JSONResponse({"detail": hint}, status_code=415)
     return JSONResponse({"detail": errors}, status_code=status)
@@ -85,12 +86,21 @@ def _readable(err: dict) -> dict:
     return err
 
 
-def content_type_hint(content_type: str, errors: list[dict]) -> str | None:
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length", "").strip()
+    return (length.isdigit() and int(length) > 0) or "transfer-encoding" in request.headers
+
+
+def content_type_hint(content_type: str, errors: list[dict], has_body: bool = False
+                      ) -> str | None:
     """The one line a client needs when the body was sent as the wrong kind (pydantic would
-    say "Input should be a valid dictionary" or "Field required: file")."""
+    say "Input should be a valid dictionary" or "Field required: file"). A body without a
+    Content-Type (requests' ``data="a=1"`` or ``data=json.dumps(...)``) is not read as JSON
+    by FastAPI, so it is the same mistake: 415, saying which header to send."""
     sent = content_type.split(";")[0].strip().lower()
-    if not sent:
+    if not sent and not has_body:
         return None           # no body at all: the usual "field required" says it
+    sent = sent or "missing"
     locs = [tuple(err.get("loc") or ()) for err in errors]
     if ("body", "file") in locs and sent != "multipart/form-data":
         return ("upload the well as multipart/form-data: a 'file' field with the LAS, CSV, DLIS "

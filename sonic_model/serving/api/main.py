@@ -31,6 +31,9 @@ Synthetic compressional (DTC) and shear (DTS) sonic logs from conventional logs.
   P10/P90, scored against its measured sonic (JSON, CSV or SEG-Y).
 * `GET /api/v1/model` -- the model card in brief: data, validation RMSE, size and speed
   (`?full=true`: the whole card, per fold and per member).
+* `GET /api/v1/models` -- the models a request can name: `auto` (the default: per well, the
+  bundled model it is closest to), `contest`, `north-sea` (`full`, `light`: old names of
+  contest), then the models trained on your wells.
 
 Client errors answer 4xx with `{"detail": ...}`; missing curves are **422** (SonicPredict
 answered 500).

@@ -58,18 +58,36 @@ def parse_split_body(raw: bytes, max_rows: int) -> tuple[wells.Well, list[Any]]:
     return well, index
 
 
+_SEND = ("send DataFrame.to_json(orient='split'), plain or as a JSON string "
+         "(json.dumps of it)")
+
+
 def _load_json(raw: bytes) -> dict:
     try:
         obj = json.loads(raw)
-        if isinstance(obj, str):          # SonicPredict clients: json.dumps(df.to_json(...))
-            obj = json.loads(obj)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadJSON(f"body is not valid JSON ({exc}); send DataFrame.to_json(orient='split'), "
-                      "plain or as a JSON string") from None
+        raise BadJSON(f"body is not valid JSON ({exc}); {_SEND}") from None
+    if isinstance(obj, str):          # SonicPredict clients: json.dumps(df.to_json(...))
+        # The body is valid JSON; what may be wrong is the frame inside the string.
+        shown = obj if len(obj) <= 40 else obj[:37] + "..."
+        try:
+            obj = json.loads(obj)
+        except ValueError:
+            raise BadJSON(f"body is a JSON string, but the string ({shown!r}) is not a "
+                          f"split-orient frame's JSON; {_SEND}") from None
+        if not isinstance(obj, dict):
+            raise BadJSON("body is a JSON string holding a JSON "
+                          f"{_json_kind(obj)}, not a split-orient frame (an object with "
+                          f"'columns' and 'data'); {_SEND}")
     if not isinstance(obj, dict):
         raise BadJSON("body must be a split-orient frame: an object with 'columns' and 'data' "
-                      f"(got a JSON {type(obj).__name__})")
+                      f"(got a JSON {_json_kind(obj)}); {_SEND}")
     return obj
+
+
+def _json_kind(obj: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(obj), "number")
 
 
 def _split_parts(obj: dict) -> tuple[list, list, list | None]:
@@ -242,6 +260,17 @@ def v1_answer(result: pd.DataFrame, name: str, models: Models, well: wells.Well)
         "mapping": well.report.to_dict(),
         "in_sample": in_sample_for(well, ens, result.attrs),
     }
+
+
+def model_headers(attrs: dict, name: str) -> dict[str, str]:
+    """X-Sonic-Model(-Reason, -Version) for a CSV or LAS download: a CSV has no room for the
+    model without breaking plain pd.read_csv, so the answer's headers carry it."""
+    values = {"X-Sonic-Model": attrs.get("model") or name,
+              "X-Sonic-Model-Reason": attrs.get("model_reason") or "",
+              "X-Sonic-Model-Version": attrs.get("model_version") or ""}
+    # HTTP header values are latin-1 text on one line.
+    return {k: " ".join(str(v).split()).encode("latin-1", "replace").decode("latin-1")
+            for k, v in values.items() if v}
 
 
 def check_rows(n: int, max_rows: int) -> None:

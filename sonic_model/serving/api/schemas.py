@@ -91,4 +91,9 @@ class PredictResponse(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
     version: str
-    ensembles: dict[str, bool]
+    ensembles: dict[str, bool] = Field(description="contest's old names full and light, as "
+                                       "old clients read them: loaded or not")
+    models: dict[str, bool] = Field(default_factory=dict, description="auto, contest, "
+                                    "north-sea: can it predict (north-sea loads on first use)")
+    aliases: dict[str, str] = Field(default_factory=dict,
+                                    description="old name -> the bundled model it stands for")

@@ -90,6 +90,14 @@ def format_lowo(card: dict) -> str:
     return "\n".join(lines)
 
 
+# What `models` lists before the store: the names --model takes for the bundled models.
+BUNDLED = (
+    ("auto", "the default: per well, contest or north-sea, whichever the well is closest to"),
+    ("contest", "trained on Well #1 of the SPWLA PDDA 2020 contest (old names: full, light)"),
+    ("north-sea", "trained on Well #1's three wells and nine FORCE 2020 North Sea wells"),
+)
+
+
 def cmd_models(args) -> int:
     """List the stored models (or ``--json``), or ``--delete NAME``."""
     import json
@@ -107,11 +115,19 @@ def cmd_models(args) -> int:
                              "`python -m sonic_model models` lists them") from None
         print(f"deleted model {args.delete!r}", file=sys.stderr)
         return 0
+    from sonic_model.model.choice import ALIASES
+
     rows = store.list_models()
     if args.json:
-        print(json.dumps({"store": str(store.store_root()), "models": rows}, indent=1))
+        # "models" stays the store's list (scripts read it); the bundled ones are beside it.
+        print(json.dumps({"store": str(store.store_root()), "models": rows,
+                          "bundled": [{"name": n, "description": d} for n, d in BUNDLED],
+                          "aliases": dict(ALIASES)}, indent=1))
         return 0
-    print(f"models in {store.store_root()} (plus the bundled 'full' and 'light'):")
+    print("bundled models (python -m sonic_model info describes them):")
+    for name, descr in BUNDLED:
+        print(f"  {name:20s} {descr}")
+    print(f"models in {store.store_root()}:")
     if not rows:
         print("  none yet: python -m sonic_model train --wells DIR --name NAME")
     for r in rows:

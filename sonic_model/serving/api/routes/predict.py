@@ -14,6 +14,7 @@ from sonic_model.serving.api.deps import ModelsDep, SettingsDep, in_worker
 from sonic_model.serving.api.payloads import (
     check_rows,
     download_name,
+    model_headers,
     read_upload,
     row_count,
     v1_answer,
@@ -105,6 +106,7 @@ async def predict_file(
                          else (wells.write_las, "text/plain"))
         name = download_name(filename, format)
         return Response(writer(well, result), media_type=media,
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
+                        headers={"content-disposition": f'attachment; filename="{name}"',
+                                 **model_headers(result.attrs, ensemble)})
 
     return await in_worker(models, work)
