@@ -18,7 +18,12 @@ from sonic_model.core.curves import CURVES, RESULT_COLUMNS
 from sonic_model.model import conditioned as C
 from sonic_model.model.choice import bundled_name
 from sonic_model.physics import elastic as E
-from sonic_model.physics.measured import SOFT_REASONS, sonic_validity
+from sonic_model.physics.measured import (
+    REASON_INCONSISTENT,
+    SOFT_REASONS,
+    inconsistent_with_logs,
+    sonic_validity,
+)
 
 
 def _measured(curves: pd.DataFrame, name: str) -> np.ndarray:
@@ -68,7 +73,7 @@ def predict_extended(well, ensemble, *, ignore_measured: bool = False, elastic: 
         from sonic_model.model.features import build_features
         if ff is None or ff.pe_fill != ens.pe_fill:
             ff = build_features(curves, depth, pe_fill=ens.pe_fill)
-        p = C.prepare(curves, depth, name=well.name, pe_fill=ens.pe_fill, ff=ff)
+        p = _prepare_consistent(curves, depth, result, well.name, ens.pe_fill, ff)
     model = getattr(ens, "conditioned", None)
     if p is not None and not ignore_measured and model is not None:
         _conditioned_route(result, model, p, logs_dts)
@@ -116,6 +121,38 @@ def flag_choice(result: pd.DataFrame, ens, note: str) -> None:
     predicted = np.isfinite(result["DTC_PRED"].to_numpy(dtype=float))
     result["QC"] = np.where(~predicted, qc, np.where(qc == QC_OK, reason,
                                                      qc + QC_SEPARATOR + reason))
+
+
+def _prepare_consistent(curves: pd.DataFrame, depth, result: pd.DataFrame, name: str,
+                        pe_fill: float, ff) -> C.Prepared:
+    """C.prepare with a measured DTC that no other log supports (inconsistent_with_logs, against
+    the logs-only prediction in `result`) taken out like any bad reading: neither it nor its
+    depth context conditions the shear, the splice predicts there, DTS_SOURCE says why, and the
+    QC column flags the row (the other logs, not the sonic, are what the row can trust)."""
+    p = C.prepare(curves, depth, name=name, pe_fill=pe_fill, ff=ff)
+    # Judged only where the other checks passed: the first failing check names a sample.
+    bad = np.isfinite(p.dtc) & inconsistent_with_logs(p.dtc, result["DTC_P10"],
+                                                      result["DTC_P90"])
+    if not bad.any():
+        return p
+    raw = _measured(curves, "DTC")
+    p = C.prepare(curves.assign(DTC=np.where(bad, np.nan, raw)), depth, name=name,
+                  pe_fill=pe_fill, ff=ff)
+    p.dtc_reason = np.where(bad, REASON_INCONSISTENT, p.dtc_reason).astype(object)
+    _flag_inconsistent(result, bad, raw)
+    return p
+
+
+def _flag_inconsistent(result: pd.DataFrame, bad: np.ndarray, raw: np.ndarray) -> None:
+    from sonic_model.core.qc import QC_OK, QC_SEPARATOR
+
+    lo, hi = (result[c].to_numpy(dtype=float) for c in ("DTC_P10", "DTC_P90"))
+    qc = result["QC"].astype(str).to_numpy().copy()
+    for i in np.flatnonzero(bad):
+        why = (f"measured DTC {REASON_INCONSISTENT} ({raw[i]:.1f} us/ft; the logs say "
+               f"{lo[i]:.0f}-{hi[i]:.0f})")
+        qc[i] = why if qc[i] == QC_OK else qc[i] + QC_SEPARATOR + why
+    result["QC"] = qc
 
 
 def _conditioned_route(result: pd.DataFrame, model, p: C.Prepared,
