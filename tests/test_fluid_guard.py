@@ -80,3 +80,25 @@ def test_each_door_names_the_option_its_own_way():
     with pytest.raises(F.FluidSettingError, match=r'^"Sw after" 0\.5: .*"New pore fluid" oil'):
         SO.check_options(gas, PAGE_NAMES)
     assert SO.fluid_settings(None, SO.API_NAMES, sw=None) is None
+
+
+def test_the_seismic_page_names_its_own_control(tmp_path):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from forcewells import write_subset
+
+    path = write_subset("16_2-16", tmp_path, rows=300)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                           default_timeout=180)
+    at.switch_page("pages/5_seismic.py")
+    at.session_state["uploaded"] = {"name": path.name, "data": path.read_bytes(),
+                                    "origin": "upload"}
+    at.session_state["ensemble"] = "full"
+    at.run()
+    next(t for t in at.text_input if t.label == "Angles (degrees)").input("0,70").run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith('"Angles (degrees)" 0,70: give 1 to 20'), errors
+    assert "--" not in errors[0]
