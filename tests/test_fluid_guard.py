@@ -23,7 +23,20 @@ def gas_run(tmp_path_factory):
     proc = cli("synth", force_well("16_8-1"), "-o", out, "--fluid", "gas",
                "--realisations", "0")
     assert proc.returncode == 0, proc.stderr
-    return pd.read_csv(out, comment="#")
+    header = [ln for ln in out.read_text().splitlines() if ln.startswith("#")]
+    frame = pd.read_csv(out, comment="#")
+    frame.attrs["header"] = header
+    return frame
+
+
+def test_each_sample_says_why_it_was_or_was_not_substituted(gas_run):
+    f = gas_run
+    assert ((f["FLUID_SUB"] == "substituted") == (f["SUBSTITUTED"] == 1)).all()
+    skipped = f["FLUID_SUB"].str.startswith("skipped: ")
+    assert skipped.sum() > 50 and (f.loc[skipped, "PHI"] > F.PHI_MAX).sum() > 20
+    line = next(ln for ln in f.attrs["header"] if "gas substitution:" in ln)
+    assert f"{int(f['SUBSTITUTED'].sum())} samples substituted" in line
+    assert f"{int(skipped.sum())} skipped, in-situ logs kept" in line
 
 
 def test_gas_substitution_on_16_8_1_leaves_no_impossible_rock(gas_run):

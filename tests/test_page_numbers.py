@@ -105,7 +105,7 @@ def test_force_well_one_definition_of_predicted_samples_and_the_model_it_used():
     assert m and int(m[2].replace(",", "")) == n_pred
     share = m[3]
     advice = " ".join(w.value for w in at.warning) + " ".join(e.value for e in at.error)
-    assert f"DTS comes from the well's measured DTC on {share} % of the samples" in advice
+    assert f"DTS comes from the well's measured DTC on {share} % of the predicted samples" in advice
     assert f"{skipped:,} samples have no prediction" in route
     assert n_pred + skipped == 13238 and "auto: north-sea" in said
     # The Model page opens on the model that predicted this well, and says so.

@@ -359,3 +359,11 @@ def test_density_neutron_auto_scales_fit_together(cnc_value, zden_value):
     assert lo_cnc <= curves["CNC"].quantile(0.005) and hi_cnc >= curves["CNC"].quantile(0.995)
     assert lo_z <= zden_value <= hi_z
     assert zden[0] < zden[1] and cnc[0] > cnc[1]  # density right-increasing, neutron reversed
+
+
+def test_every_qc_reason_has_a_colour_in_the_qc_strip():
+    """A reason added to QC_FLAGS without a colour broke the Predict page (KeyError)."""
+    from sonic_model.core.qc import QC_FLAGS
+    from sonic_model.viz.tracks import QC_COLORS
+
+    assert list(QC_COLORS) == list(QC_FLAGS)

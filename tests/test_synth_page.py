@@ -55,7 +55,9 @@ def test_the_page_shows_the_pure_functions_scores_and_substitutes_sands_only(tmp
     fluid = next(s for s in at.selectbox if s.label == "New pore fluid")
     fluid.select("gas").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("samples substituted (porous sands)" in c.value for c in at.caption)
+    # The same one-line account as the CLI's header: substituted, skipped and why, kept.
+    assert any(c.value.startswith("Gas substitution: ") and "samples substituted" in c.value
+               and "FLUID_SUB" in c.value for c in at.caption)
 
 
 @pytest.mark.slow

@@ -116,3 +116,12 @@ def test_cli_names_the_text_curve_in_one_line_with_exit_2(tmp_path):
     assert proc.returncode == 2
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and TEXT_GR in lines[0]
+
+
+def test_cli_summary_counts_stray_text_cells_and_keeps_every_row(tmp_path):
+    src = tmp_path / "w.csv"
+    src.write_text(csv_with({(1, "CAL"): "abc", (4, "CAL"): "abc", (3, "GR"): "1,234"}))
+    proc = cli("predict", str(src), "-o", str(tmp_path / "out.csv"))
+    assert proc.returncode == 0, proc.stderr
+    assert "12 rows" in proc.stderr
+    assert "3 cells of text read as null (CAL 2, GR 1)" in proc.stderr

@@ -204,8 +204,10 @@ def render() -> None:
         if before is None:
             st.info("Choose a new pore fluid under *Time-depth and fluid substitution*.")
         else:
+            summary = result.options.get("fluid_summary")
             n = int(result.frame["SUBSTITUTED"].sum())
-            st.caption(f"{n} of {len(result.frame)} samples substituted (porous sands); "
-                       "shales and tight rock unchanged.")
+            st.caption((summary[0].upper() + summary[1:] + " (column FLUID_SUB).") if summary
+                       else f"{n} of {len(result.frame)} samples substituted (porous sands); "
+                            "shales and tight rock unchanged.")
             st.plotly_chart(fluid_tracks(result.frame, before), width="stretch")
     _downloads(result, source["name"])

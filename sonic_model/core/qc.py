@@ -20,6 +20,8 @@ QC_FLAGS: dict[str, int] = {
     "unfamiliar log combination": 4,  # inputs far from every training sample jointly
     "washout": 8,                   # caliper well above bit size: density/neutron unreliable
     "model chosen by hand": 16,     # the other bundled model knows this well better (choice.py)
+    # a measured DTC no other log supports: not used for the shear here (physics/measured.py)
+    "measured DTC inconsistent": 32,
 }
 
 QC_DESCRIPTIONS: dict[str, str] = {
@@ -34,6 +36,9 @@ QC_DESCRIPTIONS: dict[str, str] = {
     "model chosen by hand": "The bundled model was chosen by hand and the other bundled model "
                             "knows this well clearly better; the band was calibrated on "
                             "another field's wells and can be confidently wrong here.",
+    "measured DTC inconsistent": "The measured DTC lies further outside the band the other "
+                                 "logs predict than that band is wide; the shear here comes "
+                                 "from the logs alone and the measured reading is not used.",
 }
 
 

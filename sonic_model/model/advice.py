@@ -132,8 +132,8 @@ def well_advice(result: pd.DataFrame, *, model: str, own: bool,
         figure = (f" (held-out DTS RMSE {conditioned_rmse:.1f} us/ft)"
                   if conditioned_rmse is not None else "")
         parts.append(f"DTS comes from the well's measured DTC on "
-                     f"{_pct(conditioned_share(result))} of the samples{figure}; there the "
-                     "verdict above is not about DTS.")
+                     f"{_pct(conditioned_share(result))} of the predicted samples{figure}; "
+                     "there the verdict above is not about DTS.")
     if trust.predicted == 0:
         parts.append(trust.advice)
     else:

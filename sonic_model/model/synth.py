@@ -272,6 +272,8 @@ def synthesize_logs(depths: Depths, rho: np.ndarray, gr: np.ndarray, pred: pd.Da
     frame = output_frame(depths.name, depths.values[order], main, logs, opts)
     frame = frame.iloc[back].reset_index(drop=True)
     options = {**opts.describe(), "residuals": residuals}
+    if main.fluid is not None:       # how many samples Gassmann changed, skipped and why
+        options["fluid_summary"] = FL.summary_line(fluid_verdicts(main.fluid), opts.fluid.fluid)
     if checkshot:
         options["checkshot"] = checkshot
     return SynthResult(frame, scores, expectations(card), time_traces(main, opts),
@@ -352,8 +354,16 @@ def output_frame(depth_name: str, depth_values, run: Run, logs: Logs,
         cols["PHI"] = np.asarray(sub["PHI"])[0] if np.ndim(sub["PHI"]) > 1 else sub["PHI"]
         cols["VSH"] = sub["VSH"]
         cols["SUBSTITUTED"] = np.asarray(sub["SUBSTITUTED"])[0].astype(int)
+        cols["FLUID_SUB"] = fluid_verdicts(sub)
     cols["SONIC_SOURCE"] = logs.source
     return pd.DataFrame(cols)
+
+
+def fluid_verdicts(sub: dict) -> np.ndarray:
+    """Per sample, the first realisation's verdict (fluids.substitute's FLUID_SUB): the one
+    the output's logs show."""
+    why = np.asarray(sub["FLUID_SUB"], dtype=object)
+    return why[0] if why.ndim > 1 else why
 
 
 def time_traces(run: Run, opts: SynthOptions) -> dict:

@@ -30,7 +30,8 @@ def header_lines(result, well_name: str = "") -> list[str]:
              "SYN_<angle>: synthetic at each sample's two-way time (Zoeppritz reflectivity, "
              "convolved); AVO_A, AVO_B: Shuey intercept and gradient, convolved; _P10/_P90 "
              "from realisations of the predicted logs inside their bands"]
-    for note in (checkshot_note(o.get("checkshot")), o.get("depth_note")):
+    for note in (checkshot_note(o.get("checkshot")), o.get("depth_note"),
+                 o.get("fluid_summary")):
         if note:
             lines.append(note)
     lines += score_lines(result.scores, result.expected, result.options.get("in_sample"))

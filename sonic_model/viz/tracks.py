@@ -59,6 +59,7 @@ QC_COLORS: dict[str, str] = {
     "unfamiliar log combination": "#c2185b",
     "washout": "#8d6e63",
     "model chosen by hand": "#6a1b9a",
+    "measured DTC inconsistent": "#00838f",
 }
 
 UNITS = {name: curve.unit for name, curve in CURVES.items()}

@@ -112,12 +112,15 @@ def write_output(well, result, target: Path, fmt: str) -> None:
                                "previous file, if any, is unchanged") from None
 
 
-def summary_line(src: Path, target: Path, result, label: str) -> str:
+def summary_line(src: Path, target: Path, result, label: str, text_cells=None) -> str:
     flagged = int((result["QC"] != "OK").sum())
     used = ""
     if "DTS_SOURCE" in result.columns:
         conditioned = int(result["DTS_SOURCE"].str.startswith("DTC-conditioned").sum())
         used = f", DTS from the measured DTC on {conditioned} samples"
+    if text_cells:        # stray words in numeric columns were read as null: say so
+        cells = ", ".join(f"{c} {n}" for c, n in text_cells.items())
+        used += f", {sum(text_cells.values())} cells of text read as null ({cells})"
     # "auto" chooses per well: the line names the model chosen and why.
     label = result.attrs.get("model_reason") or label
     return f"{src} -> {target or 'standard output'}: {len(result)} rows, {flagged} with QC flags{used} ({label})"
@@ -169,7 +172,8 @@ def predict_files(args) -> int:
                                  elastic=args.elastic, splice=args.splice)
         write_output(well, result, target, fmt)
         if not args.quiet:
-            note(summary_line(src, target, result, label))
+            note(summary_line(src, target, result, label,
+                              getattr(well.report, "text_cells", None)))
             if well.header.get("frame"):     # DLIS/LIS: which frame was read, and why
                 note(f"  {well.header['frame']['note']}")
     return 0
